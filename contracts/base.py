@@ -1,0 +1,51 @@
+"""Shared building blocks of the table contracts.
+
+Each table contract is a pandera `DataFrameModel` (polars backend). The first line of
+its docstring states the grain; `Config.metadata` carries the table name and the
+schema version. Models are reused by inheritance: every table row belongs to a
+document (`DocumentScoped`) and most carry a span of the raw text (`RawSpan`).
+"""
+
+from __future__ import annotations
+
+
+import pandera.polars as pa
+import polars as pl
+
+DOC_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
+class TaikongModel(pa.DataFrameModel):
+    # Set by each table contract. Raise the major version for a removed, renamed or
+    # narrowed column; the minor version for an added column.
+    __table_name__ = ""
+    __schema_version__ = "1.0.0"
+
+    class Config:
+        strict = True  # no column the contract does not declare
+        coerce = False  # the pipeline must produce the declared dtypes itself
+        ordered = True  # column order is part of the published schema
+
+
+class DocumentScoped(TaikongModel):
+    doc_id: str = pa.Field(
+        str_matches=DOC_ID_PATTERN,
+        description="Document id: first 16 hex digits of the SHA-256 of the input file's bytes.",
+    )
+
+
+class RawSpan(DocumentScoped):
+    raw_start: int = pa.Field(
+        ge=0, description="Start offset (characters, 0-based) in the decoded raw document."
+    )
+    raw_end: int = pa.Field(ge=0, description="End offset (exclusive) in the decoded raw document.")
+
+    @pa.dataframe_check(description="raw_end >= raw_start")
+    @classmethod
+    def span_is_ordered(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("raw_end") >= pl.col("raw_start"))
+
+
+def grain(model: type[TaikongModel]) -> str:
+    """The grain statement: the first line of the model's docstring."""
+    return (model.__doc__ or "").strip().splitlines()[0]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+
+import pandera.polars as pa
+import polars as pl
+
+from contracts.base import RawSpan
+
+BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "running_header"]
+
+
+class Boilerplate(RawSpan):
+    """One row per removed line of site or page furniture, with the reason it was removed.
+
+    Reasons: repeated_template (a line template shared by several documents, at a
+    document edge), site_footer (trailing contact/copyright block), copyright_notice,
+    running_header (PDF page header/footer).
+    """
+
+    __table_name__ = "boilerplate"
+    __schema_version__ = "1.0.0"
+
+    boilerplate_id: str = pa.Field(
+        unique=True,
+        str_matches=r"^[0-9a-f]{16}-b\d{5,}$",
+        description="Stable id: doc_id, '-b', line number.",
+    )
+    line_no: pl.Int32 = pa.Field(ge=0, description="0-based line number in the raw document.")
+    text: str = pa.Field(
+        str_length={"min_value": 1}, description="Cleaned text of the removed line."
+    )
+    reason: str = pa.Field(isin=BOILERPLATE_REASONS, description="Why the line was removed.")
+    template_id: str = pa.Field(
+        str_matches=r"^tpl_[0-9a-f]{12}$",
+        description="Template (cluster) id: hash of the line with digits, months, case and punctuation masked.",
+    )
+    n_docs: pl.Int32 = pa.Field(
+        ge=1, description="Number of documents in the release carrying this template."
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+
+import pandera.polars as pa
+import polars as pl
+
+from contracts.base import DOC_ID_PATTERN, DocumentScoped
+
+DOC_TYPES = ["news_article", "report", "web_page"]
+
+
+class Documents(DocumentScoped):
+    """One row per input document that was published (quarantined inputs are in the manifest).
+
+    Metadata comes from the optional seeds catalog where it states a fact, otherwise
+    from extraction; `catalog_fields` says which fields the catalog supplied.
+    """
+
+    __table_name__ = "documents"
+    __schema_version__ = "1.0.0"
+
+    source_path: str = pa.Field(
+        unique=True, description="Input path, relative to the seeds directory."
+    )
+    title: str = pa.Field(
+        nullable=True, description="Document title (catalog, else the page's title line)."
+    )
+    title_truncated: bool = pa.Field(
+        description="True when the title ends in an ellipsis: the source cut it."
+    )
+    published_date: pl.Date = pa.Field(
+        nullable=True, description="Publication date (catalog, else the dateline)."
+    )
+    publisher: str = pa.Field(
+        nullable=True, description="Publisher (catalog, else the copyright holder)."
+    )
+    source_url: str = pa.Field(
+        nullable=True, description="Where the document was fetched from (catalog only)."
+    )
+    license: str = pa.Field(nullable=True, description="License of the document (catalog only).")
+    doc_type: str = pa.Field(
+        isin=DOC_TYPES, description="news_article, report (hard-wrapped PDF text) or web_page."
+    )
+    language: str = pa.Field(
+        str_matches=r"^(?:[a-z]{2}|und)$", description="ISO 639-1 code, or 'und' if undetermined."
+    )
+    encoding: str = pa.Field(description="Text encoding the input was decoded from.")
+    raw_sha256: str = pa.Field(
+        str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the input file's bytes."
+    )
+    n_bytes: int = pa.Field(gt=0, description="Size of the input file in bytes.")
+    n_chars_raw: int = pa.Field(
+        gt=0, description="Length of the decoded raw text (the offset reference)."
+    )
+    n_chars_clean: int = pa.Field(
+        ge=0,
+        description="Length of the kept text: title, headings and paragraphs joined by blank lines.",
+    )
+    n_sections: pl.Int32 = pa.Field(
+        ge=0, description="Number of rows in `sections` for this document."
+    )
+    n_paragraphs: pl.Int32 = pa.Field(
+        ge=0, description="Number of rows in `paragraphs` for this document."
+    )
+    n_boilerplate: pl.Int32 = pa.Field(
+        ge=0, description="Number of rows in `boilerplate` for this document."
+    )
+    near_duplicate_of: str = pa.Field(
+        nullable=True,
+        str_matches=DOC_ID_PATTERN,
+        description="doc_id of the representative of this document's near-duplicate group (MinHash); null if none.",
+    )
+    near_duplicate_similarity: float = pa.Field(
+        nullable=True,
+        ge=0,
+        le=1,
+        description="Estimated Jaccard similarity with near_duplicate_of.",
+    )
+    catalog_fields: list[str] = pa.Field(
+        description="Fields whose value came from the seeds catalog."
+    )
+    raw_text: str = pa.Field(
+        description="The decoded raw text: every raw_start/raw_end offset points into it."
+    )
+
+    @pa.dataframe_check(description="clean text is never longer than the raw text")
+    @classmethod
+    def clean_not_longer_than_raw(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("n_chars_clean") <= pl.col("n_chars_raw"))
+
+    @pa.dataframe_check(description="n_chars_raw is the length of raw_text")
+    @classmethod
+    def raw_length_matches(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("raw_text").str.len_chars() == pl.col("n_chars_raw"))
+
+    @pa.dataframe_check(description="a document is never its own near-duplicate")
+    @classmethod
+    def not_own_duplicate(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("near_duplicate_of").is_null()
+            | (pl.col("near_duplicate_of") != pl.col("doc_id"))
+        )

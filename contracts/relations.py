@@ -1,0 +1,159 @@
+"""Cross-table checks: every foreign key resolves and every span lies inside its document.
+
+Each check is a lazy polars query over the staged tables that returns the offending
+rows, so it runs on Parquet scans of any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+Tables = dict[str, pl.LazyFrame]
+
+
+@dataclass(frozen=True)
+class RelationCheck:
+    name: str
+    table: str
+    description: str
+    violations: Callable[[Tables], pl.LazyFrame]
+
+
+def _fk(child: str, column: str, parent: str, key: str) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        keys = t[parent].select(pl.col(key).alias(column)).unique()
+        return t[child].filter(pl.col(column).is_not_null()).join(keys, on=column, how="anti")
+
+    return query
+
+
+def _span_inside_document(table: str) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        return (
+            t[table]
+            .join(t["documents"].select("doc_id", "n_chars_raw"), on="doc_id", how="left")
+            .filter(pl.col("n_chars_raw").is_null() | (pl.col("raw_end") > pl.col("n_chars_raw")))
+            .drop("n_chars_raw")
+        )
+
+    return query
+
+
+def _same_document(
+    child: str, column: str, parent: str, key: str
+) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        parents = t[parent].select(pl.col(key).alias(column), pl.col("doc_id").alias("_parent_doc"))
+        return (
+            t[child]
+            .join(parents, on=column, how="inner")
+            .filter(pl.col("_parent_doc") != pl.col("doc_id"))
+            .drop("_parent_doc")
+        )
+
+    return query
+
+
+def _count_matches(column: str, table: str) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        counts = t[table].group_by("doc_id").agg(pl.len().cast(pl.Int64).alias("_n"))
+        return (
+            t["documents"]
+            .join(counts, on="doc_id", how="left")
+            .filter(pl.col("_n").fill_null(0) != pl.col(column).cast(pl.Int64))
+            .drop("_n")
+        )
+
+    return query
+
+
+RELATION_CHECKS: list[RelationCheck] = [
+    *[
+        RelationCheck(
+            f"{t}.doc_id_resolves",
+            t,
+            f"every {t}.doc_id is in documents",
+            _fk(t, "doc_id", "documents", "doc_id"),
+        )
+        for t in ("sections", "paragraphs", "boilerplate")
+    ],
+    RelationCheck(
+        "paragraphs.section_id_resolves",
+        "paragraphs",
+        "every paragraphs.section_id is in sections",
+        _fk("paragraphs", "section_id", "sections", "section_id"),
+    ),
+    RelationCheck(
+        "paragraphs.section_in_same_document",
+        "paragraphs",
+        "a paragraph's section belongs to the same document",
+        _same_document("paragraphs", "section_id", "sections", "section_id"),
+    ),
+    RelationCheck(
+        "sections.parent_id_resolves",
+        "sections",
+        "every sections.parent_id is in sections",
+        _fk("sections", "parent_id", "sections", "section_id"),
+    ),
+    RelationCheck(
+        "sections.parent_in_same_document",
+        "sections",
+        "a section's parent belongs to the same document",
+        _same_document("sections", "parent_id", "sections", "section_id"),
+    ),
+    RelationCheck(
+        "paragraphs.duplicate_of_resolves",
+        "paragraphs",
+        "every paragraphs.duplicate_of is in paragraphs",
+        _fk("paragraphs", "duplicate_of", "paragraphs", "paragraph_id"),
+    ),
+    RelationCheck(
+        "documents.near_duplicate_of_resolves",
+        "documents",
+        "every documents.near_duplicate_of is in documents",
+        _fk("documents", "near_duplicate_of", "documents", "doc_id"),
+    ),
+    *[
+        RelationCheck(
+            f"{t}.span_inside_document",
+            t,
+            f"{t} raw_end <= the document's n_chars_raw",
+            _span_inside_document(t),
+        )
+        for t in ("sections", "paragraphs", "boilerplate")
+    ],
+    *[
+        RelationCheck(
+            f"documents.{col}_matches",
+            "documents",
+            f"documents.{col} equals the row count in {t}",
+            _count_matches(col, t),
+        )
+        for col, t in (
+            ("n_sections", "sections"),
+            ("n_paragraphs", "paragraphs"),
+            ("n_boilerplate", "boilerplate"),
+        )
+    ],
+]
+
+
+def check_relations(tables: Tables, max_examples: int = 5) -> list[dict]:
+    """Run every relation check; one result dict per check (passed, n_failed, examples)."""
+    results = []
+    for check in RELATION_CHECKS:
+        bad = check.violations(tables).collect()
+        results.append(
+            {
+                "check": check.name,
+                "table": check.table,
+                "description": check.description,
+                "passed": bad.height == 0,
+                "n_failed": bad.height,
+                "examples": bad.drop("raw_text", strict=False).head(max_examples).to_dicts(),
+            }
+        )
+    return results

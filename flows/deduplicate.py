@@ -1,0 +1,60 @@
+"""Deduplicate stage: near-duplicate documents, then boilerplate lines; and, after
+structure, duplicate paragraphs. Each is map -> reduce -> map over shards."""
+
+from __future__ import annotations
+
+from prefect import task, unmapped
+
+from flows._common import TASK_DEFAULTS
+from taikong import steps
+from taikong.io.store import WorkArea
+
+
+@task(name="minhash-shard", **TASK_DEFAULTS)
+def signatures_shard(work: WorkArea, shard: int) -> None:
+    steps.signatures_shard(work, shard)
+
+
+@task(name="cluster-near-duplicates", **TASK_DEFAULTS)
+def cluster_near_duplicates(work: WorkArea, threshold: float) -> int:
+    return steps.cluster_near_duplicates(work, threshold)
+
+
+@task(name="fingerprint-shard", **TASK_DEFAULTS)
+def fingerprints_shard(work: WorkArea, shard: int) -> None:
+    steps.fingerprints_shard(work, shard)
+
+
+@task(name="count-templates", **TASK_DEFAULTS)
+def count_templates(work: WorkArea) -> int:
+    return steps.count_templates(work)
+
+
+@task(name="label-boilerplate-shard", **TASK_DEFAULTS)
+def label_boilerplate_shard(work: WorkArea, shard: int) -> None:
+    steps.label_boilerplate_shard(work, shard)
+
+
+@task(name="find-duplicate-paragraphs", **TASK_DEFAULTS)
+def find_duplicate_paragraphs(work: WorkArea) -> int:
+    return steps.find_duplicate_paragraphs(work)
+
+
+@task(name="mark-duplicates-shard", **TASK_DEFAULTS)
+def mark_duplicates_shard(work: WorkArea, shard: int) -> None:
+    steps.mark_duplicates_shard(work, shard)
+
+
+def deduplicate_documents(work: WorkArea, shards: list[int], threshold: float) -> dict:
+    signatures_shard.map(unmapped(work), shards).result()
+    near_dups = cluster_near_duplicates(work, threshold)
+    fingerprints_shard.map(unmapped(work), shards).result()
+    templates = count_templates(work)
+    label_boilerplate_shard.map(unmapped(work), shards).result()
+    return {"near_duplicate_documents": near_dups, "repeated_templates": templates}
+
+
+def deduplicate_paragraphs(work: WorkArea, shards: list[int]) -> int:
+    n = find_duplicate_paragraphs(work)
+    mark_duplicates_shard.map(unmapped(work), shards).result()
+    return n

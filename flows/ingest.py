@@ -1,0 +1,29 @@
+"""Ingest stage: read and decode each shard of input files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task, unmapped
+
+from flows._common import TASK_DEFAULTS
+from taikong import steps
+from taikong.io.store import WorkArea
+
+
+@task(name="ingest-shard", **TASK_DEFAULTS)
+def ingest_shard(work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int) -> dict:
+    return steps.ingest_shard(work, shard, seeds_dir, paths, max_bytes)
+
+
+@task(name="resolve-duplicate-files", **TASK_DEFAULTS)
+def resolve_duplicate_files(work: WorkArea):
+    return steps.resolve_duplicate_files(work)
+
+
+def ingest(work: WorkArea, seeds_dir: Path, shards: list[list[str]], max_bytes: int):
+    """Map ingest over shards, then reduce duplicate files; returns the inputs frame."""
+    ingest_shard.map(
+        unmapped(work), list(range(len(shards))), unmapped(seeds_dir), shards, unmapped(max_bytes)
+    ).result()
+    return resolve_duplicate_files(work)

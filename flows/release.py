@@ -1,0 +1,98 @@
+"""The release flow: ingest -> clean -> deduplicate -> structure -> validate -> publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
+
+from flows._common import TASK_DEFAULTS
+from flows.clean import clean
+from flows.deduplicate import deduplicate_documents, deduplicate_paragraphs
+from flows.ingest import ingest
+from flows.publish import publish
+from flows.structure import structure
+from flows.validate import stage_tables, validate
+from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
+from taikong.ingest.catalog import load_catalog
+from taikong.ingest.decode import DEFAULT_MAX_BYTES
+from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
+from taikong.io.store import ReleaseStore, sha256_file
+from taikong.publish import ReleaseOutcome
+from taikong.versions import release_fingerprint
+
+
+@task(name="fingerprint-inputs", **TASK_DEFAULTS)
+def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str]]:
+    return [(p, sha256_file(seeds_dir / p)) for p in paths]
+
+
+@flow(name="release", log_prints=True)
+def release(
+    seeds_dir: str = "seeds",
+    datasets_dir: str = "datasets",
+    shard_docs: int = DEFAULT_SHARD_DOCS,
+    shard_bytes: int = DEFAULT_SHARD_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    near_duplicate_threshold: float = DEFAULT_THRESHOLD,
+) -> dict:
+    """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`."""
+    log = get_run_logger()
+    seeds, store = Path(seeds_dir).resolve(), ReleaseStore(Path(datasets_dir).resolve())
+    options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}
+    catalog = load_catalog(seeds)
+    files = list_inputs(seeds)
+    shards = plan_shards(files, shard_docs, shard_bytes)
+    log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
+
+    fingerprint = release_fingerprint(
+        fingerprint_inputs(seeds, [f.source_path for f in files]), catalog.sha256, options
+    )
+    latest = store.latest_id()
+    if latest and store.manifest(latest).get("fingerprint") == fingerprint:
+        log.info("unchanged: inputs and code match release %s", latest)
+        return _result(ReleaseOutcome("unchanged", latest, store.root / latest))
+
+    run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
+    staging = store.begin(run_id)
+    work = staging.work
+    inputs = ingest(work, seeds, shards, max_bytes)
+    shard_ids = work.shards("docs")
+    log.info("ingest: %d published, %d quarantined", (inputs["fate"] == "published").sum(),
+             (inputs["fate"] == "quarantined").sum())
+    log.info("clean: %d line(s)", clean(work, shard_ids))
+    log.info("deduplicate: %s", deduplicate_documents(work, shard_ids, near_duplicate_threshold))
+    structure(work, shard_ids, catalog)
+    log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
+    tables = stage_tables(staging)
+    report = validate(staging)
+    log.info("validate: %s", "passed" if report["passed"] else "FAILED")
+    outcome = publish(
+        store=store, staging=staging, inputs=inputs, tables=tables, validation=report,
+        fingerprint=fingerprint, options=options, catalog_sha=catalog.sha256,
+        today=dt.datetime.now(dt.UTC).date(),
+    )
+    log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)
+    result = _result(outcome)
+    if outcome.status == "failed":
+        # Fail the flow run with the reason, after the report has been kept.
+        raise ValidationFailed(result)
+    return result
+
+
+class ValidationFailed(RuntimeError):
+    def __init__(self, result: dict):
+        super().__init__("validation failed; nothing published. " + "; ".join(result["problems"]))
+        self.result = result
+
+
+def _result(outcome: ReleaseOutcome) -> dict:
+    return {
+        "status": outcome.status,
+        "release_id": outcome.release_id,
+        "path": str(outcome.path) if outcome.path else None,
+        "summary": outcome.summary,
+        "problems": outcome.problems,
+    }

@@ -1,0 +1,19 @@
+"""Structure stage: documents, sections, paragraphs and boilerplate tables per shard."""
+
+from __future__ import annotations
+
+from prefect import task, unmapped
+
+from flows._common import TASK_DEFAULTS
+from taikong import steps
+from taikong.ingest.catalog import Catalog
+from taikong.io.store import WorkArea
+
+
+@task(name="structure-shard", **TASK_DEFAULTS)
+def structure_shard(work: WorkArea, shard: int, catalog: Catalog) -> dict:
+    return steps.structure_shard(work, shard, catalog)
+
+
+def structure(work: WorkArea, shards: list[int], catalog: Catalog) -> list[dict]:
+    return structure_shard.map(unmapped(work), shards, unmapped(catalog)).result()

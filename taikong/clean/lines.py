@@ -1,0 +1,153 @@
+"""Split decoded documents into lines with raw offsets, and normalize each line's text.
+
+Everything here is a polars expression over the whole shard: no per-line Python.
+A line keeps `raw_start`/`raw_end`, the span of its non-blank content in the decoded
+raw text, so every later row can point back at the exact source characters.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+CLEAN_VERSION = "clean_v1"
+
+# Characters that render as (or should be) a plain space.
+_SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
+# Invisible characters that only break matching: zero-width spaces/joiners, BOM, soft hyphen.
+_INVISIBLE = "[\u200b-\u200d\u2060\ufeff\u00ad]"
+# C0/C1 controls (NUL included) that survived decoding; newline/CR are already split off.
+_CONTROL = "[\u0000-\u0008\u000e-\u001f\u007f-\u009f]"
+# Remnants of HTML that scraping left behind: whole tags, and the tail of a cut
+# attribute such as `Email">` (a quote closing an attribute, then the tag end).
+_HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
+_ATTR_TAIL = r"\"\s*/?>"
+_ENTITIES = {
+    "&nbsp;": " ",
+    "&amp;": "&",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&apos;": "'",
+}
+_BULLET_CHARS = "•●▪◦‣∙·*"
+BULLET_RE = rf"^(?:[{_BULLET_CHARS}]|[-–—](?:\s|$))"
+
+
+def normalize_text(expr: pl.Expr) -> pl.Expr:
+    """Unicode NFC, markup remnants, odd spaces and controls, collapsed whitespace."""
+    out = expr.str.normalize("NFC")
+    for entity, repl in _ENTITIES.items():
+        out = out.str.replace_all(entity, repl, literal=True)
+    return (
+        out.str.replace_all(_HTML_TAG, " ")
+        .str.replace_all(_ATTR_TAIL, " ")
+        .str.replace_all(_INVISIBLE, "")
+        .str.replace_all(_CONTROL, "")
+        .str.replace_all(_SPACE_LIKE, " ")
+        .str.replace_all(r" {2,}", " ")
+        .str.strip_chars()
+    )
+
+
+def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per physical line of each document, with its raw span and clean text.
+
+    Input columns: doc_id, raw_text. Output: doc_id, line_no, raw_start, raw_end,
+    text (normalized), is_blank. Lone CR and CRLF line ends are handled by replacing
+    them with same-length stand-ins before splitting, so offsets stay exact.
+    """
+    split_view = (
+        pl.col("raw_text")
+        .str.replace_all("\r\n", " \n", literal=True)
+        .str.replace_all("\r", "\n", literal=True)
+        .str.split("\n")
+        .alias("raw_line")
+    )
+    lines = (
+        docs.select("doc_id", split_view)
+        .explode("raw_line")
+        .with_columns(
+            pl.int_range(pl.len()).over("doc_id").cast(pl.Int32).alias("line_no"),
+            pl.col("raw_line").str.len_chars().cast(pl.Int64).alias("_len"),
+        )
+        .with_columns(
+            ((pl.col("_len") + 1).cum_sum().over("doc_id") - (pl.col("_len") + 1)).alias(
+                "_line_start"
+            ),
+            # Python's and Rust's whitespace sets agree on the characters that matter here.
+            pl.col("raw_line").str.strip_chars_start().str.len_chars().cast(pl.Int64).alias(
+                "_after_lead"
+            ),
+            pl.col("raw_line").str.strip_chars_end().str.len_chars().cast(pl.Int64).alias(
+                "_before_trail"
+            ),
+        )
+        .with_columns(
+            (pl.col("_line_start") + pl.col("_len") - pl.col("_after_lead")).alias("raw_start"),
+            (pl.col("_line_start") + pl.col("_before_trail")).alias("raw_end"),
+            normalize_text(pl.col("raw_line")).alias("text"),
+        )
+        .with_columns(
+            # A blank line's span is empty, placed at its start.
+            pl.when(pl.col("raw_end") < pl.col("raw_start"))
+            .then(pl.col("_line_start"))
+            .otherwise(pl.col("raw_start"))
+            .alias("raw_start"),
+            pl.max_horizontal("raw_end", "_line_start").alias("raw_end"),
+            (pl.col("text").str.len_chars() == 0).alias("is_blank"),
+            # Leading spaces in extracted PDF text mark a paragraph's first line.
+            (pl.col("_after_lead") < pl.col("_len")).alias("indented"),
+        )
+    )
+    return lines.select(
+        "doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented"
+    )
+
+
+def line_features(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add per-line shape features that later stages share (words, bullet, punctuation)."""
+    text = pl.col("text")
+    return lines.with_columns(
+        text.str.count_matches(r"\S+").cast(pl.Int32).alias("n_words"),
+        text.str.contains(BULLET_RE).alias("is_bullet"),
+        text.str.contains(r"[.!?;:…]['\"”’)\]]*$").alias("ends_sentence"),
+        text.str.contains(r"^[\"“‘'(\[]*[A-Z0-9]").alias("starts_upper"),
+    )
+
+
+def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
+    """Per document: is the text hard-wrapped (PDF-style) or one paragraph per line (web)?
+
+    Web pages separate paragraphs with blank lines; extracted PDF text runs line after
+    line. A document is `wrapped` when most non-blank lines are directly followed by
+    another non-blank line and most of those lines do not end a sentence.
+    """
+    nb = pl.col("is_blank").not_()
+    next_nb = pl.col("is_blank").shift(-1).over("doc_id").not_().fill_null(False)
+    return (
+        lines.group_by("doc_id")
+        .agg(
+            nb.sum().alias("n_lines"),
+            (nb & next_nb).sum().alias("n_followed"),
+            (nb & pl.col("ends_sentence").not_()).sum().alias("n_open"),
+            pl.col("text").str.len_chars().filter(nb).quantile(0.9).alias("line_width_p90"),
+        )
+        .with_columns(
+            (
+                (pl.col("n_lines") >= 8)
+                & (pl.col("n_followed") >= 0.6 * pl.col("n_lines"))
+                & (pl.col("n_open") >= 0.4 * pl.col("n_lines"))
+            ).alias("wrapped"),
+            pl.col("line_width_p90").fill_null(0).cast(pl.Int32),
+        )
+        .select("doc_id", "wrapped", "line_width_p90")
+    )
+
+
+def clean_shard(docs: pl.DataFrame) -> pl.DataFrame:
+    """The clean stage for one shard: lines with clean text, features and doc layout."""
+    lines = line_features(split_lines(docs))
+    # Deeper PDF repair (de-hyphenation, lost hyphens, bullet reattachment) plugs in here,
+    # as further functions over this lines frame that record each change they make.
+    return lines.join(document_layout(lines), on="doc_id", how="left").sort("doc_id", "line_no")

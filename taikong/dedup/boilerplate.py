@@ -1,0 +1,262 @@
+"""Site boilerplate: label the lines that are page furniture, never body text.
+
+Cross-document furniture is found map -> reduce -> map:
+  map     `line_fingerprints`: per shard, (template hash, near-dup cluster) pairs;
+  reduce  `template_counts`: per template, how many clusters / documents carry it;
+  map     `label_boilerplate`: per shard, each line's reason, template and n_docs.
+
+A template is a line with digits, month names, case and punctuation masked, so
+"Copyright 2002-2013" and "Copyright 2002-2014" are one template. Templates are
+counted per near-duplicate cluster, so an article re-published on two sites does not
+make its own body look like furniture.
+
+Repetition alone is not enough: two articles quoting the same sentence keep it. A
+repeated line is furniture only when it sits at an edge of its document (little
+unique text before or after it) and is short or part of a run of repeated lines.
+
+Single-document furniture is found by shape: the trailing footer zone that holds a
+copyright or contact line, a copyright line anywhere, and the running header/footer
+blocks of PDF text (short isolated blocks carrying a page number or year, or repeated
+inside the document).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+BOILERPLATE_VERSION = "boilerplate_v1"
+
+# A repeated line counts as edge furniture when at most this many characters of the
+# document's unique text lie on one side of it (room for a title and a byline).
+EDGE_CHARS = 200
+SHORT_LINE_WORDS = 12
+MIN_CLUSTERS = 2
+
+REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
+
+_MONTHS = (
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+COPYRIGHT_RE = r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}|©\s*\d{4}|all rights reserved)"
+CONTACT_RE = (
+    r"(?i)(?:\b(?:tel|telephone|phone|fax|e-?mail|postcode|post code|zip(?: code)?)\s*[:：]"
+    r"|^(?:add|addr|address)\s*[:：]|[\w.+-]+@[\w-]+\.[a-z]{2,})"
+)
+DATE_RE = (
+    r"(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS[2:-2] + r"\.?,?\s+\d{4}"
+    r"|" + _MONTHS[2:-2] + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2})\b"
+)
+_FILENAME_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
+# A numbered heading ("II. Title", "3. Title", "(2) Title") is never page furniture.
+ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
+_PAGE_MARK_RE = r"(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$"
+
+
+def template_key(text: pl.Expr) -> pl.Expr:
+    """Masked form of a line: case, digits, month names and punctuation removed."""
+    key = (
+        text.str.to_lowercase()
+        .str.replace_all(_MONTHS, " m ")
+        .str.replace_all(r"\d+", " # ")
+        .str.replace_all(r"[^a-z#]+", " ")
+        .str.strip_chars()
+    )
+    # Lines with no letters left (lone bullets, bare numbers) carry no site signal.
+    return pl.when(key.str.contains("[a-z]{2}")).then(key).otherwise(None)
+
+
+def _template_hash(text: pl.Expr) -> pl.Expr:
+    return template_key(text).hash(seed=7)
+
+
+def line_fingerprints(lines: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """map: distinct (template hash, doc_id, cluster_id) triples of one shard."""
+    return (
+        lines.filter(pl.col("is_blank").not_())
+        .select("doc_id", _template_hash(pl.col("text")).alias("template"))
+        .drop_nulls("template")
+        .unique()
+        .join(clusters.select("doc_id", "cluster_id"), on="doc_id", how="left")
+        .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
+    )
+
+
+def template_counts(fingerprints: pl.DataFrame) -> pl.DataFrame:
+    """reduce: per template, distinct clusters and documents. Only repeated ones are kept."""
+    return (
+        fingerprints.group_by("template")
+        .agg(
+            pl.col("cluster_id").n_unique().cast(pl.Int32).alias("n_clusters"),
+            pl.col("doc_id").n_unique().cast(pl.Int32).alias("n_docs"),
+        )
+        .filter(pl.col("n_docs") >= 2)
+    )
+
+
+def _by_doc(expr: pl.Expr) -> pl.Expr:
+    return expr.over("doc_id", order_by="line_no")
+
+
+def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
+    """map: add `bp_reason`, `bp_template_key` and `bp_n_docs` to every line of a shard.
+
+    `bp_reason` is null for lines that are kept.
+    """
+    text = pl.col("text")
+    nb = pl.col("is_blank").not_()
+    df = (
+        lines.with_columns(_template_hash(text).alias("template"))
+        .join(counts, on="template", how="left")
+        .with_columns(
+            pl.col("n_clusters").fill_null(1),
+            pl.col("n_docs").fill_null(1),
+            text.str.contains(COPYRIGHT_RE).alias("_copyright"),
+            text.str.contains(CONTACT_RE).alias("_contact"),
+        )
+    )
+    df = _running_headers(df)
+    df = _footer_zone(df)
+    single_doc = pl.col("_running_header") | pl.col("_footer") | pl.col("_copyright")
+
+    # Edge test for repeated lines: unique characters before and after each line.
+    repeated = nb & (pl.col("n_clusters") >= MIN_CLUSTERS)
+    unique_chars = pl.when(nb & repeated.not_() & single_doc.not_()).then(
+        text.str.len_chars()
+    ).otherwise(0)
+    df = df.with_columns(repeated.alias("_repeated"), unique_chars.alias("_unique"))
+    df = df.with_columns(
+        (_by_doc(pl.col("_unique").cum_sum()) - pl.col("_unique")).alias("_before"),
+        (pl.col("_unique").sum().over("doc_id") - _by_doc(pl.col("_unique").cum_sum())).alias(
+            "_after"
+        ),
+    )
+    # Neighbours among non-blank lines only.
+    content = df.filter(nb).with_columns(
+        (
+            _by_doc(pl.col("_repeated").shift(1)).fill_null(False)
+            | _by_doc(pl.col("_repeated").shift(-1)).fill_null(False)
+        ).alias("_in_run")
+    )
+    df = df.join(content.select("doc_id", "line_no", "_in_run"), on=["doc_id", "line_no"], how="left")
+    edge_furniture = (
+        pl.col("_repeated")
+        & (pl.min_horizontal("_before", "_after") <= EDGE_CHARS)
+        & ((pl.col("n_words") <= SHORT_LINE_WORDS) | pl.col("_in_run").fill_null(False))
+    )
+    reason = (
+        pl.when(nb.not_())
+        .then(None)
+        .when(edge_furniture)
+        .then(pl.lit("repeated_template"))
+        .when(pl.col("_running_header"))
+        .then(pl.lit("running_header"))
+        .when(pl.col("_footer"))
+        .then(pl.lit("site_footer"))
+        .when(pl.col("_copyright"))
+        .then(pl.lit("copyright_notice"))
+        .otherwise(None)
+    )
+    out = df.with_columns(
+        reason.alias("bp_reason"),
+        template_key(text).alias("bp_template_key"),
+        pl.col("n_docs").alias("bp_n_docs"),
+    )
+    return out.drop([c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"])
+
+
+def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
+    """PDF page furniture: short blank-isolated blocks with a page mark or a repeat."""
+    block = _by_doc(
+        (pl.col("is_blank") != pl.col("is_blank").shift(1).fill_null(True)).cum_sum()
+    ).alias("_block")
+    df = df.with_columns(block)
+    key = template_key(pl.col("text"))
+    per_block = (
+        df.filter(pl.col("is_blank").not_())
+        .with_columns(key.alias("_key"))
+        .with_columns(pl.len().over("doc_id", "_key").alias("_key_repeats"))
+        .group_by("doc_id", "_block")
+        .agg(
+            pl.len().alias("_block_lines"),
+            pl.col("n_words").max().alias("_max_words"),
+            pl.col("ends_sentence").any().alias("_any_sentence"),
+            pl.col("text").str.contains(_PAGE_MARK_RE).any().alias("_page_mark"),
+            ((pl.col("_key_repeats") >= 3) & pl.col("_key").is_not_null()).all().alias("_repeats"),
+            pl.col("line_no").min().alias("_first"),
+            pl.col("line_no").max().alias("_last"),
+            pl.col("wrapped").first().alias("_wrapped"),
+            pl.col("text").str.contains(ORDINAL_RE).any().alias("_ordinal"),
+        )
+    )
+    n_lines = df.group_by("doc_id").agg(pl.col("line_no").max().alias("_doc_last"))
+    candidate = (
+        pl.col("_wrapped")
+        & (pl.col("_block_lines") <= 3)
+        & (pl.col("_max_words") <= 6)
+        & pl.col("_any_sentence").not_()
+        & pl.col("_ordinal").not_()
+        # Isolated: a blank line on both sides, not the document's first or last block.
+        & (pl.col("_first") > 0)
+        & (pl.col("_last") < pl.col("_doc_last"))
+    )
+    marked = pl.col("_candidate") & (pl.col("_page_mark") | pl.col("_repeats"))
+    by_block = {"order_by": "_block"}
+    per_block = (
+        per_block.join(n_lines, on="doc_id")
+        .with_columns(candidate.alias("_candidate"))
+        .with_columns(marked.alias("_marked"))
+        .with_columns(
+            # A page mark often sits in its own block next to the running title.
+            (
+                pl.col("_marked")
+                | (
+                    pl.col("_candidate")
+                    & (
+                        pl.col("_marked").shift(1).over("doc_id", **by_block).fill_null(False)
+                        | pl.col("_marked").shift(-1).over("doc_id", **by_block).fill_null(False)
+                    )
+                )
+            ).alias("_running_header")
+        )
+    )
+    return df.join(
+        per_block.select("doc_id", "_block", "_running_header"), on=["doc_id", "_block"], how="left"
+    ).with_columns(pl.col("_running_header").fill_null(False))
+
+
+def _footer_zone(df: pl.DataFrame) -> pl.DataFrame:
+    """The trailing run of short, non-sentence lines, if it holds a copyright or contact line."""
+    text = pl.col("text")
+    dateline = text.str.contains(DATE_RE) & (pl.col("n_words") <= 6)
+    footer_like = (
+        pl.col("is_blank")
+        | pl.col("_copyright")
+        | pl.col("_contact")
+        | dateline
+        | (
+            (pl.col("n_words") <= 8)
+            & pl.col("ends_sentence").not_()
+            & text.str.contains(_FILENAME_RE).not_()
+        )
+    )
+    df = df.with_columns(footer_like.alias("_footer_like"))
+    last_body = (
+        pl.col("line_no").filter(pl.col("_footer_like").not_()).max().over("doc_id").alias("_last_body")
+    )
+    df = df.with_columns(last_body)
+    in_zone = pl.col("_last_body").is_not_null() & (pl.col("line_no") > pl.col("_last_body"))
+    zone_strong = (in_zone & (pl.col("_copyright") | pl.col("_contact"))).any().over("doc_id")
+    zone_lines = (in_zone & pl.col("is_blank").not_()).sum().over("doc_id")
+    return df.with_columns(
+        (in_zone & zone_strong & (zone_lines <= 20) & pl.col("is_blank").not_()).alias("_footer")
+    )
+
+
+def template_id(key: str | None, text: str) -> str:
+    """Stable id of a boilerplate template (hash of its masked key, else of its text)."""
+    basis = key if key else text
+    return "tpl_" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,235 @@
+"""The one IO seam: every Parquet read/write and the release layout live here.
+
+Layout under the datasets directory:
+
+    <release_id>/            a published, read-only release (e.g. 2026-11-21, 2026-11-21.2)
+        <table>.parquet      one file per table, zstd, schema derived from the contract
+        manifest.json        written last inside staging; describes everything above
+        validation/          the validation report of the release
+    latest -> <release_id>   symlink, switched atomically after a publish
+    .staging/<run_id>/       a run in progress: work/ (per-shard intermediates) and release/
+    .failed/<run_id>/        a run whose validation failed: its tables and report, kept
+    .lock                    held while a run decides its release id and publishes
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RELEASE_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?$")
+MANIFEST = "manifest.json"
+LATEST = "latest"
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class WorkArea:
+    """Per-run scratch space for shard intermediates, addressed by (stage, shard)."""
+
+    root: Path
+
+    def path(self, stage: str, shard: int | None = None) -> Path:
+        name = f"{stage}.parquet" if shard is None else f"{stage}/{shard:05d}.parquet"
+        return self.root / name
+
+    def write(self, stage: str, df: pl.DataFrame, shard: int | None = None) -> Path:
+        path = self.path(stage, shard)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        df.write_parquet(tmp, compression="lz4")
+        tmp.replace(path)  # a retried task never leaves half a file behind
+        return path
+
+    def read(self, stage: str, shard: int | None = None) -> pl.DataFrame:
+        return pl.read_parquet(self.path(stage, shard))
+
+    def read_all(self, stage: str) -> pl.DataFrame:
+        """All shards of a stage, concatenated (for the small reduce inputs)."""
+        files = sorted((self.root / stage).glob("*.parquet"))
+        return pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else pl.DataFrame()
+
+    def shards(self, stage: str) -> list[int]:
+        return sorted(int(p.stem) for p in (self.root / stage).glob("*.parquet"))
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A release being assembled: tables and reports, not yet visible to readers."""
+
+    root: Path
+    run_id: str
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def work(self) -> WorkArea:
+        return WorkArea(self.root / "work")
+
+    def table_path(self, table: str) -> Path:
+        return self.release_dir / f"{table}.parquet"
+
+    def write_table(self, table: str, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> dict:
+        """Stream shard frames into one zstd Parquet file with the contract's schema."""
+        path = self.table_path(table)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = 0
+        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+            for frame in frames:
+                if frame.height == 0:
+                    continue
+                batch = frame.select(schema.names).to_arrow().cast(schema)
+                writer.write_table(batch)
+                rows += frame.height
+        return {
+            "file": path.name,
+            "rows": rows,
+            "bytes": path.stat().st_size,
+            "sha256": sha256_file(path),
+        }
+
+    def scan_tables(self, tables: Iterable[str]) -> dict[str, pl.LazyFrame]:
+        return {t: pl.scan_parquet(self.table_path(t)) for t in tables}
+
+    def iter_table_batches(self, table: str, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
+        """Read a staged table back in bounded batches (for contract validation)."""
+        pf = pq.ParquetFile(self.table_path(table))
+        for batch in pf.iter_batches(batch_size=batch_rows):
+            yield pl.from_arrow(batch)  # type: ignore[misc]
+        if pf.metadata.num_rows == 0:
+            yield pl.from_arrow(pf.schema_arrow.empty_table())  # type: ignore[misc]
+
+    def write_json(self, relpath: str, payload: dict) -> Path:
+        path = self.release_dir / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+        return path
+
+
+class ReleaseExists(RuntimeError):
+    pass
+
+
+class ReleaseStore:
+    """Releases under one datasets directory."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # ---- reading -----------------------------------------------------------------
+    def releases(self) -> list[str]:
+        """Published release ids, oldest first."""
+        if not self.root.exists():
+            return []
+        ids = [p.name for p in self.root.iterdir() if p.is_dir() and not p.is_symlink()]
+        ids = [i for i in ids if RELEASE_ID_RE.match(i) and (self.root / i / MANIFEST).exists()]
+        return sorted(ids, key=_release_sort_key)
+
+    def latest_id(self) -> str | None:
+        link = self.root / LATEST
+        if link.is_symlink() and (self.root / os.readlink(link) / MANIFEST).exists():
+            return os.readlink(link)
+        return None
+
+    def manifest(self, release_id: str) -> dict:
+        return json.loads((self.root / release_id / MANIFEST).read_text())
+
+    def next_release_id(self, today: dt.date) -> str:
+        day = today.isoformat()
+        same_day = [r for r in self.releases() if r.split(".")[0] == day]
+        taken = {p.name for p in self.root.iterdir()} if self.root.exists() else set()
+        n = len(same_day) + 1
+        while True:
+            candidate = day if n == 1 else f"{day}.{n}"
+            if candidate not in taken:
+                return candidate
+            n += 1
+
+    # ---- writing -----------------------------------------------------------------
+    def begin(self, run_id: str) -> Staging:
+        root = self.root / ".staging" / run_id
+        if root.exists():  # a retried run restarts from clean scratch space
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        return Staging(root, run_id)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialize release-id choice and publish between concurrent runs."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def publish(self, staging: Staging, release_id: str) -> Path:
+        """Move the staged release into place in one rename, then switch `latest`.
+
+        Call under `lock()`. The rename is atomic on one filesystem, and staging lives
+        under the datasets directory, so readers see no release or a whole release.
+        """
+        target = self.root / release_id
+        if target.exists():
+            raise ReleaseExists(f"release {release_id} already exists at {target}; never overwritten")
+        _make_read_only(staging.release_dir)
+        os.rename(staging.release_dir, target)
+        self._point_latest(release_id)
+        shutil.rmtree(staging.root, ignore_errors=True)
+        return target
+
+    def _point_latest(self, release_id: str) -> None:
+        tmp = self.root / f".{LATEST}.{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(release_id, tmp)
+        os.replace(tmp, self.root / LATEST)  # atomic switch
+
+    def keep_failed(self, staging: Staging) -> Path:
+        """Move a staged release that failed validation aside, with its report."""
+        target = self.root / ".failed" / staging.run_id
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            shutil.rmtree(target)
+        os.rename(staging.release_dir, target)
+        shutil.rmtree(staging.root, ignore_errors=True)
+        return target
+
+    def discard(self, staging: Staging) -> None:
+        shutil.rmtree(staging.root, ignore_errors=True)
+
+
+def _release_sort_key(release_id: str) -> tuple[str, int]:
+    m = RELEASE_ID_RE.match(release_id)
+    assert m
+    return m[1], int(m[2] or 1)
+
+
+def _make_read_only(directory: Path) -> None:
+    for path in directory.rglob("*"):
+        if path.is_file():
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)

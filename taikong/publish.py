@@ -1,0 +1,132 @@
+"""Assemble the staged tables, write the manifest, and publish or quarantine the release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from contracts import TABLES
+from contracts.arrow import arrow_schema, schema_hash
+from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
+from taikong.validation import failure_summary
+from taikong.versions import HEURISTICS, code_version
+
+
+@dataclass
+class ReleaseOutcome:
+    status: str  # "published", "unchanged" or "failed"
+    release_id: str | None
+    path: Path | None
+    summary: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _table_frames(work: WorkArea, table: str) -> Iterator[pl.DataFrame]:
+    for shard in work.shards(f"t_{table}"):
+        yield work.read(f"t_{table}", shard)
+
+
+def write_tables(staging: Staging) -> dict:
+    """Stream every table's shards into its release file; returns per-table file facts."""
+    facts = {}
+    for name, model in TABLES.items():
+        schema = arrow_schema(model)
+        info = staging.write_table(name, _table_frames(staging.work, name), schema)
+        info["schema_hash"] = schema_hash(schema)
+        info["schema_version"] = model.__schema_version__
+        info["grain"] = schema.metadata[b"taikong.grain"].decode()
+        facts[name] = info
+    return facts
+
+
+def summarize(inputs: pl.DataFrame, tables: dict, boilerplate_by_reason: dict) -> dict:
+    quarantined = inputs.filter(pl.col("fate") == "quarantined")
+    return {
+        "inputs": inputs.height,
+        "documents": tables["documents"]["rows"],
+        "sections": tables["sections"]["rows"],
+        "paragraphs": tables["paragraphs"]["rows"],
+        "boilerplate_by_reason": boilerplate_by_reason,
+        "quarantined": quarantined.select("source_path", "reason").to_dicts(),
+    }
+
+
+def build_manifest(
+    release_id: str,
+    fingerprint: str,
+    predecessor: str | None,
+    inputs: pl.DataFrame,
+    tables: dict,
+    summary: dict,
+    validation: dict,
+    options: dict,
+    catalog_sha: str | None,
+) -> dict:
+    return {
+        "release_id": release_id,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "fingerprint": fingerprint,
+        "predecessor": predecessor,
+        "code_version": code_version(),
+        "heuristics": HEURISTICS,
+        "options": options,
+        "catalog_sha256": catalog_sha,
+        "inputs": inputs.to_dicts(),
+        "tables": tables,
+        "summary": summary,
+        "validation": {
+            "passed": validation["passed"],
+            "report": "validation/report.json",
+        },
+    }
+
+
+def boilerplate_counts(staging: Staging) -> dict:
+    counts = (
+        pl.scan_parquet(staging.table_path("boilerplate"))
+        .group_by("reason")
+        .len()
+        .sort("reason")
+        .collect()
+    )
+    return dict(counts.iter_rows())
+
+
+def finish_release(
+    store: ReleaseStore,
+    staging: Staging,
+    inputs: pl.DataFrame,
+    tables: dict,
+    validation: dict,
+    fingerprint: str,
+    options: dict,
+    catalog_sha: str | None,
+    today: dt.date,
+) -> ReleaseOutcome:
+    """Publish a validated staging area, or keep it aside with its report if it failed."""
+    summary = summarize(inputs, tables, boilerplate_counts(staging))
+    staging.write_json("validation/report.json", validation)
+    if not validation["passed"]:
+        failed = store.keep_failed(staging)
+        return ReleaseOutcome(
+            "failed", None, failed, summary, [f"report: {failed / 'validation' / 'report.json'}",
+                                              *failure_summary(validation)]
+        )
+    with store.lock():
+        latest = store.latest_id()
+        if latest and store.manifest(latest).get("fingerprint") == fingerprint:
+            store.discard(staging)
+            return ReleaseOutcome("unchanged", latest, store.root / latest, summary)
+        release_id = store.next_release_id(today)
+        manifest = build_manifest(
+            release_id, fingerprint, latest, inputs, tables, summary, validation, options, catalog_sha
+        )
+        # The manifest is written last: a release directory with a manifest is complete.
+        (staging.release_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        path = store.publish(staging, release_id)
+    return ReleaseOutcome("published", release_id, path, summary)

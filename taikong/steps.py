@@ -1,0 +1,113 @@
+"""Executor-agnostic pipeline steps: read a shard from the work area, transform, write.
+
+Each `*_shard` step is a map over one shard; the steps without a shard argument are
+reduces over all shards. Prefect tasks (flows/) or any other executor call these;
+the transforms they call are plain polars functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from taikong.clean.lines import clean_shard as clean_lines
+from taikong.dedup import boilerplate, near_duplicates, paragraph_duplicates
+from taikong.ingest.catalog import Catalog
+from taikong.ingest.shards import ingest_files
+from taikong.io.store import WorkArea
+from taikong.structure.tables import build_tables
+
+
+# ---- ingest ---------------------------------------------------------------------------
+def ingest_shard(work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int) -> dict:
+    docs, inputs = ingest_files(seeds_dir, paths, max_bytes=max_bytes)
+    work.write("docs", docs, shard)
+    work.write("inputs", inputs, shard)
+    return {"documents": docs.height, "quarantined": inputs.height - docs.height}
+
+
+def resolve_duplicate_files(work: WorkArea) -> pl.DataFrame:
+    """reduce: identical files in different shards become one document (first path wins)."""
+    inputs = work.read_all("inputs")
+    published = inputs.filter(pl.col("fate") == "published").sort("source_path")
+    first = published.group_by("doc_id", maintain_order=True).agg(pl.col("source_path").first().alias("_first"))
+    dupes = published.join(first, on="doc_id").filter(pl.col("source_path") != pl.col("_first"))
+    if dupes.height:
+        reason = pl.concat_str([pl.lit("duplicate_file: same bytes as "), pl.col("_first")])
+        fix = dupes.select("source_path", reason.alias("_reason"))
+        inputs = inputs.join(fix, on="source_path", how="left").with_columns(
+            pl.when(pl.col("_reason").is_not_null()).then(pl.lit("quarantined")).otherwise(pl.col("fate")).alias("fate"),
+            pl.coalesce("_reason", "reason").alias("reason"),
+        ).drop("_reason")
+        drop = set(dupes["source_path"].to_list())
+        for shard in work.shards("docs"):
+            docs = work.read("docs", shard)
+            if docs["source_path"].is_in(list(drop)).any():
+                work.write("docs", docs.filter(pl.col("source_path").is_in(list(drop)).not_()), shard)
+    work.write("inputs_all", inputs.sort("source_path"))
+    return inputs
+
+
+# ---- clean ----------------------------------------------------------------------------
+def clean_shard(work: WorkArea, shard: int) -> int:
+    lines = clean_lines(work.read("docs", shard))
+    work.write("lines", lines, shard)
+    return lines.height
+
+
+# ---- deduplicate ----------------------------------------------------------------------
+def signatures_shard(work: WorkArea, shard: int) -> None:
+    sigs = near_duplicates.minhash_signatures(work.read("lines", shard), work.read("docs", shard))
+    work.write("signatures", sigs, shard)
+
+
+def cluster_near_duplicates(work: WorkArea, threshold: float) -> int:
+    clusters = near_duplicates.near_duplicate_clusters(work.read_all("signatures"), threshold)
+    work.write("clusters", clusters)
+    return clusters.filter(pl.col("near_duplicate_of").is_not_null()).height
+
+
+def _clusters(work: WorkArea) -> pl.DataFrame:
+    return work.read("clusters")
+
+
+def fingerprints_shard(work: WorkArea, shard: int) -> None:
+    fp = boilerplate.line_fingerprints(work.read("lines", shard), _clusters(work))
+    work.write("fingerprints", fp, shard)
+
+
+def count_templates(work: WorkArea) -> int:
+    counts = boilerplate.template_counts(work.read_all("fingerprints"))
+    work.write("template_counts", counts)
+    return counts.height
+
+
+def label_boilerplate_shard(work: WorkArea, shard: int) -> None:
+    labelled = boilerplate.label_boilerplate(work.read("lines", shard), work.read("template_counts"))
+    work.write("labelled_lines", labelled, shard)
+
+
+# ---- structure ------------------------------------------------------------------------
+def structure_shard(work: WorkArea, shard: int, catalog: Catalog) -> dict:
+    tables = build_tables(
+        work.read("docs", shard), work.read("labelled_lines", shard), _clusters(work), catalog.entries
+    )
+    for name in ("documents", "sections", "paragraphs", "boilerplate"):
+        work.write(f"t_{name}", getattr(tables, name), shard)
+    keys = paragraph_duplicates.paragraph_keys(tables.paragraphs, tables.documents)
+    work.write("paragraph_keys", keys, shard)
+    return {"documents": tables.documents.height, "paragraphs": tables.paragraphs.height}
+
+
+def find_duplicate_paragraphs(work: WorkArea) -> int:
+    dupes = paragraph_duplicates.first_occurrences(work.read_all("paragraph_keys"))
+    work.write("paragraph_duplicates", dupes)
+    return dupes.height
+
+
+def mark_duplicates_shard(work: WorkArea, shard: int) -> None:
+    marked = paragraph_duplicates.mark_duplicates(
+        work.read("t_paragraphs", shard), work.read("paragraph_duplicates")
+    )
+    work.write("t_paragraphs", marked, shard)

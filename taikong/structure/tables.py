@@ -1,0 +1,320 @@
+"""Build the release tables of one shard: documents, sections, paragraphs, boilerplate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from taikong.dedup.boilerplate import COPYRIGHT_RE, template_id
+from taikong.structure.paragraphs import (
+    HEADING_PATTERNS,
+    UNNUMBERED_RANK,
+    assemble,
+    published_dates,
+    segment,
+)
+
+METADATA_VERSION = "metadata_v1"
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+# Frequent English function words: a cheap, dependency-free language signal.
+_EN_STOPWORDS = frozenset(
+    "the of and to in a is that for on with as by was are it its from at be this have "
+    "has which an or were will their been also more than other".split()
+)
+
+
+@dataclass(frozen=True)
+class ShardTables:
+    documents: pl.DataFrame
+    sections: pl.DataFrame
+    paragraphs: pl.DataFrame
+    boilerplate: pl.DataFrame
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """Parse the date styles seen in datelines: 'Jun 27, 2013', '29th May 2018', ISO."""
+    if not text:
+        return None
+    t = text.strip().lower().replace(",", " ").replace(".", " ")
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        y, mo, d = map(int, m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})", t):
+        d, mo, y = int(m[1]), _MONTHS.get(m[2], 0), int(m[3])
+    elif m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", t):
+        mo, d, y = _MONTHS.get(m[1], 0), int(m[2]), int(m[3])
+    else:
+        return None
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def detect_language(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 5:
+        return "und"
+    share = sum(w in _EN_STOPWORDS for w in words) / len(words)
+    return "en" if share >= 0.15 else "und"
+
+
+def publisher_from_copyright(lines: pl.DataFrame) -> pl.DataFrame:
+    """The holder named in the last copyright line of each document: doc_id, publisher."""
+    holder = (
+        pl.col("text")
+        .str.replace(r"(?i)^.*?(?:copyright|©|\(c\))\s*(?:©|@|\(c\))?", "")
+        .str.replace(r"^[\s\d\-–,.@]*", "")
+        .str.replace(r"(?i)\.?\s*all rights reserved\.?$", "")
+        .str.strip_chars(" .,")
+    )
+    return (
+        lines.filter(pl.col("text").str.contains(COPYRIGHT_RE))
+        .sort("doc_id", "line_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(holder.last().alias("publisher"))
+        .filter(pl.col("publisher").str.len_chars() > 1)
+    )
+
+
+def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Nest headings by style rank and give every block its innermost section."""
+    ranks = {style: rank for style, (_, rank) in HEADING_PATTERNS.items()}
+    ranks["unnumbered"] = UNNUMBERED_RANK
+    patterns = {style: re.compile(p) for style, (p, _) in HEADING_PATTERNS.items()}
+    sections: list[dict] = []
+    paragraphs: list[dict] = []
+    for (doc_id,), doc_blocks in blocks.group_by("doc_id", maintain_order=True):
+        stack: list[dict] = []
+        n_sec = n_par = 0
+        for row in doc_blocks.iter_rows(named=True):
+            if row["kind"] == "heading":
+                style = row["heading_style"]
+                rank = ranks[style]
+                while stack and stack[-1]["_rank"] >= rank:
+                    stack.pop()
+                if style == "unnumbered":
+                    ordinal, heading = None, row["text"]
+                else:
+                    m = patterns[style].match(row["text"])
+                    ordinal, heading = m[1], m[2].strip()
+                    if style == "dash":
+                        ordinal = None
+                n_sec += 1
+                section = {
+                    "section_id": f"{doc_id}-s{n_sec:03d}",
+                    "doc_id": doc_id,
+                    "parent_id": stack[-1]["section_id"] if stack else None,
+                    "level": len(stack) + 1,
+                    "seq": n_sec,
+                    "ordinal": ordinal,
+                    "heading": heading,
+                    "heading_style": style,
+                    "raw_start": row["raw_start"],
+                    "raw_end": row["raw_end"],
+                    "_rank": rank,
+                }
+                sections.append(section)
+                stack.append(section)
+                continue
+            n_par += 1
+            for open_section in stack:
+                open_section["raw_end"] = max(open_section["raw_end"], row["raw_end"])
+            paragraphs.append(
+                {
+                    "paragraph_id": f"{doc_id}-p{n_par:04d}",
+                    "doc_id": doc_id,
+                    "section_id": stack[-1]["section_id"] if stack else None,
+                    "seq": n_par,
+                    "kind": row["kind"],
+                    "text": row["text"],
+                    "raw_start": row["raw_start"],
+                    "raw_end": row["raw_end"],
+                }
+            )
+    for s in sections:
+        del s["_rank"]
+    return sections, paragraphs
+
+
+_SECTION_SCHEMA = {
+    "section_id": pl.String,
+    "doc_id": pl.String,
+    "parent_id": pl.String,
+    "level": pl.Int32,
+    "seq": pl.Int32,
+    "ordinal": pl.String,
+    "heading": pl.String,
+    "heading_style": pl.String,
+    "raw_start": pl.Int64,
+    "raw_end": pl.Int64,
+}
+_PARAGRAPH_SCHEMA = {
+    "paragraph_id": pl.String,
+    "doc_id": pl.String,
+    "section_id": pl.String,
+    "seq": pl.Int32,
+    "kind": pl.String,
+    "text": pl.String,
+    "raw_start": pl.Int64,
+    "raw_end": pl.Int64,
+}
+
+
+def build_tables(
+    docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
+) -> ShardTables:
+    """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
+    blocks = assemble(segment(lines))
+    sec_rows, par_rows = _sections_and_paragraphs(blocks)
+    sections = pl.DataFrame(sec_rows, schema=_SECTION_SCHEMA)
+    paragraphs = pl.DataFrame(par_rows, schema=_PARAGRAPH_SCHEMA).with_columns(
+        pl.col("text").str.len_chars().cast(pl.Int32).alias("n_chars")
+    )
+
+    bp = lines.filter(pl.col("bp_reason").is_not_null())
+    boilerplate = pl.DataFrame(
+        [
+            {
+                "boilerplate_id": f"{r['doc_id']}-b{r['line_no']:05d}",
+                "doc_id": r["doc_id"],
+                "line_no": r["line_no"],
+                "text": r["text"],
+                "reason": r["bp_reason"],
+                "template_id": template_id(r["bp_template_key"], r["text"]),
+                "n_docs": r["bp_n_docs"],
+                "raw_start": r["raw_start"],
+                "raw_end": r["raw_end"],
+            }
+            for r in bp.iter_rows(named=True)
+        ],
+        schema={
+            "boilerplate_id": pl.String,
+            "doc_id": pl.String,
+            "line_no": pl.Int32,
+            "text": pl.String,
+            "reason": pl.String,
+            "template_id": pl.String,
+            "n_docs": pl.Int32,
+            "raw_start": pl.Int64,
+            "raw_end": pl.Int64,
+        },
+    )
+    documents = _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog)
+    return ShardTables(documents, sections, paragraphs, boilerplate)
+
+
+def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog):
+    dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
+    publishers = dict(publisher_from_copyright(lines).iter_rows())
+    titles = dict(
+        blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows()
+    )
+    layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
+    has_dateline = set(dates)
+    clean_text = dict(
+        blocks.group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join("\n\n"))
+        .iter_rows()
+    )
+    counts = {
+        name: dict(frame.group_by("doc_id").len().iter_rows())
+        for name, frame in (("p", paragraphs), ("s", sections), ("b", boilerplate))
+    }
+    links = {r[0]: r[1:] for r in clusters.select(
+        "doc_id", "near_duplicate_of", "near_duplicate_similarity"
+    ).iter_rows()}
+    rows = []
+    for d in docs.iter_rows(named=True):
+        doc_id = d["doc_id"]
+        facts = catalog.get(d["source_path"], {})
+        body = clean_text.get(doc_id, "")
+        if layout.get(doc_id):
+            doc_type = "report"
+        elif doc_id in has_dateline and doc_id in titles:
+            doc_type = "news_article"
+        else:
+            doc_type = "web_page"
+        title = facts.get("title") or titles.get(doc_id)
+        published = (
+            dt.date.fromisoformat(facts["published_date"])
+            if facts.get("published_date")
+            else dates.get(doc_id)
+        )
+        near_of, near_sim = links.get(doc_id, (None, None))
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "source_path": d["source_path"],
+                "title": title,
+                "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
+                "published_date": published,
+                "publisher": facts.get("publisher") or publishers.get(doc_id),
+                "source_url": facts.get("source_url"),
+                "license": facts.get("license"),
+                "doc_type": facts.get("doc_type") or doc_type,
+                "language": detect_language(body),
+                "encoding": d["encoding"],
+                "raw_sha256": d["raw_sha256"],
+                "n_bytes": d["n_bytes"],
+                "n_chars_raw": len(d["raw_text"]),
+                "n_chars_clean": len(body),
+                "n_sections": counts["s"].get(doc_id, 0),
+                "n_paragraphs": counts["p"].get(doc_id, 0),
+                "n_boilerplate": counts["b"].get(doc_id, 0),
+                "near_duplicate_of": near_of,
+                "near_duplicate_similarity": near_sim,
+                "catalog_fields": sorted(facts),
+                "raw_text": d["raw_text"],
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "doc_id": pl.String,
+            "source_path": pl.String,
+            "title": pl.String,
+            "title_truncated": pl.Boolean,
+            "published_date": pl.Date,
+            "publisher": pl.String,
+            "source_url": pl.String,
+            "license": pl.String,
+            "doc_type": pl.String,
+            "language": pl.String,
+            "encoding": pl.String,
+            "raw_sha256": pl.String,
+            "n_bytes": pl.Int64,
+            "n_chars_raw": pl.Int64,
+            "n_chars_clean": pl.Int64,
+            "n_sections": pl.Int32,
+            "n_paragraphs": pl.Int32,
+            "n_boilerplate": pl.Int32,
+            "near_duplicate_of": pl.String,
+            "near_duplicate_similarity": pl.Float64,
+            "catalog_fields": pl.List(pl.String),
+            "raw_text": pl.String,
+        },
+    )
