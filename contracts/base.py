@@ -8,7 +8,6 @@ document (`DocumentScoped`) and most carry a span of the raw text (`RawSpan`).
 
 from __future__ import annotations
 
-
 import pandera.polars as pa
 import polars as pl
 

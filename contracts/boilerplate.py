@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pandera.polars as pa
 import polars as pl
 
@@ -32,7 +31,10 @@ class Boilerplate(RawSpan):
     reason: str = pa.Field(isin=BOILERPLATE_REASONS, description="Why the line was removed.")
     template_id: str = pa.Field(
         str_matches=r"^tpl_[0-9a-f]{12}$",
-        description="Template (cluster) id: hash of the line with digits, months, case and punctuation masked.",
+        description=(
+            "Template (cluster) id: hash of the line with digits, months, case and "
+            "punctuation masked."
+        ),
     )
     n_docs: pl.Int32 = pa.Field(
         ge=1, description="Number of documents in the release carrying this template."

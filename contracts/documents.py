@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pandera.polars as pa
 import polars as pl
 
@@ -54,7 +53,9 @@ class Documents(DocumentScoped):
     )
     n_chars_clean: int = pa.Field(
         ge=0,
-        description="Length of the kept text: title, headings and paragraphs joined by blank lines.",
+        description=(
+            "Length of the kept text: title, headings and paragraphs joined by blank lines."
+        ),
     )
     n_sections: pl.Int32 = pa.Field(
         ge=0, description="Number of rows in `sections` for this document."
@@ -68,7 +69,10 @@ class Documents(DocumentScoped):
     near_duplicate_of: str = pa.Field(
         nullable=True,
         str_matches=DOC_ID_PATTERN,
-        description="doc_id of the representative of this document's near-duplicate group (MinHash); null if none.",
+        description=(
+            "doc_id of the representative of this document's near-duplicate group "
+            "(MinHash); null if none."
+        ),
     )
     near_duplicate_similarity: float = pa.Field(
         nullable=True,

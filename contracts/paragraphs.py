@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pandera.polars as pa
 import polars as pl
 
@@ -35,7 +34,10 @@ class Paragraphs(RawSpan):
     n_chars: pl.Int32 = pa.Field(ge=1, description="Length of text in characters.")
     duplicate_of: str = pa.Field(
         nullable=True,
-        description="paragraph_id of the first occurrence of the same text in the corpus; null for first occurrences.",
+        description=(
+            "paragraph_id of the first occurrence of the same text in the corpus; "
+            "null for first occurrences."
+        ),
     )
 
     @pa.dataframe_check(description="n_chars is the length of text")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 import pandera.polars as pa
 import polars as pl
 

@@ -12,7 +12,9 @@ from taikong.io.store import WorkArea
 
 
 @task(name="ingest-shard", **TASK_DEFAULTS)
-def ingest_shard(work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int) -> dict:
+def ingest_shard(
+    work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int
+) -> dict:
     return steps.ingest_shard(work, shard, seeds_dir, paths, max_bytes)
 
 

@@ -60,8 +60,11 @@ def release(
     work = staging.work
     inputs = ingest(work, seeds, shards, max_bytes)
     shard_ids = work.shards("docs")
-    log.info("ingest: %d published, %d quarantined", (inputs["fate"] == "published").sum(),
-             (inputs["fate"] == "quarantined").sum())
+    log.info(
+        "ingest: %d published, %d quarantined",
+        (inputs["fate"] == "published").sum(),
+        (inputs["fate"] == "quarantined").sum(),
+    )
     log.info("clean: %d line(s)", clean(work, shard_ids))
     log.info("deduplicate: %s", deduplicate_documents(work, shard_ids, near_duplicate_threshold))
     structure(work, shard_ids, catalog)
@@ -70,8 +73,14 @@ def release(
     report = validate(staging)
     log.info("validate: %s", "passed" if report["passed"] else "FAILED")
     outcome = publish(
-        store=store, staging=staging, inputs=inputs, tables=tables, validation=report,
-        fingerprint=fingerprint, options=options, catalog_sha=catalog.sha256,
+        store=store,
+        staging=staging,
+        inputs=inputs,
+        tables=tables,
+        validation=report,
+        fingerprint=fingerprint,
+        options=options,
+        catalog_sha=catalog.sha256,
         today=dt.datetime.now(dt.UTC).date(),
     )
     log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)

@@ -87,10 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
         "embedded mode unless PREFECT_API_URL points at a server. Exit status: 0 published "
         "or unchanged, 1 validation failed (nothing published), 2 bad arguments or catalog.",
     )
-    rel.add_argument("--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)")
-    rel.add_argument("--datasets", type=Path, default=Path("datasets"), help="release directory (default: datasets)")
     rel.add_argument(
-        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+        "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
+    )
+    rel.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path("datasets"),
+        help="release directory (default: datasets)",
+    )
+    rel.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
         help=f"quarantine inputs larger than this (default: {DEFAULT_MAX_BYTES})",
     )
     rel.set_defaults(func=cmd_release)

@@ -114,8 +114,11 @@ def finish_release(
     if not validation["passed"]:
         failed = store.keep_failed(staging)
         return ReleaseOutcome(
-            "failed", None, failed, summary, [f"report: {failed / 'validation' / 'report.json'}",
-                                              *failure_summary(validation)]
+            "failed",
+            None,
+            failed,
+            summary,
+            [f"report: {failed / 'validation' / 'report.json'}", *failure_summary(validation)],
         )
     with store.lock():
         latest = store.latest_id()
@@ -124,9 +127,19 @@ def finish_release(
             return ReleaseOutcome("unchanged", latest, store.root / latest, summary)
         release_id = store.next_release_id(today)
         manifest = build_manifest(
-            release_id, fingerprint, latest, inputs, tables, summary, validation, options, catalog_sha
+            release_id,
+            fingerprint,
+            latest,
+            inputs,
+            tables,
+            summary,
+            validation,
+            options,
+            catalog_sha,
         )
         # The manifest is written last: a release directory with a manifest is complete.
-        (staging.release_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        (staging.release_dir / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, default=str) + "\n"
+        )
         path = store.publish(staging, release_id)
     return ReleaseOutcome("published", release_id, path, summary)

@@ -20,7 +20,9 @@ from taikong.structure.tables import build_tables
 
 
 # ---- ingest ---------------------------------------------------------------------------
-def ingest_shard(work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int) -> dict:
+def ingest_shard(
+    work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int
+) -> dict:
     docs, inputs = ingest_files(seeds_dir, paths, max_bytes=max_bytes)
     work.write("docs", docs, shard)
     work.write("inputs", inputs, shard)
@@ -31,20 +33,31 @@ def resolve_duplicate_files(work: WorkArea) -> pl.DataFrame:
     """reduce: identical files in different shards become one document (first path wins)."""
     inputs = work.read_all("inputs")
     published = inputs.filter(pl.col("fate") == "published").sort("source_path")
-    first = published.group_by("doc_id", maintain_order=True).agg(pl.col("source_path").first().alias("_first"))
+    first = published.group_by("doc_id", maintain_order=True).agg(
+        pl.col("source_path").first().alias("_first")
+    )
     dupes = published.join(first, on="doc_id").filter(pl.col("source_path") != pl.col("_first"))
     if dupes.height:
         reason = pl.concat_str([pl.lit("duplicate_file: same bytes as "), pl.col("_first")])
         fix = dupes.select("source_path", reason.alias("_reason"))
-        inputs = inputs.join(fix, on="source_path", how="left").with_columns(
-            pl.when(pl.col("_reason").is_not_null()).then(pl.lit("quarantined")).otherwise(pl.col("fate")).alias("fate"),
-            pl.coalesce("_reason", "reason").alias("reason"),
-        ).drop("_reason")
+        inputs = (
+            inputs.join(fix, on="source_path", how="left")
+            .with_columns(
+                pl.when(pl.col("_reason").is_not_null())
+                .then(pl.lit("quarantined"))
+                .otherwise(pl.col("fate"))
+                .alias("fate"),
+                pl.coalesce("_reason", "reason").alias("reason"),
+            )
+            .drop("_reason")
+        )
         drop = set(dupes["source_path"].to_list())
         for shard in work.shards("docs"):
             docs = work.read("docs", shard)
             if docs["source_path"].is_in(list(drop)).any():
-                work.write("docs", docs.filter(pl.col("source_path").is_in(list(drop)).not_()), shard)
+                work.write(
+                    "docs", docs.filter(pl.col("source_path").is_in(list(drop)).not_()), shard
+                )
     work.write("inputs_all", inputs.sort("source_path"))
     return inputs
 
@@ -84,14 +97,19 @@ def count_templates(work: WorkArea) -> int:
 
 
 def label_boilerplate_shard(work: WorkArea, shard: int) -> None:
-    labelled = boilerplate.label_boilerplate(work.read("lines", shard), work.read("template_counts"))
+    labelled = boilerplate.label_boilerplate(
+        work.read("lines", shard), work.read("template_counts")
+    )
     work.write("labelled_lines", labelled, shard)
 
 
 # ---- structure ------------------------------------------------------------------------
 def structure_shard(work: WorkArea, shard: int, catalog: Catalog) -> dict:
     tables = build_tables(
-        work.read("docs", shard), work.read("labelled_lines", shard), _clusters(work), catalog.entries
+        work.read("docs", shard),
+        work.read("labelled_lines", shard),
+        _clusters(work),
+        catalog.entries,
     )
     for name in ("documents", "sections", "paragraphs", "boilerplate"):
         work.write(f"t_{name}", getattr(tables, name), shard)

@@ -51,7 +51,9 @@ def failure_summary(report: dict) -> list[str]:
     for t in report["pandera"]:
         if not t["passed"]:
             checks = sorted({str(c.get("check")) for c in t["failure_cases"]})
-            lines.append(f"{t['table']}: {t['n_failure_cases']} failure case(s) in {', '.join(checks)}")
+            lines.append(
+                f"{t['table']}: {t['n_failure_cases']} failure case(s) in {', '.join(checks)}"
+            )
     for r in report["relations"]:
         if not r["passed"]:
             lines.append(f"{r['check']}: {r['n_failed']} row(s) violate '{r['description']}'")

@@ -41,7 +41,9 @@ def code_version() -> dict:
     return {"package": __version__, "source_sha256": h.hexdigest()[:16]}
 
 
-def release_fingerprint(inputs: list[tuple[str, str | None]], catalog_sha: str | None, options: dict) -> str:
+def release_fingerprint(
+    inputs: list[tuple[str, str | None]], catalog_sha: str | None, options: dict
+) -> str:
     """Same inputs (paths and bytes), catalog, options and code => same fingerprint."""
     h = hashlib.sha256()
     for path, sha in sorted(inputs):

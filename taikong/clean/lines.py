@@ -76,12 +76,16 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
                 "_line_start"
             ),
             # Python's and Rust's whitespace sets agree on the characters that matter here.
-            pl.col("raw_line").str.strip_chars_start().str.len_chars().cast(pl.Int64).alias(
-                "_after_lead"
-            ),
-            pl.col("raw_line").str.strip_chars_end().str.len_chars().cast(pl.Int64).alias(
-                "_before_trail"
-            ),
+            pl.col("raw_line")
+            .str.strip_chars_start()
+            .str.len_chars()
+            .cast(pl.Int64)
+            .alias("_after_lead"),
+            pl.col("raw_line")
+            .str.strip_chars_end()
+            .str.len_chars()
+            .cast(pl.Int64)
+            .alias("_before_trail"),
         )
         .with_columns(
             (pl.col("_line_start") + pl.col("_len") - pl.col("_after_lead")).alias("raw_start"),
@@ -100,9 +104,7 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_after_lead") < pl.col("_len")).alias("indented"),
         )
     )
-    return lines.select(
-        "doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented"
-    )
+    return lines.select("doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented")
 
 
 def line_features(lines: pl.DataFrame) -> pl.DataFrame:

@@ -40,7 +40,10 @@ _MONTHS = (
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
-COPYRIGHT_RE = r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}|©\s*\d{4}|all rights reserved)"
+COPYRIGHT_RE = (
+    r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}"
+    r"|©\s*\d{4}|all rights reserved)"
+)
 CONTACT_RE = (
     r"(?i)(?:\b(?:tel|telephone|phone|fax|e-?mail|postcode|post code|zip(?: code)?)\s*[:：]"
     r"|^(?:add|addr|address)\s*[:：]|[\w.+-]+@[\w-]+\.[a-z]{2,})"
@@ -60,6 +63,9 @@ def template_key(text: pl.Expr) -> pl.Expr:
     """Masked form of a line: case, digits, month names and punctuation removed."""
     key = (
         text.str.to_lowercase()
+        # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike.
+        .str.replace_all(DATE_RE, " d ")
+        .str.replace_all(r"\(c\)", " ")
         .str.replace_all(_MONTHS, " m ")
         .str.replace_all(r"\d+", " # ")
         .str.replace_all(r"[^a-z#]+", " ")
@@ -124,9 +130,9 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
 
     # Edge test for repeated lines: unique characters before and after each line.
     repeated = nb & (pl.col("n_clusters") >= MIN_CLUSTERS)
-    unique_chars = pl.when(nb & repeated.not_() & single_doc.not_()).then(
-        text.str.len_chars()
-    ).otherwise(0)
+    unique_chars = (
+        pl.when(nb & repeated.not_() & single_doc.not_()).then(text.str.len_chars()).otherwise(0)
+    )
     df = df.with_columns(repeated.alias("_repeated"), unique_chars.alias("_unique"))
     df = df.with_columns(
         (_by_doc(pl.col("_unique").cum_sum()) - pl.col("_unique")).alias("_before"),
@@ -141,7 +147,9 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
             | _by_doc(pl.col("_repeated").shift(-1)).fill_null(False)
         ).alias("_in_run")
     )
-    df = df.join(content.select("doc_id", "line_no", "_in_run"), on=["doc_id", "line_no"], how="left")
+    df = df.join(
+        content.select("doc_id", "line_no", "_in_run"), on=["doc_id", "line_no"], how="left"
+    )
     edge_furniture = (
         pl.col("_repeated")
         & (pl.min_horizontal("_before", "_after") <= EDGE_CHARS)
@@ -165,7 +173,9 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         template_key(text).alias("bp_template_key"),
         pl.col("n_docs").alias("bp_n_docs"),
     )
-    return out.drop([c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"])
+    return out.drop(
+        [c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"]
+    )
 
 
 def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
@@ -245,7 +255,11 @@ def _footer_zone(df: pl.DataFrame) -> pl.DataFrame:
     )
     df = df.with_columns(footer_like.alias("_footer_like"))
     last_body = (
-        pl.col("line_no").filter(pl.col("_footer_like").not_()).max().over("doc_id").alias("_last_body")
+        pl.col("line_no")
+        .filter(pl.col("_footer_like").not_())
+        .max()
+        .over("doc_id")
+        .alias("_last_body")
     )
     df = df.with_columns(last_body)
     in_zone = pl.col("_last_body").is_not_null() & (pl.col("line_no") > pl.col("_last_body"))

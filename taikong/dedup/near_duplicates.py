@@ -90,9 +90,8 @@ def near_duplicate_clusters(
         .unique()
     )
     sig_of = ordered.select("doc_id", "sig")
-    edges = (
-        edges.join(sig_of, on="doc_id")
-        .join(sig_of.rename({"doc_id": "anchor", "sig": "anchor_sig"}), on="anchor")
+    edges = edges.join(sig_of, on="doc_id").join(
+        sig_of.rename({"doc_id": "anchor", "sig": "anchor_sig"}), on="anchor"
     )
     sims = _estimated_jaccard(edges)
     verified = sims.filter(pl.col("similarity") >= threshold)
@@ -124,11 +123,15 @@ def near_duplicate_clusters(
         .join(sig_of, on="doc_id")
         .join(sig_of.rename({"doc_id": "anchor", "sig": "anchor_sig"}), on="anchor")
     ).select("doc_id", pl.col("similarity").alias("near_duplicate_similarity"))
-    return clusters.join(member_sim, on="doc_id", how="left").with_columns(
-        pl.when(pl.col("doc_id") != pl.col("cluster_id"))
-        .then(pl.col("cluster_id"))
-        .alias("near_duplicate_of")
-    ).select("doc_id", "cluster_id", "near_duplicate_of", "near_duplicate_similarity")
+    return (
+        clusters.join(member_sim, on="doc_id", how="left")
+        .with_columns(
+            pl.when(pl.col("doc_id") != pl.col("cluster_id"))
+            .then(pl.col("cluster_id"))
+            .alias("near_duplicate_of")
+        )
+        .select("doc_id", "cluster_id", "near_duplicate_of", "near_duplicate_similarity")
+    )
 
 
 def _estimated_jaccard(pairs: pl.DataFrame) -> pl.DataFrame:

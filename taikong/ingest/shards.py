@@ -87,9 +87,16 @@ def ingest_files(
         try:
             data = path.read_bytes()
         except OSError as exc:
-            inputs.append({"source_path": rel, "doc_id": None, "raw_sha256": None,
-                           "n_bytes": None, "fate": "quarantined",
-                           "reason": f"unreadable: {exc.strerror or exc}"})
+            inputs.append(
+                {
+                    "source_path": rel,
+                    "doc_id": None,
+                    "raw_sha256": None,
+                    "n_bytes": None,
+                    "fate": "quarantined",
+                    "reason": f"unreadable: {exc.strerror or exc}",
+                }
+            )
             continue
         doc_id, sha = content_id(data)
         decoded = decode_bytes(data, max_bytes=max_bytes)

@@ -68,7 +68,11 @@ class WorkArea:
     def read_all(self, stage: str) -> pl.DataFrame:
         """All shards of a stage, concatenated (for the small reduce inputs)."""
         files = sorted((self.root / stage).glob("*.parquet"))
-        return pl.concat([pl.read_parquet(f) for f in files], how="vertical") if files else pl.DataFrame()
+        return (
+            pl.concat([pl.read_parquet(f) for f in files], how="vertical")
+            if files
+            else pl.DataFrame()
+        )
 
     def shards(self, stage: str) -> list[int]:
         return sorted(int(p.stem) for p in (self.root / stage).glob("*.parquet"))
@@ -195,7 +199,9 @@ class ReleaseStore:
         """
         target = self.root / release_id
         if target.exists():
-            raise ReleaseExists(f"release {release_id} already exists at {target}; never overwritten")
+            raise ReleaseExists(
+                f"release {release_id} already exists at {target}; never overwritten"
+            )
         _make_read_only(staging.release_dir)
         os.rename(staging.release_dir, target)
         self._point_latest(release_id)

@@ -166,7 +166,10 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             (
                 pl.col("_n_markers").is_not_null()
-                & (_by_doc_block(pl.int_range(pl.len())).over("doc_id", "_run") < pl.col("_n_markers"))
+                & (
+                    _by_doc_block(pl.int_range(pl.len())).over("doc_id", "_run")
+                    < pl.col("_n_markers")
+                )
                 & (pl.col("block_kind") == "text")
             ).alias("_reattached")
         )
@@ -185,20 +188,24 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("attachment"))
         .otherwise(pl.lit("paragraph"))
     )
-    return blocks.with_columns(kind.alias("kind")).with_columns(
-        pl.when(pl.col("is_bullet") & (pl.col("kind") == "list_item"))
-        .then(pl.col("text").str.replace(BULLET_RE + r"\s*", ""))
-        .otherwise(pl.col("text"))
-        .alias("text"),
-    ).select(
-        "doc_id",
-        "para_no",
-        "kind",
-        "heading_style",
-        "text",
-        "raw_start",
-        "raw_end",
-        "first_line",
+    return (
+        blocks.with_columns(kind.alias("kind"))
+        .with_columns(
+            pl.when(pl.col("is_bullet") & (pl.col("kind") == "list_item"))
+            .then(pl.col("text").str.replace(BULLET_RE + r"\s*", ""))
+            .otherwise(pl.col("text"))
+            .alias("text"),
+        )
+        .select(
+            "doc_id",
+            "para_no",
+            "kind",
+            "heading_style",
+            "text",
+            "raw_start",
+            "raw_end",
+            "first_line",
+        )
     )
 
 

@@ -42,8 +42,42 @@ _MONTHS = {
 }
 # Frequent English function words: a cheap, dependency-free language signal.
 _EN_STOPWORDS = frozenset(
-    "the of and to in a is that for on with as by was are it its from at be this have "
-    "has which an or were will their been also more than other".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "was",
+        "are",
+        "it",
+        "its",
+        "from",
+        "at",
+        "be",
+        "this",
+        "have",
+        "has",
+        "which",
+        "an",
+        "or",
+        "were",
+        "will",
+        "their",
+        "been",
+        "also",
+        "more",
+        "than",
+        "other",
+    ]
 )
 
 
@@ -223,16 +257,16 @@ def build_tables(
             "raw_end": pl.Int64,
         },
     )
-    documents = _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog)
+    documents = _documents(
+        docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog
+    )
     return ShardTables(documents, sections, paragraphs, boilerplate)
 
 
 def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog):
     dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
     publishers = dict(publisher_from_copyright(lines).iter_rows())
-    titles = dict(
-        blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows()
-    )
+    titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
     layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
     has_dateline = set(dates)
     clean_text = dict(
@@ -244,9 +278,12 @@ def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters,
         name: dict(frame.group_by("doc_id").len().iter_rows())
         for name, frame in (("p", paragraphs), ("s", sections), ("b", boilerplate))
     }
-    links = {r[0]: r[1:] for r in clusters.select(
-        "doc_id", "near_duplicate_of", "near_duplicate_similarity"
-    ).iter_rows()}
+    links = {
+        r[0]: r[1:]
+        for r in clusters.select(
+            "doc_id", "near_duplicate_of", "near_duplicate_similarity"
+        ).iter_rows()
+    }
     rows = []
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]

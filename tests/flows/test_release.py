@@ -1,0 +1,184 @@
+"""End-to-end: the Prefect release flow on the seeds and on invented corpora."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from corpus import LAUNCH_BODY, PROBE_BODY, news_page
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.release import ValidationFailed, release
+from taikong import steps
+from taikong.io.store import ReleaseStore
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_backend():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def seeds_release(tmp_path_factory):
+    datasets = tmp_path_factory.mktemp("datasets")
+    result = release(seeds_dir=str(SEEDS), datasets_dir=str(datasets))
+    assert result["status"] == "published"
+    return datasets, result
+
+
+def _seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def _read(datasets: Path, table: str) -> pl.DataFrame:
+    return pl.read_parquet(datasets / "latest" / f"{table}.parquet")
+
+
+def test_duckdb_joins_paragraphs_to_documents_over_latest(seeds_release):
+    datasets, _ = seeds_release
+    latest = datasets / "latest"
+    rows = duckdb.sql(
+        f"SELECT d.source_path, count(*) AS n FROM '{latest}/paragraphs.parquet' p "
+        f"JOIN '{latest}/documents.parquet' d USING (doc_id) GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert [r[0] for r in rows] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert all(n > 0 for _, n in rows)
+
+
+def _cas_pages() -> list[Path]:
+    return [p for p in SEEDS.glob("*.txt") if "Contact Us" in p.read_text()]
+
+
+def test_no_cas_furniture_in_paragraphs_and_every_body_sentence_kept(seeds_release):
+    datasets, _ = seeds_release
+    paragraphs = _read(datasets, "paragraphs")
+    all_text = "\n".join(paragraphs["text"].to_list())
+    pages = _cas_pages()
+    assert len(pages) == 2
+    for page in pages:
+        doc_id = hashlib.sha256(page.read_bytes()).hexdigest()[:16]
+        own = "\n".join(paragraphs.filter(pl.col("doc_id") == doc_id)["text"].to_list())
+        lines = [" ".join(line.split()) for line in page.read_text().splitlines()]
+        widget = next(i for i, line in enumerate(lines) if "PrintText Size" in line)
+        teaser = lines.index("CAS Institutes")
+        furniture = [
+            line for line in lines[:2] + lines[widget : widget + 1] + lines[teaser:] if line
+        ]
+        for line in furniture:
+            assert line not in own, line
+            assert line not in paragraphs["text"].to_list(), line
+        body = [line for line in lines[widget + 1 : teaser] if line]
+        assert body
+        for line in body:
+            for sentence in re.split(r"(?<=[.!?])\s+", line):
+                assert sentence in own, sentence
+    # The CSU page's footer (address, phone, copyright) is gone from every paragraph too.
+    for fragment in ("FAX:", "TEL:", "Copyright", "Postcode", "E-mail:", ">> more"):
+        assert fragment not in all_text, fragment
+
+
+def test_white_paper_parts_and_numbered_subsections(seeds_release):
+    datasets, _ = seeds_release
+    docs = _read(datasets, "documents")
+    paper = docs.filter(pl.col("source_path") == _seed("003").name).row(0, named=True)
+    sections = _read(datasets, "sections").filter(pl.col("doc_id") == paper["doc_id"]).sort("seq")
+    top = sections.filter(pl.col("level") == 1)
+    assert top["heading"].to_list()[0] == "Preamble"
+    assert top["heading"].to_list()[-1] == "Conclusion"
+    assert top["ordinal"].to_list()[1:-1] == ["I", "II", "III", "IV", "V", "VI"]
+    part_two = top.filter(pl.col("ordinal") == "II")["section_id"][0]
+    children = sections.filter(pl.col("parent_id") == part_two)
+    assert children["ordinal"].to_list() == ["1", "2", "3", "4", "5", "6", "7"]
+    assert paper["title"] == "China's Space Program: A 2021 Perspective"  # from the catalog
+    assert "title" in paper["catalog_fields"]
+
+
+def test_manifest_describes_inputs_tables_and_versions(seeds_release):
+    datasets, result = seeds_release
+    manifest = json.loads((datasets / "latest" / "manifest.json").read_text())
+    assert manifest["release_id"] == result["release_id"]
+    assert {i["fate"] for i in manifest["inputs"]} == {"published"}
+    assert set(manifest["tables"]) == {"documents", "sections", "paragraphs", "boilerplate"}
+    for name, info in manifest["tables"].items():
+        frame = _read(datasets, name)
+        assert info["rows"] == frame.height
+    assert manifest["heuristics"]["boilerplate"] == "boilerplate_v1"
+    assert (
+        sum(manifest["summary"]["boilerplate_by_reason"].values())
+        == _read(datasets, "boilerplate").height
+    )
+    assert (datasets / "latest" / "validation" / "report.json").exists()
+
+
+def test_same_inputs_again_is_unchanged(seeds_release):
+    datasets, result = seeds_release
+    again = release(seeds_dir=str(SEEDS), datasets_dir=str(datasets))
+    assert again["status"] == "unchanged"
+    assert again["release_id"] == result["release_id"]
+    assert ReleaseStore(datasets).releases() == [result["release_id"]]
+
+
+def test_changed_content_on_the_same_day_gets_a_new_id(tmp_path):
+    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
+    first = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    (seeds / "b.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
+    second = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    assert second["status"] == "published"
+    assert second["release_id"] == first["release_id"] + ".2"
+    assert (datasets / "latest").resolve().name == second["release_id"]
+    # The first release is untouched.
+    assert pl.read_parquet(datasets / first["release_id"] / "documents.parquet").height == 1
+
+
+def test_empty_and_binary_inputs_are_quarantined_and_the_rest_releases(tmp_path):
+    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "scan.txt").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    assert result["status"] == "published"
+    quarantined = {q["source_path"]: q["reason"] for q in result["summary"]["quarantined"]}
+    assert set(quarantined) == {"empty.txt", "scan.txt"}
+    assert quarantined["empty.txt"].startswith("empty")
+    assert quarantined["scan.txt"].startswith("binary")
+    manifest = json.loads((datasets / "latest" / "manifest.json").read_text())
+    fates = [i["fate"] for i in manifest["inputs"]]
+    n_docs = pl.read_parquet(datasets / "latest" / "documents.parquet").height
+    assert len(fates) == n_docs + fates.count("quarantined") == len(list(seeds.glob("*.txt")))
+
+
+def test_validation_failure_publishes_nothing_and_keeps_the_report(tmp_path, monkeypatch):
+    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
+    good = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+
+    real_mark = steps.mark_duplicates_shard
+
+    def corrupt(work, shard):  # a bug that produces a span pointing past the document
+        real_mark(work, shard)
+        frame = work.read("t_paragraphs", shard)
+        work.write("t_paragraphs", frame.with_columns(pl.col("raw_end") + 10_000_000), shard)
+
+    monkeypatch.setattr(steps, "mark_duplicates_shard", corrupt)
+    (seeds / "b.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
+    with pytest.raises(ValidationFailed) as failure:
+        release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    assert ReleaseStore(datasets).releases() == [good["release_id"]]
+    assert (datasets / "latest").resolve().name == good["release_id"]
+    report_line = next(p for p in failure.value.result["problems"] if p.startswith("report: "))
+    report = json.loads(Path(report_line.removeprefix("report: ")).read_text())
+    assert report["passed"] is False
+    failed = {r["check"] for r in report["relations"] if not r["passed"]}
+    assert "paragraphs.span_inside_document" in failed

@@ -1,0 +1,169 @@
+import polars as pl
+from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page, run_in_memory
+
+from taikong.dedup.boilerplate import template_key
+
+
+def _site():
+    return {
+        "a.txt": news_page(
+            "Rocket Puts Three Weather Satellites in Orbit", "Mar 3, 2024", LAUNCH_BODY, 2024
+        ),
+        "b.txt": news_page("Lunar Probe Lowers Its Orbit", "14th April 2023", PROBE_BODY, 2023),
+        "c.txt": news_page(
+            "Astronauts Complete Six-Hour Spacewalk", "2022-09-01", STATION_BODY, 2022
+        ),
+    }
+
+
+def test_template_key_masks_numbers_months_and_punctuation():
+    keys = pl.DataFrame(
+        {
+            "t": [
+                "Copyright © 2015 - 2024 Orbital",
+                "Copyright (c) 2016-2023 ORBITAL",
+                "Jun 27, 2013 Share",
+                "Dec 1 2011 share",
+            ]
+        }
+    ).select(template_key(pl.col("t")))
+    k = keys.to_series().to_list()
+    assert k[0] == k[1]
+    assert k[2] == k[3]
+    assert (
+        pl.DataFrame({"t": ["•", "2022"]})
+        .select(template_key(pl.col("t")))
+        .to_series()
+        .null_count()
+        == 2
+    )
+
+
+def test_site_furniture_is_removed_and_every_body_sentence_kept():
+    texts = _site()
+    tables, _ = run_in_memory(texts)
+    kept = "\n".join(tables.paragraphs["text"].to_list())
+    for furniture in [
+        "Home | News | Launches",
+        "Print Font Size",
+        "Related Stories",
+        "About Us",
+        "Address: 12 Star Road",
+        "Tel: 029",
+        "Copyright ©",
+        "More coverage of rockets",
+    ]:
+        assert furniture not in kept, furniture
+    for para in LAUNCH_BODY + PROBE_BODY + STATION_BODY:
+        assert para in tables.paragraphs["text"].to_list()
+    bp = tables.boilerplate
+    # Copyright lines differ only in their years: one template, shared by all three pages.
+    copyright_rows = bp.filter(pl.col("text").str.starts_with("Copyright"))
+    assert copyright_rows.height == 3
+    assert copyright_rows["template_id"].n_unique() == 1
+    assert copyright_rows["n_docs"].to_list() == [3, 3, 3]
+    assert set(bp["reason"]) == {"repeated_template"}
+    # Every boilerplate row points at its exact source characters.
+    raw = dict(zip(tables.documents["doc_id"], tables.documents["raw_text"], strict=True))
+    for row in bp.iter_rows(named=True):
+        source = raw[row["doc_id"]][row["raw_start"] : row["raw_end"]]
+        assert source.replace("\u00a0", " ").split()[0] == row["text"].split()[0]
+
+
+def test_sentence_quoted_in_two_article_bodies_is_content_not_boilerplate():
+    quote = (
+        '"Space belongs to everyone who is patient enough to reach it," the agency\'s '
+        "chief engineer told reporters at the briefing."
+    )
+    a = LAUNCH_BODY[:2] + [quote] + LAUNCH_BODY[2:]
+    b = PROBE_BODY[:1] + [quote] + PROBE_BODY[1:]
+    texts = {
+        "a.txt": news_page("Rocket Flies Again", "Mar 3, 2024", a),
+        "b.txt": news_page("Probe Lowers Orbit", "Mar 9, 2024", b),
+        "c.txt": news_page("Spacewalk Done", "Mar 12, 2024", STATION_BODY),
+    }
+    tables, _ = run_in_memory(texts)
+    quoted = tables.paragraphs.filter(pl.col("text") == quote)
+    assert quoted.height == 2, "both articles keep the quoted sentence"
+    assert quote not in tables.boilerplate["text"].to_list()
+    # ... and the second occurrence is marked as a duplicate of the first.
+    assert quoted["duplicate_of"].null_count() == 1
+
+
+def test_single_page_footer_is_found_without_any_other_document():
+    text = "\n".join(
+        [
+            "Station Crew Returns Home",
+            "",
+            "The three crew members landed safely in the grassland after six months in orbit, the agency said.",
+            "",
+            "Doctors will monitor their health for several weeks as they readapt to gravity on the ground.",
+            "",
+            "Related files:",
+            "",
+            "mission-summary.pdf",
+            "",
+            "12th June 2024 Source:",
+            "Questions to the editors",
+            "No 5 Comet Lane, Hefei 230000",
+            "TEL:0551-5550100 FAX:0551-5550101",
+            "Copyright @2010-2024 Example Space Center",
+        ]
+    )
+    tables, _ = run_in_memory({"solo.txt": text})
+    bp = tables.boilerplate
+    assert bp["reason"].to_list() == ["site_footer"] * 5
+    assert "mission-summary.pdf" in tables.paragraphs["text"].to_list()
+    doc = tables.documents.row(0, named=True)
+    assert doc["publisher"] == "Example Space Center"
+    assert str(doc["published_date"]) == "2024-06-12"
+
+
+def _report(body_lines: list[str]) -> str:
+    return "\n".join(body_lines) + "\n"
+
+
+def test_running_header_between_two_halves_of_a_sentence_is_removed_and_sentence_rejoined():
+    wrapped = [
+        " Introduction",
+        "The national space program has grown quickly over the last decade, with new launch",
+        "vehicles, a permanent crewed station in low earth orbit and a series of robotic probes",
+        "sent to the moon and to Mars. This report reviews the main results and sets out the",
+        "plans for the coming five years in each of the major areas of activity, from the",
+        "",
+        "Institute for Orbital Policy Studies",
+        "",
+        "17",
+        "",
+        "infrastructure on the ground to the science carried out in space by research teams.",
+        "It also describes the cooperation with other countries and international bodies.",
+        " I. Launch Vehicles",
+        "The launch vehicle family now covers small, medium and heavy payloads, and several",
+        "commercial companies have flown their own rockets for the first time.",
+    ]
+    tables, _ = run_in_memory({"r.txt": _report(wrapped)})
+    assert tables.boilerplate["reason"].to_list() == ["running_header", "running_header"]
+    texts = tables.paragraphs["text"].to_list()
+    assert any("activity, from the infrastructure on the ground" in t for t in texts)
+    assert not any("Institute for Orbital Policy Studies" in t for t in texts)
+
+
+def test_republished_article_keeps_its_body_and_is_marked_near_duplicate():
+    original = news_page(
+        "Rocket Puts Three Weather Satellites in Orbit", "Mar 3, 2024", LAUNCH_BODY
+    )
+    copy = news_page(
+        "Rocket Puts Three Weather Satellites in Orbit", "Mar 4, 2024", LAUNCH_BODY, site="skyline"
+    )
+    other = news_page("Lunar Probe Lowers Its Orbit", "Mar 5, 2024", PROBE_BODY)
+    tables, _ = run_in_memory({"a.txt": original, "z.txt": copy, "b.txt": other})
+    docs = {r["source_path"]: r for r in tables.documents.iter_rows(named=True)}
+    assert docs["z.txt"]["near_duplicate_of"] == doc_id_of(original)
+    assert docs["a.txt"]["near_duplicate_of"] is None
+    assert docs["b.txt"]["near_duplicate_of"] is None
+    # The copy's body is not mistaken for furniture although two documents share it.
+    copy_paragraphs = tables.paragraphs.filter(pl.col("doc_id") == doc_id_of(copy))[
+        "text"
+    ].to_list()
+    for para in LAUNCH_BODY:
+        assert para in copy_paragraphs
