@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 
 DECODE_VERSION = "decode_v1"
@@ -61,11 +62,13 @@ def content_id(data: bytes) -> tuple[str, str]:
     return digest[:16], digest
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\x7f")
-    return bad / len(text)
+    return len(_CONTROL_CHARS.findall(text)) / len(text)
 
 
 def _looks_utf16_without_bom(data: bytes) -> str | None:
