@@ -41,7 +41,7 @@ def resolve_duplicate_files(work: WorkArea) -> pl.DataFrame:
         reason = pl.concat_str([pl.lit("duplicate_file: same bytes as "), pl.col("_first")])
         fix = dupes.select("source_path", reason.alias("_reason"))
         inputs = (
-            inputs.join(fix, on="source_path", how="left")
+            inputs.join(fix, on="source_path", how="left", maintain_order="left")
             .with_columns(
                 pl.when(pl.col("_reason").is_not_null())
                 .then(pl.lit("quarantined"))

@@ -152,4 +152,6 @@ def clean_shard(docs: pl.DataFrame) -> pl.DataFrame:
     lines = line_features(split_lines(docs))
     # Deeper PDF repair (de-hyphenation, lost hyphens, bullet reattachment) plugs in here,
     # as further functions over this lines frame that record each change they make.
-    return lines.join(document_layout(lines), on="doc_id", how="left").sort("doc_id", "line_no")
+    return lines.join(document_layout(lines), on="doc_id", how="left", maintain_order="left").sort(
+        "doc_id", "line_no"
+    )

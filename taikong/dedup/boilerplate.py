@@ -86,7 +86,9 @@ def line_fingerprints(lines: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFra
         .select("doc_id", _template_hash(pl.col("text")).alias("template"))
         .drop_nulls("template")
         .unique()
-        .join(clusters.select("doc_id", "cluster_id"), on="doc_id", how="left")
+        .join(
+            clusters.select("doc_id", "cluster_id"), on="doc_id", how="left", maintain_order="left"
+        )
         .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
     )
 
@@ -116,7 +118,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     nb = pl.col("is_blank").not_()
     df = (
         lines.with_columns(_template_hash(text).alias("template"))
-        .join(counts, on="template", how="left")
+        .join(counts, on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),
             pl.col("n_docs").fill_null(1),
@@ -148,7 +150,10 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         ).alias("_in_run")
     )
     df = df.join(
-        content.select("doc_id", "line_no", "_in_run"), on=["doc_id", "line_no"], how="left"
+        content.select("doc_id", "line_no", "_in_run"),
+        on=["doc_id", "line_no"],
+        how="left",
+        maintain_order="left",
     )
     edge_furniture = (
         pl.col("_repeated")
@@ -175,7 +180,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     )
     return out.drop(
         [c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"]
-    )
+    ).sort("doc_id", "line_no")
 
 
 def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
@@ -234,7 +239,10 @@ def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
         )
     )
     return df.join(
-        per_block.select("doc_id", "_block", "_running_header"), on=["doc_id", "_block"], how="left"
+        per_block.select("doc_id", "_block", "_running_header"),
+        on=["doc_id", "_block"],
+        how="left",
+        maintain_order="left",
     ).with_columns(pl.col("_running_header").fill_null(False))
 
 

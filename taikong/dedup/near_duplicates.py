@@ -52,7 +52,9 @@ def minhash_signatures(lines: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
     sigs = sigs.filter(pl.col("n_shingles") >= MIN_SHINGLES).select(
         "doc_id", pl.concat_list([f"m{i}" for i in range(NUM_PERM)]).alias("sig")
     )
-    return sigs.join(docs.select("doc_id", "source_path"), on="doc_id", how="left")
+    return sigs.join(
+        docs.select("doc_id", "source_path"), on="doc_id", how="left", maintain_order="left"
+    )
 
 
 def near_duplicate_clusters(
@@ -124,7 +126,7 @@ def near_duplicate_clusters(
         .join(sig_of.rename({"doc_id": "anchor", "sig": "anchor_sig"}), on="anchor")
     ).select("doc_id", pl.col("similarity").alias("near_duplicate_similarity"))
     return (
-        clusters.join(member_sim, on="doc_id", how="left")
+        clusters.join(member_sim, on="doc_id", how="left", maintain_order="left")
         .with_columns(
             pl.when(pl.col("doc_id") != pl.col("cluster_id"))
             .then(pl.col("cluster_id"))

@@ -26,7 +26,7 @@ def _normalized_hash() -> pl.Expr:
 def paragraph_keys(paragraphs: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """map: text_hash, paragraph_id, source_path, seq for every paragraph of a shard."""
     return paragraphs.join(
-        documents.select("doc_id", "source_path"), on="doc_id", how="left"
+        documents.select("doc_id", "source_path"), on="doc_id", how="left", maintain_order="left"
     ).select(_normalized_hash(), "paragraph_id", "source_path", "seq")
 
 
@@ -44,4 +44,4 @@ def first_occurrences(keys: pl.DataFrame) -> pl.DataFrame:
 
 def mark_duplicates(paragraphs: pl.DataFrame, duplicates: pl.DataFrame) -> pl.DataFrame:
     """map: add `duplicate_of` (null for first occurrences)."""
-    return paragraphs.join(duplicates, on="paragraph_id", how="left")
+    return paragraphs.join(duplicates, on="paragraph_id", how="left", maintain_order="left")

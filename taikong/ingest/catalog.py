@@ -48,7 +48,8 @@ def load_catalog(seeds_dir: Path) -> Catalog:
             f"{path}: unknown column(s) {sorted(unknown)}; allowed: {sorted(_ALLOWED_COLUMNS)}"
         )
     entries: dict[str, dict[str, str]] = {}
-    for line_no, row in enumerate(reader, start=2):
+    for row in reader:
+        line_no = reader.line_num  # the file line the row ends on (blank lines count)
         rel = (row.get("path") or "").strip()
         if not rel:
             raise CatalogError(f"{path}:{line_no}: empty 'path'")

@@ -116,11 +116,12 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
             if text is None:
                 return Decoded(None, None, f"undecodable: invalid {name} after its BOM")
             break
+    # BOM-less UTF-16 first: ASCII in UTF-16 is also valid UTF-8 (NUL is a UTF-8 byte).
+    if text is None and (utf16 := _looks_utf16_without_bom(data)):
+        text, encoding = _try(data, utf16), utf16
     if text is None:
         text = _try(data, "utf-8")
         encoding = "utf-8" if text is not None else None
-    if text is None and (utf16 := _looks_utf16_without_bom(data)):
-        text, encoding = _try(data, utf16), utf16
     if text is None:
         text, encoding = _detect_legacy(data)
         if text is None:
@@ -135,7 +136,18 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     return Decoded(text, encoding, None)
 
 
+# Mostly-ASCII text with a few high bytes is Western European far more often than
+# anything else; statistical detectors guess wildly (big5, cp1250) on so little evidence.
+_MAX_HIGH_BYTE_SHARE_FOR_CP1252 = 0.10
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
 def _detect_legacy(data: bytes) -> tuple[str | None, str | None]:
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if high / len(data) <= _MAX_HIGH_BYTE_SHARE_FOR_CP1252:
+        text = _try(data, "cp1252")
+        if text is not None:
+            return text, "cp1252"
     # Imported here: only legacy-encoded files pay for the detector.
     from charset_normalizer import from_bytes
 

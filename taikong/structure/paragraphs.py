@@ -161,13 +161,16 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
     )
     blocks = (
         blocks.join(
-            markers_in_run.with_columns(pl.col("_run") + 1), on=["doc_id", "_run"], how="left"
+            markers_in_run.with_columns(pl.col("_run") + 1),
+            on=["doc_id", "_run"],
+            how="left",
+            maintain_order="left",
         )
         .with_columns(
             (
                 pl.col("_n_markers").is_not_null()
                 & (
-                    _by_doc_block(pl.int_range(pl.len())).over("doc_id", "_run")
+                    pl.int_range(pl.len()).over(["doc_id", "_run"], order_by="para_no")
                     < pl.col("_n_markers")
                 )
                 & (pl.col("block_kind") == "text")
@@ -206,6 +209,7 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
             "raw_end",
             "first_line",
         )
+        .sort("doc_id", "para_no")
     )
 
 

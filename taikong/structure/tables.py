@@ -260,7 +260,23 @@ def build_tables(
     documents = _documents(
         docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog
     )
-    return ShardTables(documents, sections, paragraphs, boilerplate)
+    # Rows follow the inputs' order (source_path), then position in the document, so
+    # the release does not depend on how the corpus was cut into shards.
+    order = documents.select("doc_id").with_row_index("_doc_order")
+
+    def in_source_order(frame: pl.DataFrame, position: str) -> pl.DataFrame:
+        return (
+            frame.join(order, on="doc_id", how="left", maintain_order="left")
+            .sort("_doc_order", position)
+            .drop("_doc_order")
+        )
+
+    return ShardTables(
+        documents,
+        in_source_order(sections, "seq"),
+        in_source_order(paragraphs, "seq"),
+        in_source_order(boilerplate, "line_no"),
+    )
 
 
 def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog):

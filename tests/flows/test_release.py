@@ -182,3 +182,42 @@ def test_validation_failure_publishes_nothing_and_keeps_the_report(tmp_path, mon
     assert report["passed"] is False
     failed = {r["check"] for r in report["relations"] if not r["passed"]}
     assert "paragraphs.span_inside_document" in failed
+
+
+def _task_run_names(flow_run_id) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return [r.name for r in runs]
+
+
+def test_shard_size_changes_task_runs_not_results(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "x1.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
+    (seeds / "x2.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
+    n_inputs = len(list(seeds.glob("*.txt")))  # 7 documents
+
+    outputs = {}
+    for shard_docs in (1000, 2):
+        datasets = tmp_path / f"datasets-{shard_docs}"
+        state = release(
+            seeds_dir=str(seeds),
+            datasets_dir=str(datasets),
+            shard_docs=shard_docs,
+            return_state=True,
+        )
+        names = _task_run_names(state.state_details.flow_run_id)
+        n_shards = -(-n_inputs // shard_docs)
+        assert sum(n.startswith("ingest-shard") for n in names) == n_shards
+        assert sum(n.startswith("structure-shard") for n in names) == n_shards
+        outputs[shard_docs] = {
+            t: pl.read_parquet(datasets / "latest" / f"{t}.parquet")
+            for t in ("documents", "sections", "paragraphs", "boilerplate")
+        }
+    for table, frame in outputs[1000].items():
+        assert frame.equals(outputs[2][table]), table

@@ -1,0 +1,287 @@
+"""Unit tests for taikong.io.store: release ids, publish, failed runs and table writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from taikong.io.store import MANIFEST, ReleaseExists, ReleaseStore
+
+DAY = dt.date(2026, 11, 21)
+
+
+def stage_release(store: ReleaseStore, run_id: str, marker: str):
+    """Begin a run and stage a minimal release (a data file and its manifest)."""
+    staging = store.begin(run_id)
+    staging.release_dir.mkdir(parents=True, exist_ok=True)
+    (staging.release_dir / "data.txt").write_text(marker)
+    staging.write_json("validation/report.json", {"passed": True})
+    staging.write_json(MANIFEST, {"run_id": run_id, "marker": marker})
+    return staging
+
+
+def fake_release(root, name: str, manifest: bool = True):
+    d = root / name
+    d.mkdir(parents=True)
+    if manifest:
+        (d / MANIFEST).write_text("{}")
+    return d
+
+
+# ---- release ids ---------------------------------------------------------------------------
+
+
+def test_next_release_id_sequence(tmp_path):
+    store = ReleaseStore(tmp_path / "datasets")  # does not exist yet
+    assert store.next_release_id(DAY) == "2026-11-21"
+
+    for expected in ("2026-11-21", "2026-11-21.2", "2026-11-21.3"):
+        rid = store.next_release_id(DAY)
+        assert rid == expected
+        with store.lock():
+            store.publish(stage_release(store, f"run-{expected}", expected), rid)
+
+    assert store.next_release_id(DAY) == "2026-11-21.4"
+    assert store.next_release_id(dt.date(2026, 11, 22)) == "2026-11-22"
+    assert store.releases() == ["2026-11-21", "2026-11-21.2", "2026-11-21.3"]
+
+
+def test_next_release_id_skips_names_taken_by_unpublished_dirs(tmp_path):
+    fake_release(tmp_path, "2026-11-21", manifest=False)  # e.g. a half-copied directory
+    store = ReleaseStore(tmp_path)
+    assert store.next_release_id(DAY) == "2026-11-21.2"
+
+
+def test_next_release_id_after_gap(tmp_path):
+    fake_release(tmp_path, "2026-11-21")
+    fake_release(tmp_path, "2026-11-21.3")
+    store = ReleaseStore(tmp_path)
+    rid = store.next_release_id(DAY)
+    assert rid not in {"2026-11-21", "2026-11-21.3"}
+    assert rid.startswith("2026-11-21.")
+
+
+# ---- releases() / latest ---------------------------------------------------------------------
+
+
+def test_releases_ignores_dirs_without_manifest_and_sorts_numerically(tmp_path):
+    for name in ("2026-11-22", "2026-11-21.10", "2026-11-21", "2026-11-21.2"):
+        fake_release(tmp_path, name)
+    fake_release(tmp_path, "2026-11-23", manifest=False)
+    fake_release(tmp_path, "scratch")  # not a release id, even with a manifest
+    fake_release(tmp_path, ".failed/run1")
+    (tmp_path / "notes.txt").write_text("x")
+    os.symlink("2026-11-22", tmp_path / "latest")
+
+    store = ReleaseStore(tmp_path)
+    assert store.releases() == ["2026-11-21", "2026-11-21.2", "2026-11-21.10", "2026-11-22"]
+    assert store.latest_id() == "2026-11-22"
+
+
+def test_releases_of_missing_root(tmp_path):
+    store = ReleaseStore(tmp_path / "missing")
+    assert store.releases() == []
+    assert store.latest_id() is None
+
+
+def test_latest_id_none_when_target_has_no_manifest(tmp_path):
+    fake_release(tmp_path, "2026-11-21", manifest=False)
+    os.symlink("2026-11-21", tmp_path / "latest")
+    assert ReleaseStore(tmp_path).latest_id() is None
+
+
+# ---- publish -------------------------------------------------------------------------------
+
+
+def test_publish_moves_staging_into_place(tmp_path):
+    store = ReleaseStore(tmp_path)
+    staging = stage_release(store, "run1", "first")
+    with store.lock():
+        target = store.publish(staging, "2026-11-21")
+
+    assert target == tmp_path / "2026-11-21"
+    assert (target / "data.txt").read_text() == "first"
+    assert json.loads((target / MANIFEST).read_text())["marker"] == "first"
+    assert (target / "validation" / "report.json").is_file()
+    assert not staging.release_dir.exists()
+    assert not staging.root.exists()
+
+    for path in target.rglob("*"):
+        if path.is_file():
+            mode = path.stat().st_mode
+            assert mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) == 0, path
+            assert mode & stat.S_IRUSR
+
+    latest = tmp_path / "latest"
+    assert latest.is_symlink()
+    assert os.readlink(latest) == "2026-11-21"  # relative link: the tree can be moved
+    assert (latest / "data.txt").read_text() == "first"
+    assert store.latest_id() == "2026-11-21"
+    assert store.releases() == ["2026-11-21"]
+    assert store.manifest("2026-11-21")["run_id"] == "run1"
+
+
+def test_publish_switches_latest_to_newest(tmp_path):
+    store = ReleaseStore(tmp_path)
+    store.publish(stage_release(store, "run1", "first"), "2026-11-21")
+    store.publish(stage_release(store, "run2", "second"), "2026-11-21.2")
+    assert os.readlink(tmp_path / "latest") == "2026-11-21.2"
+    assert store.latest_id() == "2026-11-21.2"
+    assert (tmp_path / "2026-11-21" / "data.txt").read_text() == "first"
+    # No temporary symlink is left behind.
+    assert [p.name for p in tmp_path.iterdir() if p.is_symlink()] == ["latest"]
+
+
+def test_publish_to_existing_release_raises_and_keeps_it(tmp_path):
+    store = ReleaseStore(tmp_path)
+    store.publish(stage_release(store, "run1", "first"), "2026-11-21")
+    before = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in (tmp_path / "2026-11-21").rglob("*")
+        if p.is_file()
+    }
+
+    staging = stage_release(store, "run2", "second")
+    with pytest.raises(ReleaseExists):
+        store.publish(staging, "2026-11-21")
+
+    after = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in (tmp_path / "2026-11-21").rglob("*")
+        if p.is_file()
+    }
+    assert after == before
+    assert store.latest_id() == "2026-11-21"
+    assert store.manifest("2026-11-21")["marker"] == "first"
+    # The rejected run's staged files are still there (nothing was moved or deleted).
+    assert (staging.release_dir / "data.txt").read_text() == "second"
+
+
+def test_begin_restarts_from_clean_scratch(tmp_path):
+    store = ReleaseStore(tmp_path)
+    staging = store.begin("run1")
+    (staging.root / "leftover.txt").write_text("x")
+    staging = store.begin("run1")
+    assert list(staging.root.iterdir()) == []
+
+
+# ---- keep_failed / discard -----------------------------------------------------------------
+
+
+def test_keep_failed_moves_release_to_failed_dir(tmp_path):
+    store = ReleaseStore(tmp_path)
+    staging = stage_release(store, "run-bad", "broken")
+    target = store.keep_failed(staging)
+
+    assert target == tmp_path / ".failed" / "run-bad"
+    assert (target / "data.txt").read_text() == "broken"
+    assert (target / "validation" / "report.json").is_file()
+    assert not staging.root.exists()
+    assert store.releases() == []
+    assert not (tmp_path / "latest").exists()
+
+
+def test_keep_failed_replaces_previous_failure_of_same_run(tmp_path):
+    store = ReleaseStore(tmp_path)
+    store.keep_failed(stage_release(store, "run-bad", "attempt 1"))
+    target = store.keep_failed(stage_release(store, "run-bad", "attempt 2"))
+    assert (target / "data.txt").read_text() == "attempt 2"
+
+
+def test_discard_removes_staging(tmp_path):
+    store = ReleaseStore(tmp_path)
+    staging = stage_release(store, "run1", "x")
+    store.discard(staging)
+    assert not staging.root.exists()
+    assert store.releases() == []
+
+
+# ---- write_table ---------------------------------------------------------------------------
+
+SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False, metadata={"description": "id"}),
+        pa.field("n", pa.int32(), nullable=False, metadata={"description": "count"}),
+        pa.field("note", pa.string(), nullable=True, metadata={"description": "free text"}),
+    ],
+    metadata={"taikong.table": "things"},
+)
+
+
+def test_write_table_zstd_with_schema(tmp_path):
+    store = ReleaseStore(tmp_path)
+    staging = store.begin("run1")
+    frames = [
+        # polars defaults: Int64 and extra/reordered columns; write_table selects and casts
+        pl.DataFrame(
+            {
+                "n": [1, 2, 3],
+                "extra": ["x", "y", "z"],
+                "doc_id": ["a", "b", "c"],
+                "note": ["one", None, "three"],
+            }
+        ),
+        pl.DataFrame(schema={"doc_id": pl.String, "n": pl.Int64, "note": pl.String}),
+        pl.DataFrame({"doc_id": ["d", "e"], "n": [4, 5], "note": [None, "五"]}),
+    ]
+    info = staging.write_table("things", iter(frames), SCHEMA)
+
+    path = staging.table_path("things")
+    assert path == staging.release_dir / "things.parquet"
+    assert info["file"] == "things.parquet"
+    assert info["rows"] == 5
+    assert info["bytes"] == path.stat().st_size
+    assert info["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+    meta = pq.ParquetFile(path).metadata
+    assert meta.num_rows == 5
+    assert meta.num_row_groups >= 1
+    for rg in range(meta.num_row_groups):
+        for col in range(meta.num_columns):
+            assert meta.row_group(rg).column(col).compression == "ZSTD"
+
+    written = pq.read_schema(path)
+    assert written.names == ["doc_id", "n", "note"]
+    assert written.equals(SCHEMA, check_metadata=True)
+
+    table = pq.read_table(path)
+    assert table.column("doc_id").to_pylist() == ["a", "b", "c", "d", "e"]
+    assert table.column("n").to_pylist() == [1, 2, 3, 4, 5]
+    assert table.column("note").to_pylist() == ["one", None, "three", None, "五"]
+
+
+def test_write_table_with_no_rows(tmp_path):
+    staging = ReleaseStore(tmp_path).begin("run1")
+    info = staging.write_table("things", [], SCHEMA)
+    path = staging.table_path("things")
+    assert info["rows"] == 0
+    assert pq.ParquetFile(path).metadata.num_rows == 0
+    assert pq.read_schema(path).equals(SCHEMA)
+    assert info["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_write_table_rejects_missing_column(tmp_path):
+    staging = ReleaseStore(tmp_path).begin("run1")
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        staging.write_table("things", [pl.DataFrame({"doc_id": ["a"], "n": [1]})], SCHEMA)
+
+
+def test_work_area_roundtrip(tmp_path):
+    work = ReleaseStore(tmp_path).begin("run1").work
+    a = pl.DataFrame({"x": [1, 2]})
+    b = pl.DataFrame({"x": [3]})
+    work.write("lines", b, shard=1)
+    work.write("lines", a, shard=0)
+    assert work.shards("lines") == [0, 1]
+    assert work.read("lines", 0).equals(a)
+    assert work.read_all("lines")["x"].to_list() == [1, 2, 3]
+    assert work.read_all("missing").height == 0
+    assert not list(work.root.rglob("*.tmp"))
