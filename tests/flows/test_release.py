@@ -221,3 +221,25 @@ def test_shard_size_changes_task_runs_not_results(tmp_path):
         }
     for table, frame in outputs[1000].items():
         assert frame.equals(outputs[2][table]), table
+
+
+def _readme_block(language: str) -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    return re.search(rf"```{language}\n(.*?)```", readme, re.S)[1]
+
+
+def test_readme_examples_run_on_a_release(seeds_release):
+    datasets, _ = seeds_release
+    latest = str(datasets / "latest")
+    sql = _readme_block("sql").replace("datasets/latest", latest)
+    rows = duckdb.sql(sql.rstrip().rstrip(";")).fetchall()
+    assert (
+        len(rows)
+        == _read(datasets, "paragraphs")
+        .filter((pl.col("kind") == "paragraph") & pl.col("duplicate_of").is_null())
+        .height
+    )
+    namespace: dict = {}
+    exec(_readme_block("python").replace("datasets/latest", latest), namespace)  # noqa: S102
+    outline = namespace["outline"]
+    assert outline.height == _read(datasets, "paragraphs")["section_id"].drop_nulls().n_unique()
