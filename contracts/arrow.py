@@ -1,4 +1,4 @@
-"""Derive the pyarrow schema written to Parquet from a table contract.
+"""Derive the polars and pyarrow schemas of a table from its contract.
 
 The contract is the single source of truth: dtypes, nullability and column
 descriptions all come from the pandera model, so a column is never typed twice.
@@ -26,6 +26,12 @@ _ARROW_NORMALIZE = {
 def _arrow_type(polars_dtype: pl.DataType) -> pa.DataType:
     arrow_type = pl.Series([], dtype=polars_dtype).to_arrow().type
     return _ARROW_NORMALIZE.get(arrow_type, arrow_type)
+
+
+def polars_schema(model: type[TaikongModel], columns: list[str] | None = None) -> dict:
+    """Column name -> polars dtype, in contract order (optionally only `columns`)."""
+    schema = {name: col.dtype.type for name, col in model.to_schema().columns.items()}
+    return schema if columns is None else {c: schema[c] for c in columns}
 
 
 def arrow_schema(model: type[TaikongModel]) -> pa.Schema:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from contracts import Boilerplate, Documents, Paragraphs, Sections
+from contracts.arrow import polars_schema
 from taikong.dedup.boilerplate import COPYRIGHT_RE, template_id
 from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
@@ -194,28 +196,13 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
     return sections, paragraphs
 
 
-_SECTION_SCHEMA = {
-    "section_id": pl.String,
-    "doc_id": pl.String,
-    "parent_id": pl.String,
-    "level": pl.Int32,
-    "seq": pl.Int32,
-    "ordinal": pl.String,
-    "heading": pl.String,
-    "heading_style": pl.String,
-    "raw_start": pl.Int64,
-    "raw_end": pl.Int64,
-}
-_PARAGRAPH_SCHEMA = {
-    "paragraph_id": pl.String,
-    "doc_id": pl.String,
-    "section_id": pl.String,
-    "seq": pl.Int32,
-    "kind": pl.String,
-    "text": pl.String,
-    "raw_start": pl.Int64,
-    "raw_end": pl.Int64,
-}
+# Dtypes come from the contracts; these are the columns structure fills itself
+# (documents.n_* counts and paragraphs.n_chars/duplicate_of are added later).
+_SECTION_COLUMNS = polars_schema(Sections)
+_PARAGRAPH_COLUMNS = polars_schema(
+    Paragraphs,
+    ["paragraph_id", "doc_id", "section_id", "seq", "kind", "text", "raw_start", "raw_end"],
+)
 
 
 def build_tables(
@@ -224,8 +211,8 @@ def build_tables(
     """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
     blocks = assemble(segment(lines))
     sec_rows, par_rows = _sections_and_paragraphs(blocks)
-    sections = pl.DataFrame(sec_rows, schema=_SECTION_SCHEMA)
-    paragraphs = pl.DataFrame(par_rows, schema=_PARAGRAPH_SCHEMA).with_columns(
+    sections = pl.DataFrame(sec_rows, schema=_SECTION_COLUMNS)
+    paragraphs = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS).with_columns(
         pl.col("text").str.len_chars().cast(pl.Int32).alias("n_chars")
     )
 
@@ -245,17 +232,7 @@ def build_tables(
             }
             for r in bp.iter_rows(named=True)
         ],
-        schema={
-            "boilerplate_id": pl.String,
-            "doc_id": pl.String,
-            "line_no": pl.Int32,
-            "text": pl.String,
-            "reason": pl.String,
-            "template_id": pl.String,
-            "n_docs": pl.Int32,
-            "raw_start": pl.Int64,
-            "raw_end": pl.Int64,
-        },
+        schema=polars_schema(Boilerplate),
     )
     documents = _documents(
         docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog
@@ -346,28 +323,5 @@ def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters,
         )
     return pl.DataFrame(
         rows,
-        schema={
-            "doc_id": pl.String,
-            "source_path": pl.String,
-            "title": pl.String,
-            "title_truncated": pl.Boolean,
-            "published_date": pl.Date,
-            "publisher": pl.String,
-            "source_url": pl.String,
-            "license": pl.String,
-            "doc_type": pl.String,
-            "language": pl.String,
-            "encoding": pl.String,
-            "raw_sha256": pl.String,
-            "n_bytes": pl.Int64,
-            "n_chars_raw": pl.Int64,
-            "n_chars_clean": pl.Int64,
-            "n_sections": pl.Int32,
-            "n_paragraphs": pl.Int32,
-            "n_boilerplate": pl.Int32,
-            "near_duplicate_of": pl.String,
-            "near_duplicate_similarity": pl.Float64,
-            "catalog_fields": pl.List(pl.String),
-            "raw_text": pl.String,
-        },
+        schema=polars_schema(Documents),
     )
