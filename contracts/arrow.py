@@ -56,7 +56,14 @@ def arrow_schema(model: type[TaikongModel]) -> pa.Schema:
     )
 
 
+def type_name(arrow_type: pa.DataType) -> str:
+    """Type as text, ignoring the list item's field name (Parquet renames it 'element')."""
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return f"list<{type_name(arrow_type.value_type)}>"
+    return str(arrow_type)
+
+
 def schema_hash(schema: pa.Schema) -> str:
     """Hash of the column names, types and nullability (not the prose metadata)."""
-    spec = [[f.name, str(f.type), f.nullable] for f in schema]
+    spec = [[f.name, type_name(f.type), f.nullable] for f in schema]
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()[:16]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
@@ -14,7 +15,7 @@ from flows.deduplicate import deduplicate_documents, deduplicate_paragraphs
 from flows.ingest import ingest
 from flows.publish import publish
 from flows.structure import structure
-from flows.validate import stage_tables, validate
+from flows.validate import audit, record_artifacts, stage_tables
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
@@ -70,19 +71,23 @@ def release(
     structure(work, shard_ids, catalog)
     log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
     tables = stage_tables(staging)
-    report = validate(staging)
-    log.info("validate: %s", "passed" if report["passed"] else "FAILED")
+    previous = store.manifest(latest) if latest else None
+    published_bytes = int(inputs.filter(pl.col("fate") == "published")["n_bytes"].sum())
+    report = audit(staging, tables, previous, run_name=run_id, input_bytes=published_bytes)
+    log.info("audit: %s", "passed" if report["passed"] else "FAILED")
     outcome = publish(
         store=store,
         staging=staging,
         inputs=inputs,
         tables=tables,
-        validation=report,
+        audit=report,
         fingerprint=fingerprint,
         options=options,
         catalog_sha=catalog.sha256,
         today=dt.datetime.now(dt.UTC).date(),
     )
+    report_dir = outcome.path if outcome.status != "unchanged" else None
+    record_artifacts(report, tables, str(report_dir or staging.release_dir))
     log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)
     result = _result(outcome)
     if outcome.status == "failed":

@@ -1,13 +1,15 @@
-"""Validate stage: write the staged tables, then audit them against the contracts."""
+"""Validate stage: write the staged tables, audit them (pandera, relations, schema, GX)
+and record the results as Prefect artifacts."""
 
 from __future__ import annotations
 
 from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows._common import TASK_DEFAULTS
 from taikong.io.store import Staging
 from taikong.publish import write_tables
-from taikong.validation import validate_staged
+from taikong.validation import audit_release, failure_summary
 
 
 @task(name="write-tables", **TASK_DEFAULTS)
@@ -15,6 +17,56 @@ def stage_tables(staging: Staging) -> dict:
     return write_tables(staging)
 
 
-@task(name="validate-release", **TASK_DEFAULTS)
-def validate(staging: Staging) -> dict:
-    return validate_staged(staging)
+@task(name="audit-release", **TASK_DEFAULTS)
+def audit(
+    staging: Staging, tables: dict, previous_manifest: dict | None, run_name: str, input_bytes: int
+) -> dict:
+    return audit_release(
+        staging.release, staging.release, tables, previous_manifest, run_name, input_bytes
+    )
+
+
+def record_artifacts(report: dict, tables: dict, report_dir: str) -> None:
+    """Keyed artifacts, so successive runs form a history in the Prefect UI."""
+    status = "passed" if report["passed"] else "FAILED"
+    lines = [
+        f"# Taikong release audit: {status}",
+        "",
+        f"Report: `{report_dir}/validation/report.json` · "
+        f"Data Docs: [validation/gx/index.html](file://{report_dir}/validation/gx/index.html)",
+        "",
+        "| check | table / suite | result |",
+        "| --- | --- | --- |",
+    ]
+    lines += [
+        f"| pandera | {t['table']} | {'pass' if t['passed'] else 'FAIL'} |"
+        for t in report["pandera"]
+    ]
+    failed_relations = [r for r in report["relations"] if not r["passed"]]
+    lines.append(
+        f"| relations | {len(report['relations'])} checks | "
+        f"{'pass' if not failed_relations else f'{len(failed_relations)} FAIL'} |"
+    )
+    lines += [
+        f"| great expectations | {name} | {s['successful']}/{s['evaluated']} |"
+        for name, s in report["gx"].get("suites", {}).items()
+    ]
+    problems = failure_summary(report)
+    if problems:
+        lines += ["", "## Problems", *[f"- {p}" for p in problems]]
+    create_markdown_artifact(
+        key="taikong-audit", markdown="\n".join(lines), description=f"Release audit: {status}"
+    )
+    create_table_artifact(
+        key="taikong-table-counts",
+        table=[
+            {
+                "table": name,
+                "rows": info["rows"],
+                "bytes": info["bytes"],
+                "schema_version": info["schema_version"],
+            }
+            for name, info in tables.items()
+        ],
+        description="Rows per table in this run's release",
+    )

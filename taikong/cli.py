@@ -69,6 +69,71 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release_dir(name: str, datasets: Path):
+    from taikong.io.store import MANIFEST, ReleaseDir, ReleaseStore
+
+    path = Path(name)
+    if (path / MANIFEST).exists():
+        return ReleaseDir(path.resolve())
+    return ReleaseStore(datasets).release(name)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from taikong.verify import verify_release
+
+    try:
+        release = _release_dir(args.release, args.datasets)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    problems = verify_release(release)
+    if problems:
+        print(f"verify FAILED: {release.root}")
+        for p in problems:
+            print(f"  {p}")
+        return 1
+    print(f"verified: {release.root} matches its manifest (every file, row count and schema)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from taikong.io.store import MANIFEST, ReleaseDir
+    from taikong.validation import (
+        SUMMARY,
+        audit_release,
+        failure_summary,
+        published_input_bytes,
+    )
+
+    try:
+        release = _release_dir(args.release, args.datasets)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    manifest = release.read_json(MANIFEST)
+    predecessor = manifest.get("predecessor")
+    previous = None
+    if predecessor and (release.root.parent / predecessor / MANIFEST).exists():
+        previous = ReleaseDir(release.root.parent / predecessor).read_json(MANIFEST)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = args.out or (release.root.parent / ".validations" / f"{release.root.name}-{stamp}")
+    report = audit_release(
+        release,
+        ReleaseDir(Path(out)),
+        manifest["tables"],
+        previous,
+        run_name=f"revalidate-{stamp}",
+        input_bytes=published_input_bytes(manifest),
+    )
+    print(f"{'passed' if report['passed'] else 'validation FAILED'}: {release.root}")
+    for problem in failure_summary(report):
+        print(f"  {problem}")
+    print(f"report: {Path(out) / SUMMARY}")
+    return 0 if report["passed"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from taikong.ingest.decode import DEFAULT_MAX_BYTES
 
@@ -103,6 +168,41 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"quarantine inputs larger than this (default: {DEFAULT_MAX_BYTES})",
     )
     rel.set_defaults(func=cmd_release)
+
+    ver = sub.add_parser(
+        "verify",
+        help="check a published release's files against its manifest",
+        description="Check every file of RELEASE (an id such as 2026-11-21, 'latest', or a "
+        "path) against its manifest: no file missing or added, sizes and sha256 equal, "
+        "every table readable with the recorded row count and schema. Exit 1 on any "
+        "difference.",
+    )
+    ver.add_argument("release", help="release id, 'latest', or path to a release directory")
+    ver.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path("datasets"),
+        help="release directory (default: datasets)",
+    )
+    ver.set_defaults(func=cmd_verify)
+
+    val = sub.add_parser(
+        "validate",
+        help="re-run the audit (pandera contracts, cross-table checks, GX suites) on a release",
+        description="Re-run the full audit on a published RELEASE and write the report "
+        "(report.json, summary.json, failure cases, Data Docs) to --out, by default "
+        "DATASETS/.validations/<release>-<time>/; releases themselves are never modified. "
+        "Exit 1 if any check fails.",
+    )
+    val.add_argument("release", help="release id, 'latest', or path to a release directory")
+    val.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path("datasets"),
+        help="release directory (default: datasets)",
+    )
+    val.add_argument("--out", type=Path, default=None, help="where to write the report")
+    val.set_defaults(func=cmd_validate)
     return parser
 
 

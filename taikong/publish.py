@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +10,9 @@ from pathlib import Path
 import polars as pl
 
 from contracts import TABLES
-from contracts.arrow import arrow_schema, schema_hash
+from contracts.arrow import arrow_schema, schema_hash, type_name
 from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
-from taikong.validation import failure_summary
+from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary
 from taikong.versions import HEURISTICS, code_version
 
 
@@ -40,6 +39,7 @@ def write_tables(staging: Staging) -> dict:
         info["schema_hash"] = schema_hash(schema)
         info["schema_version"] = model.__schema_version__
         info["grain"] = schema.metadata[b"taikong.grain"].decode()
+        info["columns"] = [[f.name, type_name(f.type), f.nullable] for f in schema]
         facts[name] = info
     return facts
 
@@ -81,7 +81,9 @@ def build_manifest(
         "summary": summary,
         "validation": {
             "passed": validation["passed"],
-            "report": "validation/report.json",
+            "report": REPORT,
+            "summary": SUMMARY,
+            "data_docs": DATA_DOCS if validation["gx"].get("suites") else None,
         },
     }
 
@@ -102,23 +104,29 @@ def finish_release(
     staging: Staging,
     inputs: pl.DataFrame,
     tables: dict,
-    validation: dict,
+    audit: dict,
     fingerprint: str,
     options: dict,
     catalog_sha: str | None,
     today: dt.date,
 ) -> ReleaseOutcome:
-    """Publish a validated staging area, or keep it aside with its report if it failed."""
+    """Publish an audited staging area, or move it to quarantine if the audit failed."""
     summary = summarize(inputs, tables, boilerplate_counts(staging))
-    staging.write_json("validation/report.json", validation)
-    if not validation["passed"]:
+    if not audit["passed"]:
+        problems = failure_summary(audit)
+        staging.write_json(
+            "QUARANTINED.json",
+            {
+                "run_id": staging.run_id,
+                "quarantined_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "reasons": problems,
+                "report": REPORT,
+                "data_docs": DATA_DOCS if audit["gx"].get("suites") else None,
+            },
+        )
         failed = store.keep_failed(staging)
         return ReleaseOutcome(
-            "failed",
-            None,
-            failed,
-            summary,
-            [f"report: {failed / 'validation' / 'report.json'}", *failure_summary(validation)],
+            "failed", None, failed, summary, [f"report: {failed / REPORT}", *problems]
         )
     with store.lock():
         latest = store.latest_id()
@@ -127,19 +135,14 @@ def finish_release(
             return ReleaseOutcome("unchanged", latest, store.root / latest, summary)
         release_id = store.next_release_id(today)
         manifest = build_manifest(
-            release_id,
-            fingerprint,
-            latest,
-            inputs,
-            tables,
-            summary,
-            validation,
-            options,
-            catalog_sha,
+            release_id, fingerprint, latest, inputs, tables, summary, audit, options, catalog_sha
         )
+        # Imported here: only a publish needs the card writers.
+        from taikong.report.release_card import write_release_metadata
+
+        write_release_metadata(staging.release_dir, manifest)
+        manifest["files"] = staging.release.inventory()
         # The manifest is written last: a release directory with a manifest is complete.
-        (staging.release_dir / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, default=str) + "\n"
-        )
+        staging.write_json(MANIFEST, manifest)
         path = store.publish(staging, release_id)
     return ReleaseOutcome("published", release_id, path, summary)

@@ -79,22 +79,13 @@ class WorkArea:
 
 
 @dataclass(frozen=True)
-class Staging:
-    """A release being assembled: tables and reports, not yet visible to readers."""
+class ReleaseDir:
+    """The files of one release (staged or published): tables, reports, metadata."""
 
     root: Path
-    run_id: str
-
-    @property
-    def release_dir(self) -> Path:
-        return self.root / "release"
-
-    @property
-    def work(self) -> WorkArea:
-        return WorkArea(self.root / "work")
 
     def table_path(self, table: str) -> Path:
-        return self.release_dir / f"{table}.parquet"
+        return self.root / f"{table}.parquet"
 
     def write_table(self, table: str, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> dict:
         """Stream shard frames into one zstd Parquet file with the contract's schema."""
@@ -118,19 +109,80 @@ class Staging:
     def scan_tables(self, tables: Iterable[str]) -> dict[str, pl.LazyFrame]:
         return {t: pl.scan_parquet(self.table_path(t)) for t in tables}
 
+    def read_table(self, table: str, columns: list[str] | None = None) -> pl.DataFrame:
+        return pl.read_parquet(self.table_path(table), columns=columns)
+
     def iter_table_batches(self, table: str, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
-        """Read a staged table back in bounded batches (for contract validation)."""
+        """Read a table back in bounded batches (for contract validation)."""
         pf = pq.ParquetFile(self.table_path(table))
         for batch in pf.iter_batches(batch_size=batch_rows):
             yield pl.from_arrow(batch)  # type: ignore[misc]
         if pf.metadata.num_rows == 0:
             yield pl.from_arrow(pf.schema_arrow.empty_table())  # type: ignore[misc]
 
+    def parquet_facts(self, relpath: str) -> tuple[int, pa.Schema]:
+        """Row count (from the footer) and schema of a Parquet file; raises if unreadable."""
+        pf = pq.ParquetFile(self.root / relpath)
+        return pf.metadata.num_rows, pf.schema_arrow
+
+    def write_parquet(self, relpath: str, frame: pl.DataFrame) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(path, compression="zstd")
+        return path
+
     def write_json(self, relpath: str, payload: dict) -> Path:
-        path = self.release_dir / relpath
+        path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
         return path
+
+    def read_json(self, relpath: str) -> dict:
+        return json.loads((self.root / relpath).read_text())
+
+    def inventory(self, exclude: tuple[str, ...] = (MANIFEST,)) -> dict[str, dict]:
+        """Every file under the release (posix relative path -> bytes, sha256)."""
+        files = {}
+        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
+            rel = path.relative_to(self.root).as_posix()
+            if rel not in exclude:
+                files[rel] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+        return files
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A release being assembled: tables and reports, not yet visible to readers."""
+
+    root: Path
+    run_id: str
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def release(self) -> ReleaseDir:
+        return ReleaseDir(self.release_dir)
+
+    @property
+    def work(self) -> WorkArea:
+        return WorkArea(self.root / "work")
+
+    def table_path(self, table: str) -> Path:
+        return self.release.table_path(table)
+
+    def write_table(self, table: str, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> dict:
+        return self.release.write_table(table, frames, schema)
+
+    def scan_tables(self, tables: Iterable[str]) -> dict[str, pl.LazyFrame]:
+        return self.release.scan_tables(tables)
+
+    def iter_table_batches(self, table: str, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
+        return self.release.iter_table_batches(table, batch_rows)
+
+    def write_json(self, relpath: str, payload: dict) -> Path:
+        return self.release.write_json(relpath, payload)
 
 
 class ReleaseExists(RuntimeError):
@@ -160,6 +212,13 @@ class ReleaseStore:
 
     def manifest(self, release_id: str) -> dict:
         return json.loads((self.root / release_id / MANIFEST).read_text())
+
+    def release(self, release_id: str) -> ReleaseDir:
+        """A published release by id (or 'latest'); raises if it is not a release."""
+        path = self.root / release_id
+        if not (path / MANIFEST).exists():
+            raise FileNotFoundError(f"no release {release_id!r} under {self.root}")
+        return ReleaseDir(path.resolve())
 
     def next_release_id(self, today: dt.date) -> str:
         day = today.isoformat()

@@ -6,6 +6,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -243,3 +245,102 @@ def test_readme_examples_run_on_a_release(seeds_release):
     exec(_readme_block("python").replace("datasets/latest", latest), namespace)  # noqa: S102
     outline = namespace["outline"]
     assert outline.height == _read(datasets, "paragraphs")["section_id"].drop_nulls().n_unique()
+
+
+# ---- audit, reports, verify (write-audit-publish) -----------------------------------------
+def test_release_carries_reports_card_and_metadata_files(seeds_release):
+    datasets, _ = seeds_release
+    latest = datasets / "latest"
+    for rel in (
+        "validation/report.json",
+        "validation/summary.json",
+        "validation/gx/index.html",
+        "README.md",
+        "croissant.json",
+        "datapackage.json",
+    ):
+        assert (latest / rel).is_file(), rel
+    summary = json.loads((latest / "validation" / "summary.json").read_text())
+    assert summary["passed"] is True
+    assert set(summary["pandera"]) == {"documents", "sections", "paragraphs", "boilerplate"}
+    assert set(summary["gx"]) >= {"documents", "paragraphs", "document_quality"}
+    manifest = json.loads((latest / "manifest.json").read_text())
+    assert "croissant.json" in manifest["files"] and "validation/gx/index.html" in manifest["files"]
+    for name, info in manifest["tables"].items():
+        assert info["columns"] and info["schema_version"], name
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "taikong.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_verify_accepts_the_release_and_catches_tampering(seeds_release, tmp_path):
+    datasets, result = seeds_release
+    ok = _cli("verify", "latest", "--datasets", str(datasets))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    copy = tmp_path / result["release_id"]
+    shutil.copytree(datasets / result["release_id"], copy)
+    for path in copy.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    table = copy / "boilerplate.parquet"
+    table.write_bytes(table.read_bytes()[:-64])  # truncated
+    (copy / "croissant.json").write_text(
+        (copy / "croissant.json").read_text().replace("Taikong", "Taikonq", 1)
+    )
+    bad = _cli("verify", str(copy))
+    assert bad.returncode == 1
+    assert "boilerplate.parquet: size" in bad.stdout
+    assert "croissant.json: sha256 differs" in bad.stdout
+
+
+def test_validate_reruns_the_audit_on_a_published_release(seeds_release, tmp_path):
+    datasets, _ = seeds_release
+    out = tmp_path / "revalidation"
+    run = _cli("validate", "latest", "--datasets", str(datasets), "--out", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads((out / "validation" / "summary.json").read_text())
+    assert summary["passed"] is True and summary["gx"]
+    assert (out / "validation" / "gx" / "index.html").exists()
+
+
+def test_gx_failure_quarantines_the_run_and_publishes_nothing(tmp_path, monkeypatch):
+    from taikong.report import expectations
+
+    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
+    good = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    # A corpus that is suddenly all one language we do not expect: GX's value-set check fails.
+    checks = dict(expectations._TABLE_CHECKS)
+    checks["documents"] = [
+        ("ExpectColumnValuesToBeInSet", {"column": "language", "value_set": ["zh"]})
+    ]
+    monkeypatch.setattr(expectations, "_TABLE_CHECKS", checks)
+    (seeds / "b.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
+    with pytest.raises(ValidationFailed) as failure:
+        release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+    assert ReleaseStore(datasets).releases() == [good["release_id"]]
+    assert (datasets / "latest").resolve().name == good["release_id"]
+    quarantine = Path(failure.value.result["path"])
+    assert quarantine.parent == datasets / ".failed"
+    reasons = json.loads((quarantine / "QUARANTINED.json").read_text())["reasons"]
+    assert any("gx documents" in r and "language" in r for r in reasons)
+    assert (quarantine / "validation" / "gx" / "index.html").exists()
+
+
+def test_artifacts_summarize_each_run(seeds_release):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        audit = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["taikong-audit"]))
+        )
+        counts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["taikong-table-counts"]))
+        )
+    assert audit and counts
+    assert any("Taikong release audit" in str(a.data) for a in audit)
+    assert any("paragraphs" in str(a.data) for a in counts)

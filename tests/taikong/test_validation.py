@@ -1,0 +1,58 @@
+import pytest
+
+from taikong.validation import schema_changes
+
+
+def _table(version, columns):
+    return {"schema_version": version, "columns": columns}
+
+
+BASE = [["doc_id", "string", False], ["n", "int32", False], ["note", "string", True]]
+
+
+def test_identical_schema_is_compatible():
+    assert schema_changes({"t": _table("1.0.0", BASE)}, {"t": _table("1.0.0", BASE)}) == []
+
+
+def test_no_previous_release_is_compatible():
+    assert schema_changes(None, {"t": _table("1.0.0", BASE)}) == []
+
+
+@pytest.mark.parametrize(("version", "ok"), [("1.0.0", False), ("1.1.0", True), ("2.0.0", True)])
+def test_added_column_needs_a_minor_bump(version, ok):
+    new = _table(version, [*BASE, ["extra", "string", True]])
+    problems = schema_changes({"t": _table("1.0.0", BASE)}, {"t": new})
+    assert (problems == []) is ok
+    if not ok:
+        assert problems[0]["change"] == "additive" and "extra" in problems[0]["detail"]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        BASE[:2],  # removed
+        [BASE[0], ["count", "int32", False], BASE[2]],  # renamed
+        [BASE[0], ["n", "int16", False], BASE[2]],  # narrowed
+        [BASE[0], ["n", "string", False], BASE[2]],  # retyped
+        [BASE[0], ["n", "int32", True], BASE[2]],  # may now be null
+    ],
+)
+def test_breaking_changes_fail_unless_major_is_raised(columns):
+    old = {"t": _table("1.3.0", BASE)}
+    problems = schema_changes(old, {"t": _table("1.4.0", columns)})
+    assert [p["change"] for p in problems] == ["breaking"]
+    assert schema_changes(old, {"t": _table("2.0.0", columns)}) == []
+
+
+def test_widening_is_additive():
+    widened = [BASE[0], ["n", "int64", False], BASE[2]]
+    old = {"t": _table("1.0.0", BASE)}
+    assert [p["change"] for p in schema_changes(old, {"t": _table("1.0.0", widened)})] == [
+        "additive"
+    ]
+    assert schema_changes(old, {"t": _table("1.1.0", widened)}) == []
+
+
+def test_removed_table_is_reported():
+    problems = schema_changes({"t": _table("1.0.0", BASE)}, {})
+    assert problems[0]["change"] == "table_removed"
