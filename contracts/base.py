@@ -45,6 +45,18 @@ class RawSpan(DocumentScoped):
         return data.lazyframe.select(pl.col("raw_end") >= pl.col("raw_start"))
 
 
+def primary_key(model: type[TaikongModel]) -> str | None:
+    """The column that identifies a row: declared `__primary_key__`, else the first
+    unique, non-null `*_id` column."""
+    declared = getattr(model, "__primary_key__", None)
+    if declared:
+        return declared
+    for name, column in model.to_schema().columns.items():
+        if name.endswith("_id") and column.unique and not column.nullable:
+            return name
+    return None
+
+
 def grain(model: type[TaikongModel]) -> str:
     """The grain statement: the first line of the model's docstring."""
     return (model.__doc__ or "").strip().splitlines()[0]

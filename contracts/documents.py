@@ -16,6 +16,7 @@ class Documents(DocumentScoped):
     """
 
     __table_name__ = "documents"
+    __primary_key__ = "doc_id"
     __schema_version__ = "1.0.0"
 
     source_path: str = pa.Field(

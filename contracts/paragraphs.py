@@ -16,6 +16,7 @@ class Paragraphs(RawSpan):
     """
 
     __table_name__ = "paragraphs"
+    __primary_key__ = "paragraph_id"
     __schema_version__ = "1.0.0"
 
     paragraph_id: str = pa.Field(

@@ -16,6 +16,7 @@ class Sections(RawSpan):
     """
 
     __table_name__ = "sections"
+    __primary_key__ = "section_id"
     __schema_version__ = "1.0.0"
 
     section_id: str = pa.Field(

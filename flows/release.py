@@ -51,6 +51,8 @@ def release(
     fingerprint = release_fingerprint(
         fingerprint_inputs(seeds, [f.source_path for f in files]), catalog.sha256, options
     )
+    for action in store.recover():
+        log.warning("recover: %s", action)
     latest = store.latest_id()
     if latest and store.manifest(latest).get("fingerprint") == fingerprint:
         log.info("unchanged: inputs and code match release %s", latest)
@@ -58,34 +60,42 @@ def release(
 
     run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
     staging = store.begin(run_id)
-    work = staging.work
-    inputs = ingest(work, seeds, shards, max_bytes)
-    shard_ids = work.shards("docs")
-    log.info(
-        "ingest: %d published, %d quarantined",
-        (inputs["fate"] == "published").sum(),
-        (inputs["fate"] == "quarantined").sum(),
-    )
-    log.info("clean: %d line(s)", clean(work, shard_ids))
-    log.info("deduplicate: %s", deduplicate_documents(work, shard_ids, near_duplicate_threshold))
-    structure(work, shard_ids, catalog)
-    log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
-    tables = stage_tables(staging)
-    previous = store.manifest(latest) if latest else None
-    published_bytes = int(inputs.filter(pl.col("fate") == "published")["n_bytes"].sum())
-    report = audit(staging, tables, previous, run_name=run_id, input_bytes=published_bytes)
-    log.info("audit: %s", "passed" if report["passed"] else "FAILED")
-    outcome = publish(
-        store=store,
-        staging=staging,
-        inputs=inputs,
-        tables=tables,
-        audit=report,
-        fingerprint=fingerprint,
-        options=options,
-        catalog_sha=catalog.sha256,
-        today=dt.datetime.now(dt.UTC).date(),
-    )
+    try:
+        work = staging.work
+        inputs = ingest(work, seeds, shards, max_bytes)
+        shard_ids = work.shards("docs")
+        log.info(
+            "ingest: %d published, %d quarantined",
+            (inputs["fate"] == "published").sum(),
+            (inputs["fate"] == "quarantined").sum(),
+        )
+        log.info("clean: %d line(s)", clean(work, shard_ids))
+        log.info(
+            "deduplicate: %s", deduplicate_documents(work, shard_ids, near_duplicate_threshold)
+        )
+        structure(work, shard_ids, catalog)
+        log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
+        tables = stage_tables(staging)
+        previous = store.manifest(latest) if latest else None
+        published_bytes = int(inputs.filter(pl.col("fate") == "published")["n_bytes"].sum())
+        report = audit(staging, tables, previous, run_name=run_id, input_bytes=published_bytes)
+        log.info("audit: %s", "passed" if report["passed"] else "FAILED")
+        outcome = publish(
+            store=store,
+            staging=staging,
+            inputs=inputs,
+            tables=tables,
+            audit=report,
+            fingerprint=fingerprint,
+            options=options,
+            catalog_sha=catalog.sha256,
+            today=dt.datetime.now(dt.UTC).date(),
+        )
+    except BaseException:
+        # A failed or cancelled run leaves nothing half-written behind; the error
+        # (disk full, permission denied, a bug) propagates with its own message.
+        store.discard(staging)
+        raise
     report_dir = outcome.path if outcome.status != "unchanged" else None
     record_artifacts(report, tables, str(report_dir or staging.release_dir))
     log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)

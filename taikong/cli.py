@@ -65,6 +65,14 @@ def cmd_release(args: argparse.Namespace) -> int:
     except (CatalogError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # Disk full, permission denied...: nothing was published, `latest` is unchanged.
+        print(
+            f"error: could not write the release under {args.datasets}: {exc}. "
+            "Nothing was published; the previous release is intact.",
+            file=sys.stderr,
+        )
+        return 3
     _print_summary(result)
     return 0
 
@@ -134,6 +142,117 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report["passed"] else 1
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    from taikong.io.store import ReleaseStore
+
+    store = ReleaseStore(args.datasets)
+    latest = store.latest_id()
+    releases = store.releases()
+    if not releases:
+        print(f"no releases under {args.datasets}")
+        return 0
+    print(f"{'release':<16} {'created (UTC)':<26} {'docs':>6} {'paragraphs':>10}  changes")
+    for rid in releases:
+        m = store.manifest(rid)
+        rows = {t: i["rows"] for t, i in m["tables"].items()}
+        changes = m.get("changelog", {}).get("counts", {})
+        delta = ", ".join(
+            f"{t} +{c['added']}/-{c['removed']}/~{c['changed']}"
+            for t, c in changes.items()
+            if any(c.values()) and t in ("documents", "paragraphs")
+        )
+        mark = " <- latest" if rid == latest else ""
+        print(
+            f"{rid:<16} {m['created_at']:<26} {rows.get('documents', 0):>6} "
+            f"{rows.get('paragraphs', 0):>10}  {delta or '-'}{mark}"
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from taikong.io.store import MANIFEST
+
+    try:
+        release = _release_dir(args.release, args.datasets)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    m = release.read_json(MANIFEST)
+    print(f"release {m['release_id']}  ({release.root})")
+    print(f"  created:     {m['created_at']}")
+    print(f"  predecessor: {m.get('predecessor') or '-'}")
+    print(f"  code:        {m['code_version']['package']} ({m['code_version']['source_sha256']})")
+    print(f"  validation:  {'passed' if m['validation']['passed'] else 'FAILED'}")
+    print("  tables:")
+    for name, info in m["tables"].items():
+        print(
+            f"    {name:<12} {info['rows']:>8} rows  "
+            f"schema {info['schema_version']}  {info['grain']}"
+        )
+    fates = {}
+    for i in m["inputs"]:
+        fates[i["fate"]] = fates.get(i["fate"], 0) + 1
+    print("  inputs:      " + ", ".join(f"{n} {fate}" for fate, n in sorted(fates.items())))
+    for i in m["inputs"]:
+        if i["fate"] == "quarantined":
+            print(f"    {i['source_path']}: {i['reason']}")
+    counts = m.get("changelog", {}).get("counts", {})
+    if counts:
+        print("  changes vs predecessor (added/removed/changed):")
+        for table, c in counts.items():
+            print(f"    {table:<12} +{c['added']} -{c['removed']} ~{c['changed']}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from taikong.changelog import counts, diff_releases
+
+    try:
+        old = _release_dir(args.old, args.datasets)
+        new = _release_dir(args.new, args.datasets)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    changelog = diff_releases(old, new)
+    print(f"{old.root.name} -> {new.root.name} (added/removed/changed rows, by stable id)")
+    for table, c in counts(changelog).items():
+        print(f"  {table:<12} +{c['added']} -{c['removed']} ~{c['changed']}")
+    if args.out:
+        changelog.write_parquet(args.out)
+        print(f"row-level changes: {args.out}")
+    elif changelog.height:
+        for row in changelog.head(args.limit).iter_rows(named=True):
+            cols = f" ({', '.join(row['changed_columns'])})" if row["changed_columns"] else ""
+            print(f"    {row['change']:<8} {row['table']}.{row['key_column']}={row['key']}{cols}")
+        if changelog.height > args.limit:
+            print(f"    ... {changelog.height - args.limit} more (use --out FILE.parquet)")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from taikong.io.store import ReleaseStore
+
+    if args.keep < 1:
+        print("error: --keep must be at least 1", file=sys.stderr)
+        return 2
+    store = ReleaseStore(args.datasets)
+    with store.lock():
+        releases = store.releases()
+        keep = set(releases[-args.keep :])
+        latest = store.latest_id()
+        if latest:
+            keep.add(latest)  # never removed, whatever --keep says
+        doomed = [r for r in releases if r not in keep]
+        for rid in doomed:
+            if args.dry_run:
+                print(f"would remove {rid}")
+            else:
+                store.remove_release(rid)
+                print(f"removed {rid}")
+    print(f"kept {len(releases) - len(doomed)} release(s): {', '.join(sorted(keep))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from taikong.ingest.decode import DEFAULT_MAX_BYTES
 
@@ -150,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
         "then publish DATASETS/<YYYY-MM-DD>/ and point DATASETS/latest at it. "
         "Prints 'unchanged' if inputs and code match the latest release. Runs Prefect in "
         "embedded mode unless PREFECT_API_URL points at a server. Exit status: 0 published "
-        "or unchanged, 1 validation failed (nothing published), 2 bad arguments or catalog.",
+        "or unchanged, 1 validation failed (nothing published), 2 bad arguments or catalog, "
+        "3 the release could not be written (disk full, permissions).",
     )
     rel.add_argument(
         "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
@@ -168,6 +288,59 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"quarantine inputs larger than this (default: {DEFAULT_MAX_BYTES})",
     )
     rel.set_defaults(func=cmd_release)
+
+    def datasets_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--datasets",
+            type=Path,
+            default=Path("datasets"),
+            help="release directory (default: datasets)",
+        )
+
+    lst = sub.add_parser(
+        "list",
+        help="list published releases, oldest first",
+        description="List published releases with their creation time, "
+        "document and paragraph counts and changes; marks `latest`.",
+    )
+    datasets_option(lst)
+    lst.set_defaults(func=cmd_list)
+
+    shw = sub.add_parser(
+        "show",
+        help="describe one release from its manifest",
+        description="Print a release's manifest in short: predecessor, code "
+        "version, validation, tables (rows, schema version, grain), inputs "
+        "and their fate, and its changes against the predecessor.",
+    )
+    shw.add_argument("release", help="release id, 'latest', or path to a release directory")
+    datasets_option(shw)
+    shw.set_defaults(func=cmd_show)
+
+    dif = sub.add_parser(
+        "diff",
+        help="row-level differences between two releases",
+        description="Compare two releases table by table, matching rows by "
+        "their stable ids: rows added, removed, and changed (with the "
+        "columns that changed).",
+    )
+    dif.add_argument("old", help="release id, 'latest' or path")
+    dif.add_argument("new", help="release id, 'latest' or path")
+    dif.add_argument("--out", type=Path, help="write the row-level changes to this Parquet file")
+    dif.add_argument("--limit", type=int, default=20, help="rows to print (default: 20)")
+    datasets_option(dif)
+    dif.set_defaults(func=cmd_diff)
+
+    prn = sub.add_parser(
+        "prune",
+        help="delete old releases, keeping the newest N",
+        description="Delete all but the newest N releases. The release "
+        "`latest` points to and the newest release are never removed.",
+    )
+    prn.add_argument("--keep", type=int, required=True, help="how many of the newest to keep")
+    prn.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    datasets_option(prn)
+    prn.set_defaults(func=cmd_prune)
 
     ver = sub.add_parser(
         "verify",

@@ -11,9 +11,14 @@ import polars as pl
 
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash, type_name
+from contracts.changelog import Changelog
+from taikong.changelog import counts as changelog_counts
+from taikong.changelog import diff_releases, summary_markdown
 from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary
 from taikong.versions import HEURISTICS, code_version
+
+CHANGES_FILE = "CHANGES.md"
 
 
 @dataclass
@@ -137,6 +142,15 @@ def finish_release(
         manifest = build_manifest(
             release_id, fingerprint, latest, inputs, tables, summary, audit, options, catalog_sha
         )
+        # Row-level changelog against the predecessor, by each table's stable id.
+        changelog = diff_releases(store.release(latest) if latest else None, staging.release)
+        staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
+        staging.release.write_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
+        manifest["changelog"] = {
+            "file": "changelog.parquet",
+            "summary": CHANGES_FILE,
+            "counts": changelog_counts(changelog),
+        }
         # Imported here: only a publish needs the card writers.
         from taikong.report.release_card import write_release_metadata
 

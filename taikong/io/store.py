@@ -137,6 +137,12 @@ class ReleaseDir:
         path.write_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
         return path
 
+    def write_text(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
     def read_json(self, relpath: str) -> dict:
         return json.loads((self.root / relpath).read_text())
 
@@ -233,11 +239,51 @@ class ReleaseStore:
 
     # ---- writing -----------------------------------------------------------------
     def begin(self, run_id: str) -> Staging:
+        """Fresh staging for a run, locked by this process until it publishes or fails.
+
+        The lock is what tells `recover` that a staging directory belongs to a live run;
+        a killed run's lock is released by the kernel, and its directory is stale.
+        """
         root = self.root / ".staging" / run_id
         if root.exists():  # a retried run restarts from clean scratch space
             shutil.rmtree(root)
         root.mkdir(parents=True)
+        handle = (root / RUN_LOCK).open("w")
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _RUN_LOCKS[str(root)] = handle
         return Staging(root, run_id)
+
+    def recover(self) -> list[str]:
+        """Clean up after killed runs; returns what was done, for the run's log.
+
+        - staging directories whose run lock is free (their process died) are removed;
+        - a complete release (manifest present) newer than `latest` means a run died
+          between the rename and the pointer switch: `latest` is rolled forward to it;
+        - leftover temporary symlinks are removed.
+        """
+        actions: list[str] = []
+        staging_root = self.root / ".staging"
+        if staging_root.is_dir():
+            for run_dir in sorted(staging_root.iterdir()):
+                if _lock_is_free(run_dir / RUN_LOCK):
+                    shutil.rmtree(run_dir, ignore_errors=True)
+                    actions.append(f"removed stale staging {run_dir.name}")
+        with self.lock():
+            for tmp in self.root.glob(f".{LATEST}.*"):
+                tmp.unlink(missing_ok=True)
+                actions.append(f"removed stale pointer {tmp.name}")
+            releases = self.releases()
+            current = self.latest_id()
+            if (
+                releases
+                and releases[-1] != current
+                and (
+                    current is None or _release_sort_key(releases[-1]) > _release_sort_key(current)
+                )
+            ):
+                self._point_latest(releases[-1])
+                actions.append(f"latest rolled forward {current} -> {releases[-1]}")
+        return actions
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -264,7 +310,7 @@ class ReleaseStore:
         _make_read_only(staging.release_dir)
         os.rename(staging.release_dir, target)
         self._point_latest(release_id)
-        shutil.rmtree(staging.root, ignore_errors=True)
+        self.discard(staging)
         return target
 
     def _point_latest(self, release_id: str) -> None:
@@ -274,6 +320,20 @@ class ReleaseStore:
         os.symlink(release_id, tmp)
         os.replace(tmp, self.root / LATEST)  # atomic switch
 
+    def remove_release(self, release_id: str) -> Path:
+        """Delete a published release (call under `lock()`); never `latest`'s target."""
+        if release_id == self.latest_id():
+            raise ValueError(f"{release_id} is what `latest` points to; it is never removed")
+        path = self.root / release_id
+        if not RELEASE_ID_RE.match(release_id) or not (path / MANIFEST).exists():
+            raise FileNotFoundError(f"no release {release_id!r} under {self.root}")
+        # Hide it first with one rename, so readers never see a half-deleted release.
+        doomed = self.root / ".staging" / f"pruned-{release_id}"
+        doomed.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(path, doomed)
+        shutil.rmtree(doomed)
+        return path
+
     def keep_failed(self, staging: Staging) -> Path:
         """Move a staged release that failed validation aside, with its report."""
         target = self.root / ".failed" / staging.run_id
@@ -281,11 +341,34 @@ class ReleaseStore:
         if target.exists():
             shutil.rmtree(target)
         os.rename(staging.release_dir, target)
-        shutil.rmtree(staging.root, ignore_errors=True)
+        self.discard(staging)
         return target
 
     def discard(self, staging: Staging) -> None:
+        _release_run_lock(staging)
         shutil.rmtree(staging.root, ignore_errors=True)
+
+
+RUN_LOCK = ".run.lock"
+_RUN_LOCKS: dict[str, object] = {}
+
+
+def _lock_is_free(path: Path) -> bool:
+    if not path.exists():
+        return True
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def _release_run_lock(staging: Staging) -> None:
+    handle = _RUN_LOCKS.pop(str(staging.root), None)
+    if handle is not None:
+        handle.close()
 
 
 def _release_sort_key(release_id: str) -> tuple[str, int]:

@@ -14,19 +14,12 @@ import duckdb
 import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, news_page
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.release import ValidationFailed, release
 from taikong import steps
 from taikong.io.store import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def prefect_backend():
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 @pytest.fixture(scope="module")

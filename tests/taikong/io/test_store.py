@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from taikong.io.store import MANIFEST, ReleaseExists, ReleaseStore
+from taikong.io.store import MANIFEST, ReleaseExists, ReleaseStore, _release_run_lock
 
 DAY = dt.date(2026, 11, 21)
 
@@ -170,7 +170,8 @@ def test_begin_restarts_from_clean_scratch(tmp_path):
     staging = store.begin("run1")
     (staging.root / "leftover.txt").write_text("x")
     staging = store.begin("run1")
-    assert list(staging.root.iterdir()) == []
+    # Only the run's own lock file: the leftover scratch is gone.
+    assert [p.name for p in staging.root.iterdir()] == [".run.lock"]
 
 
 # ---- keep_failed / discard -----------------------------------------------------------------
@@ -285,3 +286,24 @@ def test_work_area_roundtrip(tmp_path):
     assert work.read_all("lines")["x"].to_list() == [1, 2, 3]
     assert work.read_all("missing").height == 0
     assert not list(work.root.rglob("*.tmp"))
+
+
+def test_recover_removes_only_stale_staging_and_rolls_latest_forward(tmp_path):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "old", "old"), "2026-11-20")
+    live = store.begin("live-run")  # held by this process: not stale
+    stale = tmp_path / ".staging" / "dead-run"
+    stale.mkdir(parents=True)
+    (stale / ".run.lock").write_text("")  # nobody holds it: its process died
+    # A run died after moving its release into place, before switching `latest`.
+    orphan = stage_release(store, "crashed", "new")
+    os.rename(orphan.release_dir, tmp_path / "2026-11-21")
+    _release_run_lock(orphan)  # what the kernel does when the process is killed
+    actions = store.recover()
+    assert not stale.exists()
+    assert live.root.exists()
+    assert os.readlink(tmp_path / "latest") == "2026-11-21"
+    assert any("rolled forward" in a for a in actions)
+    # The crashed run left its (lock-free) staging behind; the first recover removed it.
+    assert not (tmp_path / ".staging" / "crashed").exists()

@@ -1,0 +1,117 @@
+"""Row-level differences between two releases, matched by each table's stable id."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from contracts import TABLES
+from contracts.base import primary_key
+from contracts.changelog import Changelog
+from taikong.io.store import ReleaseDir
+
+_EMPTY = {
+    "table": pl.String,
+    "key_column": pl.String,
+    "key": pl.String,
+    "change": pl.String,
+    "changed_columns": pl.List(pl.String),
+}
+
+
+def diff_table(
+    old: pl.LazyFrame | None, new: pl.LazyFrame | None, table: str, key: str
+) -> pl.DataFrame:
+    """added / removed / changed rows of one table (either side may be missing)."""
+    if old is None and new is None:
+        return pl.DataFrame(schema=_EMPTY)
+    old_cols = old.collect_schema().names() if old is not None else []
+    new_cols = new.collect_schema().names() if new is not None else []
+    shared = [c for c in new_cols if c in old_cols and c != key]
+    left = old.select(key, *shared) if old is not None else pl.LazyFrame(schema={key: pl.String})
+    right = new.select(key, *shared) if new is not None else pl.LazyFrame(schema={key: pl.String})
+    joined = left.with_columns(pl.lit(True).alias("_old")).join(
+        right.with_columns(pl.lit(True).alias("_new")),
+        on=key,
+        how="full",
+        coalesce=True,
+        suffix="__new",
+    )
+    differs = [pl.when(pl.col(c).ne_missing(pl.col(f"{c}__new"))).then(pl.lit(c)) for c in shared]
+    changed_columns = (
+        pl.concat_list(differs).list.drop_nulls()
+        if differs
+        else pl.lit([], dtype=pl.List(pl.String))
+    )
+    result = (
+        joined.with_columns(changed_columns.alias("changed_columns"))
+        .with_columns(
+            pl.when(pl.col("_old").is_null())
+            .then(pl.lit("added"))
+            .when(pl.col("_new").is_null())
+            .then(pl.lit("removed"))
+            .when(pl.col("changed_columns").list.len() > 0)
+            .then(pl.lit("changed"))
+            .alias("change")
+        )
+        .filter(pl.col("change").is_not_null())
+        .select(
+            pl.lit(table).alias("table"),
+            pl.lit(key).alias("key_column"),
+            pl.col(key).cast(pl.String).alias("key"),
+            "change",
+            pl.when(pl.col("change") == "changed")
+            .then(pl.col("changed_columns"))
+            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("changed_columns"),
+        )
+        .sort("change", "key")
+        .collect()
+    )
+    return result
+
+
+def diff_releases(old: ReleaseDir | None, new: ReleaseDir) -> pl.DataFrame:
+    """Changelog of `new` against `old` (None: everything is added), validated."""
+    frames = []
+    for table, model in TABLES.items():
+        key = primary_key(model)
+        if key is None:
+            continue
+        old_frame = _scan(old, table)
+        frames.append(diff_table(old_frame, _scan(new, table), table, key))
+    changelog = pl.concat(frames) if frames else pl.DataFrame(schema=_EMPTY)
+    Changelog.validate(changelog)
+    return changelog
+
+
+def _scan(release: ReleaseDir | None, table: str) -> pl.LazyFrame | None:
+    if release is None or not release.table_path(table).exists():
+        return None
+    return pl.scan_parquet(release.table_path(table))
+
+
+def counts(changelog: pl.DataFrame) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {t: {"added": 0, "removed": 0, "changed": 0} for t in TABLES}
+    for table, change, n in changelog.group_by("table", "change").len().iter_rows():
+        out.setdefault(table, {"added": 0, "removed": 0, "changed": 0})[change] = n
+    return out
+
+
+def summary_markdown(changelog: pl.DataFrame, old_id: str | None, new_id: str) -> str:
+    lines = [f"# Changes in {new_id}", ""]
+    lines.append(f"Compared with {old_id}." if old_id else "First release: every row is new.")
+    lines += ["", "| table | added | removed | changed |", "| --- | ---: | ---: | ---: |"]
+    for table, c in counts(changelog).items():
+        lines.append(f"| {table} | {c['added']} | {c['removed']} | {c['changed']} |")
+    changed = changelog.filter(pl.col("change") == "changed").explode("changed_columns")
+    if changed.height:
+        lines += ["", "Columns that changed most often:", ""]
+        top = (
+            changed.group_by("table", "changed_columns").len().sort("len", descending=True).head(10)
+        )
+        lines += [f"- {t}.{c}: {n} row(s)" for t, c, n in top.iter_rows()]
+    lines.append("")
+    lines.append(
+        "Row-level detail: `changelog.parquet` (table, key_column, key, change, changed_columns)."
+    )
+    return "\n".join(lines) + "\n"
