@@ -6,13 +6,15 @@ from prefect import task, unmapped
 
 from flows._common import TASK_DEFAULTS
 from taikong import steps
-from taikong.io.store import WorkArea
+from taikong.io.store import ShardCache, WorkArea
 
 
 @task(name="clean-shard", **TASK_DEFAULTS)
-def clean_shard(work: WorkArea, shard: int) -> int:
-    return steps.clean_shard(work, shard)
+def clean_shard(work: WorkArea, shard: int, cache: ShardCache | None) -> dict:
+    return steps.clean_shard(work, shard, cache)
 
 
-def clean(work: WorkArea, shards: list[int]) -> int:
-    return sum(clean_shard.map(unmapped(work), shards).result())
+def clean(work: WorkArea, shards: list[int], cache: ShardCache | None = None) -> tuple[int, int]:
+    """Clean every shard: (lines, cache hits)."""
+    results = clean_shard.map(unmapped(work), shards, unmapped(cache)).result()
+    return sum(r["lines"] for r in results), sum(r["cache_hit"] for r in results)

@@ -7,12 +7,12 @@ from prefect import task, unmapped
 
 from flows._common import TASK_DEFAULTS
 from taikong import steps
-from taikong.io.store import WorkArea
+from taikong.io.store import ShardCache, WorkArea
 
 
 @task(name="minhash-shard", **TASK_DEFAULTS)
-def signatures_shard(work: WorkArea, shard: int) -> None:
-    steps.signatures_shard(work, shard)
+def signatures_shard(work: WorkArea, shard: int, cache: ShardCache | None) -> bool:
+    return steps.signatures_shard(work, shard, cache)
 
 
 @task(name="cluster-near-duplicates", **TASK_DEFAULTS)
@@ -21,8 +21,8 @@ def cluster_near_duplicates(work: WorkArea, threshold: float) -> int:
 
 
 @task(name="fingerprint-shard", **TASK_DEFAULTS)
-def fingerprints_shard(work: WorkArea, shard: int) -> None:
-    steps.fingerprints_shard(work, shard)
+def fingerprints_shard(work: WorkArea, shard: int, cache: ShardCache | None) -> bool:
+    return steps.fingerprints_shard(work, shard, cache)
 
 
 @task(name="count-templates", **TASK_DEFAULTS)
@@ -45,13 +45,20 @@ def mark_duplicates_shard(work: WorkArea, shard: int) -> None:
     steps.mark_duplicates_shard(work, shard)
 
 
-def deduplicate_documents(work: WorkArea, shards: list[int], threshold: float) -> dict:
-    signatures_shard.map(unmapped(work), shards).result()
+def deduplicate_documents(
+    work: WorkArea, shards: list[int], threshold: float, cache: ShardCache | None = None
+) -> dict:
+    sig_hits = signatures_shard.map(unmapped(work), shards, unmapped(cache)).result()
     near_dups = cluster_near_duplicates(work, threshold)
-    fingerprints_shard.map(unmapped(work), shards).result()
+    # Cross-document statistics are recomputed from (cached) per-document fingerprints.
+    fp_hits = fingerprints_shard.map(unmapped(work), shards, unmapped(cache)).result()
     templates = count_templates(work)
     label_boilerplate_shard.map(unmapped(work), shards).result()
-    return {"near_duplicate_documents": near_dups, "repeated_templates": templates}
+    return {
+        "near_duplicate_documents": near_dups,
+        "repeated_templates": templates,
+        "cache_hits": sum(sig_hits) + sum(fp_hits),
+    }
 
 
 def deduplicate_paragraphs(work: WorkArea, shards: list[int]) -> int:

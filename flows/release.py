@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import polars as pl
@@ -20,9 +21,9 @@ from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
-from taikong.io.store import ReleaseStore, sha256_file
+from taikong.io.store import ReleaseStore, ShardCache, sha256_file
 from taikong.publish import ReleaseOutcome
-from taikong.versions import release_fingerprint
+from taikong.versions import code_version, release_fingerprint
 
 
 @task(name="fingerprint-inputs", **TASK_DEFAULTS)
@@ -48,9 +49,10 @@ def release(
     shards = plan_shards(files, shard_docs, shard_bytes)
     log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
 
-    fingerprint = release_fingerprint(
-        fingerprint_inputs(seeds, [f.source_path for f in files]), catalog.sha256, options
-    )
+    run_started = time.time()
+    input_shas = dict(fingerprint_inputs(seeds, [f.source_path for f in files]))
+    fingerprint = release_fingerprint(list(input_shas.items()), catalog.sha256, options)
+    cache = ShardCache(store.root, code_version()["source_sha256"])
     for action in store.recover():
         log.warning("recover: %s", action)
     latest = store.latest_id()
@@ -62,17 +64,20 @@ def release(
     staging = store.begin(run_id)
     try:
         work = staging.work
-        inputs = ingest(work, seeds, shards, max_bytes)
+        inputs, ingest_hits = ingest(work, seeds, shards, max_bytes, cache, input_shas)
         shard_ids = work.shards("docs")
         log.info(
-            "ingest: %d published, %d quarantined",
+            "ingest: %d published, %d quarantined (%d/%d shards from cache)",
             (inputs["fate"] == "published").sum(),
             (inputs["fate"] == "quarantined").sum(),
+            ingest_hits,
+            len(shard_ids),
         )
-        log.info("clean: %d line(s)", clean(work, shard_ids))
-        log.info(
-            "deduplicate: %s", deduplicate_documents(work, shard_ids, near_duplicate_threshold)
-        )
+        n_lines, clean_hits = clean(work, shard_ids, cache)
+        log.info("clean: %d line(s) (%d/%d shards from cache)", n_lines, clean_hits, len(shard_ids))
+        dedup = deduplicate_documents(work, shard_ids, near_duplicate_threshold, cache)
+        log.info("deduplicate: %s", dedup)
+        cache_hits = {"ingest": ingest_hits, "clean": clean_hits, "dedup": dedup["cache_hits"]}
         structure(work, shard_ids, catalog)
         log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
         tables = stage_tables(staging)
@@ -96,6 +101,9 @@ def release(
         # (disk full, permission denied, a bug) propagates with its own message.
         store.discard(staging)
         raise
+    swept = cache.sweep(run_started)
+    log.info("cache: hits per stage %s; %d stale entries removed", cache_hits, swept)
+    outcome.summary["cache_hits"] = {**cache_hits, "shards": len(shard_ids)}
     report_dir = outcome.path if outcome.status != "unchanged" else None
     record_artifacts(report, tables, str(report_dir or staging.release_dir))
     log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)

@@ -7,6 +7,7 @@ the transforms they call are plain polars functions.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -14,19 +15,63 @@ import polars as pl
 from taikong.clean.lines import clean_shard as clean_lines
 from taikong.dedup import boilerplate, near_duplicates, paragraph_duplicates
 from taikong.ingest.catalog import Catalog
-from taikong.ingest.shards import ingest_files
-from taikong.io.store import WorkArea
+from taikong.ingest.shards import DOC_SCHEMA, INPUT_SCHEMA, ingest_files
+from taikong.io.store import ShardCache, WorkArea
 from taikong.structure.tables import build_tables
 
 
 # ---- ingest ---------------------------------------------------------------------------
+def content_key(*parts: object) -> str:
+    """Cache key: hash of everything a stage's output depends on."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _doc_key(stage: str, docs: pl.DataFrame) -> str:
+    # doc_id is the hash of the document's bytes: the shard's content identity.
+    return content_key(stage, sorted(docs["doc_id"].to_list()))
+
+
+def _cached(cache: ShardCache | None, stage: str, key: str, compute) -> tuple[pl.DataFrame, bool]:
+    if cache is not None and (hit := cache.get(stage, key)) is not None:
+        return hit, True
+    frame = compute()
+    if cache is not None:
+        cache.put(stage, key, frame)
+    return frame, False
+
+
 def ingest_shard(
-    work: WorkArea, shard: int, seeds_dir: Path, paths: list[str], max_bytes: int
+    work: WorkArea,
+    shard: int,
+    seeds_dir: Path,
+    paths: list[str],
+    max_bytes: int,
+    cache: ShardCache | None = None,
+    input_shas: dict[str, str] | None = None,
 ) -> dict:
-    docs, inputs = ingest_files(seeds_dir, paths, max_bytes=max_bytes)
+    """Decode one shard's files; `input_shas` (path -> sha256) lets a cache hit skip reading."""
+    key = content_key("ingest", max_bytes, [(p, (input_shas or {}).get(p)) for p in paths])
+    usable = cache if input_shas else None  # without hashes there is no safe key
+
+    def compute() -> pl.DataFrame:
+        docs, inputs = ingest_files(seeds_dir, paths, max_bytes=max_bytes)
+        return inputs.join(
+            docs.select("source_path", "raw_text", "encoding"),
+            on="source_path",
+            how="left",
+            maintain_order="left",
+        )
+
+    both, hit = _cached(usable, "ingest", key, compute)
+    inputs = both.select(INPUT_SCHEMA.keys())
+    docs = both.filter(pl.col("fate") == "published").select(DOC_SCHEMA.keys())
     work.write("docs", docs, shard)
     work.write("inputs", inputs, shard)
-    return {"documents": docs.height, "quarantined": inputs.height - docs.height}
+    return {"documents": docs.height, "quarantined": inputs.height - docs.height, "cache_hit": hit}
 
 
 def resolve_duplicate_files(work: WorkArea) -> pl.DataFrame:
@@ -63,16 +108,24 @@ def resolve_duplicate_files(work: WorkArea) -> pl.DataFrame:
 
 
 # ---- clean ----------------------------------------------------------------------------
-def clean_shard(work: WorkArea, shard: int) -> int:
-    lines = clean_lines(work.read("docs", shard))
+def clean_shard(work: WorkArea, shard: int, cache: ShardCache | None = None) -> dict:
+    docs = work.read("docs", shard)
+    lines, hit = _cached(cache, "lines", _doc_key("lines", docs), lambda: clean_lines(docs))
     work.write("lines", lines, shard)
-    return lines.height
+    return {"lines": lines.height, "cache_hit": hit}
 
 
 # ---- deduplicate ----------------------------------------------------------------------
-def signatures_shard(work: WorkArea, shard: int) -> None:
-    sigs = near_duplicates.minhash_signatures(work.read("lines", shard), work.read("docs", shard))
+def signatures_shard(work: WorkArea, shard: int, cache: ShardCache | None = None) -> bool:
+    docs = work.read("docs", shard)
+    sigs, hit = _cached(
+        cache,
+        "signatures",
+        _doc_key("signatures", docs),
+        lambda: near_duplicates.minhash_signatures(work.read("lines", shard), docs),
+    )
     work.write("signatures", sigs, shard)
+    return hit
 
 
 def cluster_near_duplicates(work: WorkArea, threshold: float) -> int:
@@ -85,13 +138,20 @@ def _clusters(work: WorkArea) -> pl.DataFrame:
     return work.read("clusters")
 
 
-def fingerprints_shard(work: WorkArea, shard: int) -> None:
-    fp = boilerplate.line_fingerprints(work.read("lines", shard), _clusters(work))
+def fingerprints_shard(work: WorkArea, shard: int, cache: ShardCache | None = None) -> bool:
+    docs = work.read("docs", shard)
+    fp, hit = _cached(
+        cache,
+        "fingerprints",
+        _doc_key("fingerprints", docs),
+        lambda: boilerplate.line_fingerprints(work.read("lines", shard)),
+    )
     work.write("fingerprints", fp, shard)
+    return hit
 
 
 def count_templates(work: WorkArea) -> int:
-    counts = boilerplate.template_counts(work.read_all("fingerprints"))
+    counts = boilerplate.template_counts(work.read_all("fingerprints"), _clusters(work))
     work.write("template_counts", counts)
     return counts.height
 

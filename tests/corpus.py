@@ -104,7 +104,7 @@ def run_in_memory(
     docs = docs_frame(texts)
     lines = clean_shard(docs)
     clusters = near_duplicate_clusters(minhash_signatures(lines, docs))
-    labelled = label_boilerplate(lines, template_counts(line_fingerprints(lines, clusters)))
+    labelled = label_boilerplate(lines, template_counts(line_fingerprints(lines), clusters))
     tables = build_tables(docs, labelled, clusters, catalog or {})
     dupes = first_occurrences(paragraph_keys(tables.paragraphs, tables.documents))
     tables = ShardTables(

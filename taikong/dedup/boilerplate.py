@@ -1,8 +1,8 @@
 """Site boilerplate: label the lines that are page furniture, never body text.
 
 Cross-document furniture is found map -> reduce -> map:
-  map     `line_fingerprints`: per shard, (template hash, near-dup cluster) pairs;
-  reduce  `template_counts`: per template, how many clusters / documents carry it;
+  map     `line_fingerprints`: per shard, (document, template hash) pairs;
+  reduce  `template_counts`: per template, how many near-dup clusters / documents carry it;
   map     `label_boilerplate`: per shard, each line's reason, template and n_docs.
 
 A template is a line with digits, month names, case and punctuation masked, so
@@ -79,24 +79,28 @@ def _template_hash(text: pl.Expr) -> pl.Expr:
     return template_key(text).hash(seed=7)
 
 
-def line_fingerprints(lines: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
-    """map: distinct (template hash, doc_id, cluster_id) triples of one shard."""
+def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
+    """map: distinct (doc_id, template hash) pairs of one shard.
+
+    Depends on each document alone, so it can be cached by document content.
+    """
     return (
         lines.filter(pl.col("is_blank").not_())
         .select("doc_id", _template_hash(pl.col("text")).alias("template"))
         .drop_nulls("template")
         .unique()
-        .join(
-            clusters.select("doc_id", "cluster_id"), on="doc_id", how="left", maintain_order="left"
-        )
-        .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
+        .sort("doc_id", "template")
     )
 
 
-def template_counts(fingerprints: pl.DataFrame) -> pl.DataFrame:
-    """reduce: per template, distinct clusters and documents. Only repeated ones are kept."""
+def template_counts(fingerprints: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """reduce: per template, distinct near-dup clusters and documents; repeated ones only."""
     return (
-        fingerprints.group_by("template")
+        fingerprints.join(
+            clusters.select("doc_id", "cluster_id"), on="doc_id", how="left", maintain_order="left"
+        )
+        .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
+        .group_by("template")
         .agg(
             pl.col("cluster_id").n_unique().cast(pl.Int32).alias("n_clusters"),
             pl.col("doc_id").n_unique().cast(pl.Int32).alias("n_docs"),

@@ -313,3 +313,45 @@ def test_duckdb_polars_pandas_and_pyarrow_read_latest(tmp_path):
     table = pq.read_table(latest / "sections.parquet")
     assert table.num_rows == rows["sections"]
     assert table.schema.field("section_id").metadata[b"description"]
+
+
+def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path):
+    paragraphs = LAUNCH_BODY + PROBE_BODY + STATION_BODY
+    titles = [
+        "Booster Lands",
+        "Probe Wakes",
+        "Crew Rotates",
+        "Telescope Opens",
+        "Pad Rebuilt",
+        "Orbit Raised",
+    ]
+    desks = ["science", "launch", "station", "astronomy", "industry", "policy"]
+    pages = {
+        f"{i}.txt": news_page(
+            titles[i],
+            f"Mar {i + 1}, 2024",
+            [
+                paragraphs[i],
+                f"The {desks[i]} desk filed this update after a long night of checks on the flight data.",
+            ],
+        )
+        for i in range(6)
+    }
+    seeds, datasets = _corpus(tmp_path, pages)
+    first = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
+    assert first["summary"]["cache_hits"] == {"ingest": 0, "clean": 0, "dedup": 0, "shards": 3}
+
+    (seeds / "5.txt").write_text(pages["5.txt"].replace("Orbit Raised", "Orbit Raised Again"))
+    second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
+    # Only the last shard (4.txt, 5.txt) changed: the other two come from the cache.
+    assert second["summary"]["cache_hits"] == {"ingest": 2, "clean": 2, "dedup": 4, "shards": 3}
+
+    fresh = tmp_path / "fresh"
+    scratch = release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=2)
+    assert scratch["summary"]["cache_hits"]["ingest"] == 0
+    for table in ("documents", "sections", "paragraphs", "boilerplate"):
+        cached = pl.read_parquet(datasets / "latest" / f"{table}.parquet")
+        assert cached.equals(pl.read_parquet(fresh / "latest" / f"{table}.parquet")), table
+    # Entries of the replaced version of 5.txt were swept.
+    entries = list((datasets / ".cache").rglob("*.parquet"))
+    assert len(entries) == 3 * 4  # 3 shards x (ingest, lines, signatures, fingerprints)
