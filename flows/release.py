@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
+from prefect.states import Completed
 
 from flows._common import TASK_DEFAULTS
 from flows.clean import clean
@@ -58,7 +59,7 @@ def release(
     latest = store.latest_id()
     if latest and store.manifest(latest).get("fingerprint") == fingerprint:
         log.info("unchanged: inputs and code match release %s", latest)
-        return _result(ReleaseOutcome("unchanged", latest, store.root / latest))
+        return _completed(ReleaseOutcome("unchanged", latest, store.root / latest))
 
     run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
     staging = store.begin(run_id)
@@ -111,13 +112,23 @@ def release(
     if outcome.status == "failed":
         # Fail the flow run with the reason, after the report has been kept.
         raise ValidationFailed(result)
-    return result
+    return _completed(outcome)
 
 
 class ValidationFailed(RuntimeError):
     def __init__(self, result: dict):
         super().__init__("validation failed; nothing published. " + "; ".join(result["problems"]))
         self.result = result
+
+
+def _completed(outcome: ReleaseOutcome):
+    """Final state whose message says what happened, for people watching the UI."""
+    message = (
+        f"published release {outcome.release_id}"
+        if outcome.status == "published"
+        else f"unchanged: latest is {outcome.release_id}"
+    )
+    return Completed(message=message, data=_result(outcome))
 
 
 def _result(outcome: ReleaseOutcome) -> dict:

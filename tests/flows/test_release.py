@@ -337,3 +337,17 @@ def test_artifacts_summarize_each_run(seeds_release):
     assert audit and counts
     assert any("Taikong release audit" in str(a.data) for a in audit)
     assert any("paragraphs" in str(a.data) for a in counts)
+
+
+def test_final_state_says_what_happened(tmp_path):
+    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
+    first = release(seeds_dir=str(seeds), datasets_dir=str(datasets), return_state=True)
+    assert first.is_completed()
+    result = first.result()
+    assert first.message == f"published release {result['release_id']}"
+    second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), return_state=True)
+    assert (
+        second.is_completed() and second.message == f"unchanged: latest is {result['release_id']}"
+    )
