@@ -2,9 +2,24 @@
 
 from contracts.boilerplate import Boilerplate
 from contracts.documents import Documents
+from contracts.edits import Edits
+from contracts.mentions import Mentions
 from contracts.paragraphs import Paragraphs
+from contracts.quantities import Quantities
 from contracts.sections import Sections
 
-TABLES = {m.__table_name__: m for m in (Documents, Sections, Paragraphs, Boilerplate)}
+TABLES = {
+    m.__table_name__: m
+    for m in (Documents, Sections, Paragraphs, Boilerplate, Edits, Mentions, Quantities)
+}
 
-__all__ = ["TABLES", "Boilerplate", "Documents", "Paragraphs", "Sections"]
+__all__ = [
+    "TABLES",
+    "Boilerplate",
+    "Documents",
+    "Edits",
+    "Mentions",
+    "Paragraphs",
+    "Quantities",
+    "Sections",
+]

@@ -17,7 +17,7 @@ class Documents(DocumentScoped):
 
     __table_name__ = "documents"
     __primary_key__ = "doc_id"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     source_path: str = pa.Field(
         unique=True, description="Input path, relative to the seeds directory."
@@ -32,7 +32,27 @@ class Documents(DocumentScoped):
         nullable=True, description="Publication date (catalog, else the dateline)."
     )
     publisher: str = pa.Field(
-        nullable=True, description="Publisher (catalog, else the copyright holder)."
+        nullable=True,
+        description=(
+            "Publisher (catalog, else the copyright holder, else the organisation named "
+            "in a PDF's running header)."
+        ),
+    )
+    publisher_acronym: str = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*$",
+        description=(
+            "The publisher's acronym as the text uses it: one a text defines for the "
+            "publisher's name, or the initials of the name when the text uses them; null "
+            "if none."
+        ),
+    )
+    news_agency: str = pa.Field(
+        nullable=True,
+        description=(
+            "News agency the text credits: '(Xinhua)' after the last sentence of a "
+            "paragraph or in a 'CITY, date (Agency) --' dateline; null if none."
+        ),
     )
     source_url: str = pa.Field(
         nullable=True, description="Where the document was fetched from (catalog only)."
@@ -54,9 +74,7 @@ class Documents(DocumentScoped):
     )
     n_chars_clean: int = pa.Field(
         ge=0,
-        description=(
-            "Length of the kept text: title, headings and paragraphs joined by blank lines."
-        ),
+        description=("Length of the kept text: title, headings and paragraphs, one per line."),
     )
     n_sections: pl.Int32 = pa.Field(
         ge=0, description="Number of rows in `sections` for this document."
@@ -66,6 +84,13 @@ class Documents(DocumentScoped):
     )
     n_boilerplate: pl.Int32 = pa.Field(
         ge=0, description="Number of rows in `boilerplate` for this document."
+    )
+    n_edits: pl.Int32 = pa.Field(ge=0, description="Number of rows in `edits` for this document.")
+    n_mentions: pl.Int32 = pa.Field(
+        ge=0, description="Number of rows in `mentions` for this document."
+    )
+    n_quantities: pl.Int32 = pa.Field(
+        ge=0, description="Number of rows in `quantities` for this document."
     )
     near_duplicate_of: str = pa.Field(
         nullable=True,
@@ -88,10 +113,15 @@ class Documents(DocumentScoped):
         description="The decoded raw text: every raw_start/raw_end offset points into it."
     )
 
-    @pa.dataframe_check(description="clean text is never longer than the raw text")
+    @pa.dataframe_check(
+        description="clean text is never longer than the raw text plus one character per edit"
+    )
     @classmethod
     def clean_not_longer_than_raw(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("n_chars_clean") <= pl.col("n_chars_raw"))
+        # A restored hyphen is the only character cleaning adds.
+        return data.lazyframe.select(
+            pl.col("n_chars_clean") <= pl.col("n_chars_raw") + pl.col("n_edits")
+        )
 
     @pa.dataframe_check(description="n_chars_raw is the length of raw_text")
     @classmethod

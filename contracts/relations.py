@@ -70,6 +70,112 @@ def _count_matches(column: str, table: str) -> Callable[[Tables], pl.LazyFrame]:
     return query
 
 
+def _paragraph_text_at(child: str, column: str) -> Callable[[Tables], pl.LazyFrame]:
+    """Rows whose `column` is not the paragraph text at [char_start, char_end)."""
+
+    def query(t: Tables) -> pl.LazyFrame:
+        texts = t["paragraphs"].select("paragraph_id", pl.col("text").alias("_paragraph"))
+        at = pl.col("_paragraph").str.slice(
+            pl.col("char_start"), pl.col("char_end") - pl.col("char_start")
+        )
+        return (
+            t[child]
+            .join(texts, on="paragraph_id", how="inner")
+            .filter(at.ne_missing(pl.col(column)))
+            .drop("_paragraph")
+        )
+
+    return query
+
+
+def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], pl.LazyFrame]:
+    """Rows whose `column` is not the raw text at [raw_start, raw_end).
+
+    loose: compare letters and digits only (the paragraph text joins lines, collapses
+    spaces and may rejoin or restore hyphens).
+    """
+
+    def query(t: Tables) -> pl.LazyFrame:
+        raws = t["documents"].select("doc_id", pl.col("raw_text").alias("_raw"))
+        at = pl.col("_raw").str.slice(pl.col("raw_start"), pl.col("raw_end") - pl.col("raw_start"))
+        value = pl.col(column)
+        if loose:
+            at, value = (e.str.replace_all(r"[^\p{L}\p{N}]", "") for e in (at, value))
+        return (
+            t[child].join(raws, on="doc_id", how="inner").filter(at.ne_missing(value)).drop("_raw")
+        )
+
+    return query
+
+
+def _inside_paragraph(child: str) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        spans = t["paragraphs"].select(
+            "paragraph_id", pl.col("raw_start").alias("_p_start"), pl.col("raw_end").alias("_p_end")
+        )
+        return (
+            t[child]
+            .join(spans, on="paragraph_id", how="inner")
+            .filter(
+                (pl.col("raw_start") < pl.col("_p_start")) | (pl.col("raw_end") > pl.col("_p_end"))
+            )
+            .drop("_p_start", "_p_end")
+        )
+
+    return query
+
+
+# Tables of things found in paragraphs: (table, column read in the paragraph text,
+# compared with the raw text exactly?).
+_IN_PARAGRAPHS = (
+    ("edits", "after", "before"),
+    ("mentions", "text", None),
+    ("quantities", "text", None),
+)
+
+
+def _in_paragraph_checks() -> list[RelationCheck]:
+    checks = []
+    for t, column, raw_column in _IN_PARAGRAPHS:
+        checks += [
+            RelationCheck(
+                f"{t}.paragraph_id_resolves",
+                t,
+                f"every {t}.paragraph_id is in paragraphs",
+                _fk(t, "paragraph_id", "paragraphs", "paragraph_id"),
+            ),
+            RelationCheck(
+                f"{t}.paragraph_in_same_document",
+                t,
+                f"a {t[:-1]}'s paragraph belongs to the same document",
+                _same_document(t, "paragraph_id", "paragraphs", "paragraph_id"),
+            ),
+            RelationCheck(
+                f"{t}.{column}_is_in_paragraph_text",
+                t,
+                f"{t}.{column} is the paragraph text at char_start:char_end",
+                _paragraph_text_at(t, column),
+            ),
+            RelationCheck(
+                f"{t}.span_inside_paragraph",
+                t,
+                f"a {t[:-1]}'s raw span lies inside its paragraph's raw span",
+                _inside_paragraph(t),
+            ),
+            RelationCheck(
+                f"{t}.{raw_column or column}_matches_raw_text",
+                t,
+                (
+                    f"{t}.{raw_column} is the raw text at raw_start:raw_end"
+                    if raw_column
+                    else f"{t}.{column} has the letters and digits of the raw text at its span"
+                ),
+                _raw_text_at(t, raw_column or column, loose=raw_column is None),
+            ),
+        ]
+    return checks
+
+
 RELATION_CHECKS: list[RelationCheck] = [
     *[
         RelationCheck(
@@ -78,7 +184,7 @@ RELATION_CHECKS: list[RelationCheck] = [
             f"every {t}.doc_id is in documents",
             _fk(t, "doc_id", "documents", "doc_id"),
         )
-        for t in ("sections", "paragraphs", "boilerplate")
+        for t in ("sections", "paragraphs", "boilerplate", "edits", "mentions", "quantities")
     ],
     RelationCheck(
         "paragraphs.section_id_resolves",
@@ -123,8 +229,9 @@ RELATION_CHECKS: list[RelationCheck] = [
             f"{t} raw_end <= the document's n_chars_raw",
             _span_inside_document(t),
         )
-        for t in ("sections", "paragraphs", "boilerplate")
+        for t in ("sections", "paragraphs", "boilerplate", "edits", "mentions", "quantities")
     ],
+    *_in_paragraph_checks(),
     *[
         RelationCheck(
             f"documents.{col}_matches",
@@ -136,6 +243,9 @@ RELATION_CHECKS: list[RelationCheck] = [
             ("n_sections", "sections"),
             ("n_paragraphs", "paragraphs"),
             ("n_boilerplate", "boilerplate"),
+            ("n_edits", "edits"),
+            ("n_mentions", "mentions"),
+            ("n_quantities", "quantities"),
         )
     ],
 ]

@@ -32,6 +32,9 @@ def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str
     return [(p, sha256_file(seeds_dir / p)) for p in paths]
 
 
+RUNNERS = ("default", "dask")
+
+
 @flow(name="release", log_prints=True)
 def release(
     seeds_dir: str = "seeds",
@@ -40,8 +43,64 @@ def release(
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     near_duplicate_threshold: float = DEFAULT_THRESHOLD,
-) -> dict:
-    """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`."""
+    runner: str = "default",
+    dask_address: str | None = None,
+    dask_workers: int = 2,
+):
+    """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`.
+
+    runner="dask" runs the shard tasks on a Dask cluster (prefect-dask): the scheduler at
+    `dask_address`, or a local cluster of `dask_workers` worker processes. The shards'
+    work area must be reachable from every worker (same machine or shared filesystem).
+    """
+    params = {
+        "seeds_dir": seeds_dir,
+        "datasets_dir": datasets_dir,
+        "shard_docs": shard_docs,
+        "shard_bytes": shard_bytes,
+        "max_bytes": max_bytes,
+        "near_duplicate_threshold": near_duplicate_threshold,
+    }
+    if runner not in RUNNERS:
+        raise ValueError(f"runner must be one of {RUNNERS}, not {runner!r}")
+    if runner == "default":
+        return _release(**params)
+    from prefect_dask import DaskTaskRunner  # only Dask runs pay for importing it
+
+    cluster = (
+        {"address": dask_address}
+        if dask_address
+        else {"cluster_kwargs": {"n_workers": dask_workers, "threads_per_worker": 1}}
+    )
+    on_dask = release_on_dask.with_options(task_runner=DaskTaskRunner(**cluster))
+    state = on_dask(**params, return_state=True)
+    # .result() re-raises the subflow's failure; success keeps its message.
+    return Completed(message=state.message, data=state.result())
+
+
+@flow(name="release-on-dask", log_prints=True)
+def release_on_dask(
+    seeds_dir: str,
+    datasets_dir: str,
+    shard_docs: int,
+    shard_bytes: int,
+    max_bytes: int,
+    near_duplicate_threshold: float,
+):
+    """The release body as a subflow, so that it can take the Dask task runner."""
+    return _release(
+        seeds_dir, datasets_dir, shard_docs, shard_bytes, max_bytes, near_duplicate_threshold
+    )
+
+
+def _release(
+    seeds_dir: str,
+    datasets_dir: str,
+    shard_docs: int,
+    shard_bytes: int,
+    max_bytes: int,
+    near_duplicate_threshold: float,
+):
     log = get_run_logger()
     seeds, store = Path(seeds_dir).resolve(), ReleaseStore(Path(datasets_dir).resolve())
     options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}

@@ -58,6 +58,9 @@ def cmd_release(args: argparse.Namespace) -> int:
             seeds_dir=str(args.seeds),
             datasets_dir=str(args.datasets),
             max_bytes=args.max_bytes,
+            runner=args.runner,
+            dask_address=args.dask_address,
+            dask_workers=args.dask_workers,
         )
     except ValidationFailed as exc:
         _print_summary(exc.result)
@@ -253,6 +256,20 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prefect_env()
+    from taikong.schedule import ServeError, serve_release
+
+    try:
+        serve_release(args.seeds, args.datasets, cron=args.cron, name=args.name)
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped serving")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from taikong.ingest.decode import DEFAULT_MAX_BYTES
 
@@ -286,6 +303,21 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_MAX_BYTES,
         help=f"quarantine inputs larger than this (default: {DEFAULT_MAX_BYTES})",
+    )
+    rel.add_argument(
+        "--runner",
+        choices=["default", "dask"],
+        default="default",
+        help="where shard tasks run: threads in this process (default) or a Dask cluster",
+    )
+    rel.add_argument(
+        "--dask-address",
+        default=None,
+        help="scheduler of an existing Dask cluster (tcp://host:8786); default: start a "
+        "local cluster",
+    )
+    rel.add_argument(
+        "--dask-workers", type=int, default=2, help="workers of the local Dask cluster (default: 2)"
     )
     rel.set_defaults(func=cmd_release)
 
@@ -376,6 +408,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--out", type=Path, default=None, help="where to write the report")
     val.set_defaults(func=cmd_validate)
+
+    srv = sub.add_parser(
+        "serve",
+        help="serve the release flow on a cron schedule (UTC) from this process; needs a "
+        "Prefect server (PREFECT_API_URL)",
+        description="Register the deployment release/NAME with the Prefect server at "
+        "PREFECT_API_URL, scheduled by --cron in UTC with --seeds and --datasets (made "
+        "absolute) as its parameters, then stay in the foreground and run every due flow run "
+        "of it: scheduled ones, and those started from the UI or with "
+        "`prefect deployment run release/NAME`. No work pool or worker is needed. Ctrl-C "
+        "stops serving and pauses the schedule. Needs a Prefect server that outlives this "
+        "process, e.g. `uv run prefect server start` in another terminal and "
+        "PREFECT_API_URL=http://127.0.0.1:4200/api; without PREFECT_API_URL, or with a "
+        "server that does not answer, it exits with status 2. See README, 'Scheduled runs'.",
+    )
+    srv.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
+    )
+    srv.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path("datasets"),
+        help="release directory (default: datasets)",
+    )
+    srv.add_argument(
+        "--cron",
+        default="0 2 * * *",
+        help="cron expression, evaluated in UTC (default: '0 2 * * *', daily at 02:00 UTC)",
+    )
+    srv.add_argument(
+        "--name",
+        default="daily-served",
+        help="deployment name, shown as release/NAME (default: daily-served)",
+    )
+    srv.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -17,7 +17,7 @@ from taikong.dedup import boilerplate, near_duplicates, paragraph_duplicates
 from taikong.ingest.catalog import Catalog
 from taikong.ingest.shards import DOC_SCHEMA, INPUT_SCHEMA, ingest_files
 from taikong.io.store import ShardCache, WorkArea
-from taikong.structure.tables import build_tables
+from taikong.structure.tables import ShardTables, build_tables
 
 
 # ---- ingest ---------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def structure_shard(work: WorkArea, shard: int, catalog: Catalog) -> dict:
         _clusters(work),
         catalog.entries,
     )
-    for name in ("documents", "sections", "paragraphs", "boilerplate"):
+    for name in ShardTables.NAMES:
         work.write(f"t_{name}", getattr(tables, name), shard)
     keys = paragraph_duplicates.paragraph_keys(tables.paragraphs, tables.documents)
     work.write("paragraph_keys", keys, shard)

@@ -7,10 +7,13 @@ from functools import cache
 from pathlib import Path
 
 from taikong import __version__
+from taikong.clean.hyphens import HYPHENS_VERSION
 from taikong.clean.lines import CLEAN_VERSION
 from taikong.dedup.boilerplate import BOILERPLATE_VERSION
 from taikong.dedup.near_duplicates import NEAR_DUP_VERSION
 from taikong.dedup.paragraph_duplicates import PARAGRAPH_DUP_VERSION
+from taikong.enrich.mentions import MENTIONS_VERSION
+from taikong.enrich.quantities import QUANTITIES_VERSION
 from taikong.ingest.decode import DECODE_VERSION
 from taikong.structure.paragraphs import STRUCTURE_VERSION
 from taikong.structure.tables import METADATA_VERSION
@@ -19,11 +22,14 @@ from taikong.structure.tables import METADATA_VERSION
 HEURISTICS = {
     "decode": DECODE_VERSION,
     "clean": CLEAN_VERSION,
+    "hyphens": HYPHENS_VERSION,
     "boilerplate": BOILERPLATE_VERSION,
     "near_duplicates": NEAR_DUP_VERSION,
     "paragraph_duplicates": PARAGRAPH_DUP_VERSION,
     "structure": STRUCTURE_VERSION,
     "metadata": METADATA_VERSION,
+    "mentions": MENTIONS_VERSION,
+    "quantities": QUANTITIES_VERSION,
 }
 
 _SOURCE_PACKAGES = ("taikong", "contracts", "flows")

@@ -7,6 +7,7 @@ own furniture, a PDF-extracted report).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import polars as pl
@@ -107,12 +108,7 @@ def run_in_memory(
     labelled = label_boilerplate(lines, template_counts(line_fingerprints(lines), clusters))
     tables = build_tables(docs, labelled, clusters, catalog or {})
     dupes = first_occurrences(paragraph_keys(tables.paragraphs, tables.documents))
-    tables = ShardTables(
-        tables.documents,
-        tables.sections,
-        mark_duplicates(tables.paragraphs, dupes),
-        tables.boilerplate,
-    )
+    tables = dataclasses.replace(tables, paragraphs=mark_duplicates(tables.paragraphs, dupes))
     return tables, labelled
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-CLEAN_VERSION = "clean_v1"
+from taikong.clean.hyphens import MERGED_LINE_RATIO, restore_lost_hyphens
+
+CLEAN_VERSION = "clean_v2"
 
 # Characters that render as (or should be) a plain space.
 _SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
@@ -124,16 +126,24 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
     Web pages separate paragraphs with blank lines; extracted PDF text runs line after
     line. A document is `wrapped` when most non-blank lines are directly followed by
     another non-blank line and most of those lines do not end a sentence.
+
+    `line_width_p90` is the text width; `line_width_p95` the width of the fullest lines,
+    not counting lines the extractor merged (over MERGED_LINE_RATIO times the width).
     """
     nb = pl.col("is_blank").not_()
     next_nb = pl.col("is_blank").shift(-1).over("doc_id").not_().fill_null(False)
+    length = pl.col("text").str.len_chars()
+    p90 = length.filter(nb).quantile(0.9)
     return (
         lines.group_by("doc_id")
         .agg(
             nb.sum().alias("n_lines"),
             (nb & next_nb).sum().alias("n_followed"),
             (nb & pl.col("ends_sentence").not_()).sum().alias("n_open"),
-            pl.col("text").str.len_chars().filter(nb).quantile(0.9).alias("line_width_p90"),
+            p90.alias("line_width_p90"),
+            length.filter(nb & (length <= MERGED_LINE_RATIO * p90))
+            .quantile(0.95)
+            .alias("line_width_p95"),
         )
         .with_columns(
             (
@@ -142,16 +152,17 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
                 & (pl.col("n_open") >= 0.4 * pl.col("n_lines"))
             ).alias("wrapped"),
             pl.col("line_width_p90").fill_null(0).cast(pl.Int32),
+            pl.col("line_width_p95").fill_null(0).cast(pl.Int32),
         )
-        .select("doc_id", "wrapped", "line_width_p90")
+        .select("doc_id", "wrapped", "line_width_p90", "line_width_p95")
     )
 
 
 def clean_shard(docs: pl.DataFrame) -> pl.DataFrame:
     """The clean stage for one shard: lines with clean text, features and doc layout."""
     lines = line_features(split_lines(docs))
-    # Deeper PDF repair (de-hyphenation, lost hyphens, bullet reattachment) plugs in here,
-    # as further functions over this lines frame that record each change they make.
-    return lines.join(document_layout(lines), on="doc_id", how="left", maintain_order="left").sort(
-        "doc_id", "line_no"
-    )
+    lines = lines.join(document_layout(lines), on="doc_id", how="left", maintain_order="left")
+    # PDF repair that needs no paragraph context: hyphens lost when the extractor merged
+    # two lines, each change recorded in `hyphen_edits`. Line-end hyphens and bullet
+    # reattachment need the paragraphs, so structure does them.
+    return restore_lost_hyphens(lines).sort("doc_id", "line_no")

@@ -28,7 +28,7 @@ import yaml
 
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
-from contracts.base import TaikongModel, grain
+from contracts.base import TaikongModel, grain, primary_key
 
 README = "README.md"
 CROISSANT = "croissant.json"
@@ -48,13 +48,6 @@ DEFAULT_DESCRIPTION = (
     "linked tables of documents, sections, paragraphs and the removed boilerplate."
 )
 
-# Keys of the four original tables (a new table gets one only from a unique *_id column).
-KNOWN_PRIMARY_KEYS = {
-    "documents": "doc_id",
-    "sections": "section_id",
-    "paragraphs": "paragraph_id",
-    "boilerplate": "boilerplate_id",
-}
 # Columns that point at another row of their own table.
 SELF_REFERENCES = ("parent_id", "duplicate_of", "near_duplicate_of")
 
@@ -211,16 +204,6 @@ def _columns(model: type[TaikongModel]) -> tuple[Column, ...]:
     )
 
 
-def _primary_key(name: str, columns: tuple[Column, ...]) -> str | None:
-    names = [c.name for c in columns]
-    if KNOWN_PRIMARY_KEYS.get(name) in names:
-        return KNOWN_PRIMARY_KEYS[name]
-    for column in columns:
-        if column.name.endswith("_id") and column.unique and not column.nullable:
-            return column.name
-    return None
-
-
 def load_tables(release_dir: Path, manifest: dict) -> list[Table]:
     """File facts of every contract table, checked against the file schema and the manifest."""
     recorded = manifest.get("tables") or {}
@@ -242,7 +225,7 @@ def load_tables(release_dir: Path, manifest: dict) -> list[Table]:
             bytes=path.stat().st_size,
             sha256=_sha256(path),
             schema_hash=schema_hash(contract_schema),
-            primary_key=_primary_key(name, columns),
+            primary_key=primary_key(model),
         )
         facts = recorded.get(name, {})
         for key in ("file", "rows", "bytes", "sha256", "schema_hash"):

@@ -1,20 +1,33 @@
 """Group kept lines into paragraphs and headings, with their kinds and raw spans.
 
-Web pages put one paragraph per line; hard-wrapped (PDF) text needs reflow: a new
-paragraph starts at a heading, a bullet, an indented line, or after a line that ends a
-sentence well short of the text width. Everything is polars expressions per shard.
+Web pages put one paragraph per line; hard-wrapped (PDF) text needs reflow. A new
+paragraph starts at a heading, a bullet, an indented capitalised line, after a line that
+ends a sentence well short of the text width, or after a line that ends a sentence
+although the next line's first word (capitalised) would have fitted on it: a typesetter
+fills every line of a paragraph but its last. Line widths are counted in characters, so
+"would have fitted" allows FIT_TOLERANCE for proportional fonts.
+
+Joining the lines of a paragraph decides each line-end hyphen (taikong.clean.hyphens):
+a split word is rejoined ("plat-" + "form" -> "platform") and recorded as an edit; a
+hyphenated compound keeps its hyphen. Everything is polars expressions per shard except
+those decisions, which only look at the few line-end hyphens.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
 from taikong.clean.lines import BULLET_RE
 from taikong.dedup.boilerplate import DATE_RE
 
-STRUCTURE_VERSION = "structure_v1"
+STRUCTURE_VERSION = "structure_v2"
 
-# A line ending a sentence this far short of the text width ends its paragraph.
+# A line ending a sentence ends its paragraph when the next line's first word would have
+# fitted on it: its length + 1 + that word <= FIT_TOLERANCE * the fullest lines' width.
+FIT_TOLERANCE = 1.05
+# A line ending a sentence this far short of the text width ends its paragraph whatever
+# follows it.
 SHORT_LINE_RATIO = 0.8
 
 HEADING_PATTERNS = {
@@ -29,6 +42,10 @@ MAX_HEADING_WORDS = 12
 CAPTION_RE = r"(?i)^(?:pic|picture|photo|fig|figure|image|img)\.?\s*\d+\b"
 ATTACHMENT_RE = r"(?i)^\S.{0,200}\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|csv)$"
 _LONE_BULLET_RE = r"^[•●▪◦‣∙·*]$"
+# A line ending in a hyphen after a letter, and the word part before it.
+_LINE_END_HYPHEN = r"([A-Za-z]+)-$"
+# Words after which a line-end hyphen is a suspended one ("space- and ground-based").
+_SUSPENDED_BEFORE = ("and", "or", "nor", "to")
 
 
 def _heading_style() -> pl.Expr:
@@ -55,8 +72,11 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     nxt = lambda c: _by_doc(pl.col(c).shift(-1))  # noqa: E731
     # Was there a blank line (or removed furniture) just before this kept line?
     gap_before = (pl.col("line_no") - prev("line_no")).fill_null(1) > 1
+    starts_lower = text.str.contains(r"^[a-z]")
 
-    kept = kept.with_columns(_heading_style().alias("heading_style"))
+    kept = kept.with_columns(_heading_style().alias("heading_style"), starts_lower.alias("_lower"))
+    # A numbered line whose sentence runs on into a lower-case line is not a heading.
+    runs_on = nxt("_lower").fill_null(False)
     # Unnumbered headings ("Preamble", "Conclusion") exist only in wrapped text, as a
     # short standalone line between a finished sentence and a capitalised line.
     unnumbered = (
@@ -69,15 +89,18 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         & prev("ends_sentence").fill_null(True)
         & nxt("starts_upper").fill_null(False)
     )
-    # A dash line is a heading only when it stands alone (not in a run of dash items).
-    dash_run = (pl.col("heading_style") == "dash") & (
-        prev("heading_style").eq("dash").fill_null(False)
+    # A dash line is a heading only in wrapped text and when it stands alone (not in a
+    # run of dash items).
+    dash = pl.col("heading_style") == "dash"
+    dash_item = dash & (
+        pl.col("wrapped").not_()
+        | prev("heading_style").eq("dash").fill_null(False)
         | nxt("heading_style").eq("dash").fill_null(False)
     )
     kept = kept.with_columns(
         pl.when(unnumbered)
         .then(pl.lit("unnumbered"))
-        .when(dash_run)
+        .when(dash_item | runs_on)
         .then(None)
         .otherwise(pl.col("heading_style"))
         .alias("heading_style")
@@ -102,43 +125,140 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("bullet_marker"))
         .otherwise(pl.lit("text"))
         .alias("block_kind"),
+        text.str.len_chars().alias("_len"),
     )
 
-    width = pl.col("line_width_p90").cast(pl.Float64)
-    prev_short_end = prev("ends_sentence").fill_null(True) & (
-        _by_doc(text.str.len_chars().shift(1)).fill_null(0) < SHORT_LINE_RATIO * width
+    # What is left of a merged line after its first physical line.
+    last_physical = (
+        pl.when(pl.col("_len") > MERGED_LINE_RATIO * pl.col("line_width_p90"))
+        .then(pl.col("_len") - pl.col("line_width_p90"))
+        .otherwise(pl.col("_len"))
+    )
+    first_word = text.str.extract(r"^(\S+)", 1).str.len_chars().fill_null(0)
+    would_have_fitted = _by_doc(last_physical.shift(1)).fill_null(
+        0
+    ) + 1 + first_word <= FIT_TOLERANCE * pl.col("line_width_p95").cast(pl.Float64)
+    prev_ends = prev("ends_sentence").fill_null(True)
+    prev_short = _by_doc(pl.col("_len").shift(1)).fill_null(0) < SHORT_LINE_RATIO * pl.col(
+        "line_width_p90"
     )
     starts_new = (
         (pl.col("block_kind") != "text")
         | prev("block_kind").ne("text").fill_null(True)
         | pl.col("is_bullet")
         | pl.col("wrapped").not_()
-        | pl.col("indented")
-        | prev_short_end
-        | (gap_before & prev("ends_sentence").fill_null(True))
+        | (pl.col("indented") & starts_lower.not_())
+        # A lower-case line after a ';' or 'etc.' continues unless that line was short.
+        | (prev_ends & would_have_fitted & starts_lower.not_())
+        | (prev_ends & prev_short)
+        | (gap_before & prev_ends)
     )
     kept = kept.with_columns(starts_new.alias("_new")).with_columns(
         _by_doc(pl.col("_new").cast(pl.Int32).cum_sum()).alias("para_no")
     )
-    return kept.drop("_new")
+    # Headings keep their words as extracted: edits are only made to paragraphs.
+    kept = revert_hyphen_edits(kept, pl.col("block_kind") == "heading")
+    return kept.drop("_new", "_len", "_lower")
 
 
-def assemble(kept: pl.DataFrame) -> pl.DataFrame:
+def _hyphen_joins(kept: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
+    """Per line continuing a paragraph after a line-end hyphen: `_hyphen` (join|keep|space).
+
+    join: the previous line's hyphen splits a word and goes; keep: a compound, joined
+    without a space; space: a suspended hyphen ("space- and"), joined with a space.
+    Adds `_left`/`_right` (the word parts) and `_hyphen_rule`.
+    """
+    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
+    with_parts = kept.with_columns(
+        in_para(pl.col("text").shift(1)).str.extract(_LINE_END_HYPHEN, 1).alias("_left"),
+        pl.col("text").str.extract(r"^([A-Za-z]+)", 1).alias("_right"),
+    )
+    pairs = with_parts.filter(pl.col("_left").is_not_null() & pl.col("_right").is_not_null())
+    suspended = pairs.filter(pl.col("_right").is_in(_SUSPENDED_BEFORE))
+    decided = line_end_hyphens(
+        pairs.filter(pl.col("_right").is_in(_SUSPENDED_BEFORE).not_()).select(
+            "doc_id", "line_no", pl.col("_left").alias("left"), pl.col("_right").alias("right")
+        ),
+        lines,
+    )
+    decisions = pl.concat(
+        [
+            decided.select(
+                "doc_id",
+                "line_no",
+                pl.when(pl.col("join"))
+                .then(pl.lit("join"))
+                .otherwise(pl.lit("keep"))
+                .alias("_hyphen"),
+                pl.col("rule").alias("_hyphen_rule"),
+            ),
+            suspended.select(
+                "doc_id",
+                "line_no",
+                pl.lit("space").alias("_hyphen"),
+                pl.lit("suspended_hyphen").alias("_hyphen_rule"),
+            ),
+        ]
+    )
+    return with_parts.join(
+        decisions, on=["doc_id", "line_no"], how="left", maintain_order="left"
+    ).with_columns(
+        pl.when(pl.col("_hyphen").is_null()).then(None).otherwise(pl.col("_left")).alias("_left"),
+        pl.when(pl.col("_hyphen").is_null()).then(None).otherwise(pl.col("_right")).alias("_right"),
+    )
+
+
+def assemble(kept: pl.DataFrame, lines: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per paragraph-or-heading block: joined text, kind, raw span, first line."""
-    # Join wrapped lines: a line ending in a hyphen after a letter continues the word.
+    return assemble_blocks(kept, lines)[0]
+
+
+def assemble_blocks(
+    kept: pl.DataFrame, lines: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(blocks, pieces, edits) of the segmented lines.
+
+    blocks: one row per paragraph-or-heading block (doc_id, para_no, kind, heading_style,
+    text, raw_start, raw_end, first_line). pieces: one row per line of a block, with
+    `text_start`, where the line's text starts in the block text (negative when a leading
+    bullet was cut), for mapping block offsets back to raw offsets. edits: one row per
+    change to the text (doc_id, para_no, start in the block text, before, after, kind,
+    rule): lost hyphens restored by clean, line-end hyphens dropped here.
+    `lines` (all lines of the shard) give the document-wide evidence for line-end
+    hyphens; by default the kept lines do.
+    """
+    kept = _hyphen_joins(kept, kept if lines is None else lines)
+    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
+    first_in_para = in_para(pl.int_range(pl.len())) == 0
     joiner = (
-        pl.when(_by_doc(pl.col("text").shift(1)).over("doc_id", "para_no").str.contains(r"\w-$"))
+        pl.when(first_in_para)
+        .then(pl.lit(""))
+        .when(pl.col("_hyphen").is_in(["join", "keep"]))
         .then(pl.lit(""))
         .otherwise(pl.lit(" "))
     )
-    with_sep = kept.with_columns(
-        pl.when(_by_doc(pl.int_range(pl.len())).over("doc_id", "para_no") == 0)
-        .then(pl.col("text"))
-        .otherwise(pl.concat_str([joiner, pl.col("text")]))
-        .alias("_piece")
+    # The next line rejoins a word split by this line's hyphen: drop the hyphen.
+    drops_hyphen = in_para(pl.col("_hyphen").shift(-1)).eq("join").fill_null(False)
+    body = (
+        pl.when(drops_hyphen)
+        .then(pl.col("text").str.slice(0, pl.col("text").str.len_chars() - 1))
+        .otherwise(pl.col("text"))
+    )
+    joined = (
+        kept.with_columns(joiner.alias("_joiner"), body.alias("_body"))
+        .with_columns(pl.concat_str(["_joiner", "_body"]).alias("_piece"))
+        .with_columns(
+            (
+                in_para(pl.col("_piece").str.len_chars().cum_sum())
+                - pl.col("_piece").str.len_chars()
+                + pl.col("_joiner").str.len_chars()
+            )
+            .cast(pl.Int32)
+            .alias("text_start")
+        )
     )
     blocks = (
-        with_sep.group_by("doc_id", "para_no", maintain_order=True)
+        joined.group_by("doc_id", "para_no", maintain_order=True)
         .agg(
             pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
             pl.col("block_kind").first(),
@@ -151,6 +271,68 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("doc_id", "para_no")
     )
+    blocks = _classify(blocks)
+    # Characters cut from the start of a block (a bullet) shift every offset in it.
+    cut = blocks.select("doc_id", "para_no", "cut")
+    pieces = (
+        joined.join(cut, on=["doc_id", "para_no"], how="inner")
+        .select(
+            "doc_id",
+            "para_no",
+            "line_no",
+            (pl.col("text_start") - pl.col("cut")).alias("text_start"),
+            "raw_start",
+            "raw_end",
+            "text",
+        )
+        .sort("doc_id", "para_no", "line_no")
+    )
+    line_edits = (
+        joined.select("doc_id", "para_no", "line_no", "text_start", "hyphen_edits")
+        .explode("hyphen_edits")
+        .drop_nulls("hyphen_edits")
+        .unnest("hyphen_edits")
+        .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
+    )
+    prev_end = in_para(
+        (pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1)
+    )  # end of the previous line's text in the block
+    join_edits = (
+        joined.with_columns(
+            (prev_end - pl.col("_left").str.len_chars()).cast(pl.Int32).alias("start")
+        )
+        .filter(pl.col("_hyphen") == "join")
+        .select(
+            "doc_id",
+            "para_no",
+            "line_no",
+            "text_start",
+            "start",
+            pl.concat_str([pl.col("_left"), pl.lit("-"), pl.col("_right")]).alias("before"),
+            pl.concat_str([pl.col("_left"), pl.col("_right")]).alias("after"),
+            pl.lit("dehyphenate").alias("kind"),
+            pl.col("_hyphen_rule").alias("rule"),
+        )
+    )
+    edits = (
+        pl.concat([line_edits, join_edits], how="diagonal_relaxed")
+        .join(cut, on=["doc_id", "para_no"], how="inner")
+        .select(
+            "doc_id",
+            "para_no",
+            (pl.col("start") - pl.col("cut")).cast(pl.Int32).alias("start"),
+            "before",
+            "after",
+            "kind",
+            "rule",
+        )
+        .sort("doc_id", "para_no", "start")
+    )
+    return blocks.drop("cut", "is_bullet", "last_line", "block_kind"), pieces, edits
+
+
+def _classify(blocks: pl.DataFrame) -> pl.DataFrame:
+    """Reattach lone bullets, give each block its kind, cut list items' bullets."""
     # A run of lone bullet markers belongs to the items that follow: the nth text block
     # after a run of n markers is a list item.
     marker = pl.col("block_kind") == "bullet_marker"
@@ -178,12 +360,13 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
         )
         .filter(pl.col("block_kind") != "bullet_marker")
     )
+    blocks = blocks.with_columns(_lost_bullet_items().alias("_lost_bullet"))
     kind = (
         pl.when(pl.col("block_kind") == "title")
         .then(pl.lit("title"))
         .when(pl.col("block_kind") == "heading")
         .then(pl.lit("heading"))
-        .when(pl.col("is_bullet") | pl.col("_reattached"))
+        .when(pl.col("is_bullet") | pl.col("_reattached") | pl.col("_lost_bullet"))
         .then(pl.lit("list_item"))
         .when(pl.col("text").str.contains(CAPTION_RE))
         .then(pl.lit("caption"))
@@ -191,13 +374,19 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("attachment"))
         .otherwise(pl.lit("paragraph"))
     )
+    stripped = (
+        pl.when(pl.col("is_bullet") & (pl.col("kind") == "list_item"))
+        .then(pl.col("text").str.replace(BULLET_RE + r"\s*", ""))
+        .otherwise(pl.col("text"))
+    )
     return (
         blocks.with_columns(kind.alias("kind"))
+        .with_columns(stripped.alias("_stripped"))
         .with_columns(
-            pl.when(pl.col("is_bullet") & (pl.col("kind") == "list_item"))
-            .then(pl.col("text").str.replace(BULLET_RE + r"\s*", ""))
-            .otherwise(pl.col("text"))
-            .alias("text"),
+            (pl.col("text").str.len_chars() - pl.col("_stripped").str.len_chars())
+            .cast(pl.Int32)
+            .alias("cut"),
+            pl.col("_stripped").alias("text"),
         )
         .select(
             "doc_id",
@@ -208,9 +397,31 @@ def assemble(kept: pl.DataFrame) -> pl.DataFrame:
             "raw_start",
             "raw_end",
             "first_line",
+            "cut",
+            "is_bullet",
+            "last_line",
+            "block_kind",
         )
         .sort("doc_id", "para_no")
     )
+
+
+def _lost_bullet_items() -> pl.Expr:
+    """Blocks of a list whose bullets the extractor lost.
+
+    A lead-in block ending in ':' followed by blocks that start in lower case, each but
+    the last ending in ';' ("including:" / "launching services;" / "technical ...").
+    """
+    text = pl.col("text")
+    linked = (
+        text.str.contains(r"^[a-z]")
+        & _by_doc_block(text.shift(1)).str.contains(r"[:;]$").fill_null(False)
+        & (pl.col("block_kind") == "text")
+        & _by_doc_block(pl.col("block_kind").shift(1)).eq("text").fill_null(False)
+    )
+    chain = _by_doc_block(linked.not_().cum_sum())
+    lead_in_colon = text.str.ends_with(":").first().over("doc_id", chain, order_by="para_no")
+    return linked & lead_in_colon
 
 
 def _by_doc_block(expr: pl.Expr) -> pl.Expr:

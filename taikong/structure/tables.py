@@ -1,4 +1,8 @@
-"""Build the release tables of one shard: documents, sections, paragraphs, boilerplate."""
+"""Build the release tables of one shard.
+
+documents, sections, paragraphs and boilerplate, plus what is found in the paragraphs:
+edits (hyphens rejoined or restored), mentions and quantities.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,35 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from contracts import Boilerplate, Documents, Paragraphs, Sections
+from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
+from taikong.clean.hyphens import revert_hyphen_edits
 from taikong.dedup.boilerplate import COPYRIGHT_RE, template_id
+from taikong.enrich.mentions import acronym_definitions, find_mentions
+from taikong.enrich.quantities import find_quantities
+from taikong.structure.offsets import to_raw_spans
 from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
-    assemble,
+    assemble_blocks,
     published_dates,
     segment,
 )
 
-METADATA_VERSION = "metadata_v1"
+METADATA_VERSION = "metadata_v2"
+
+# A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
+_AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
+# "... last sentence. (Xinhua)" at the end of a paragraph.
+AGENCY_CREDIT_RE = re.compile(rf"(?:^|[.!?\"”’]\s*){_AGENCY}\s*$")
+# "BEIJING, June 26 (Xinhua) -- ..." at the start of a paragraph.
+AGENCY_DATELINE_RE = re.compile(
+    rf"^[A-Z][A-Za-z .'’-]{{1,40}},[^()]{{0,40}}?{_AGENCY}\s*(?:--|—|–)"
+)
+_NAME_WORD = r"(?:[A-Z][\w'’&.-]*|of|for|and|the|on|in|de|du)"
+# A running header that names an organisation: capitalised words, no digits.
+_ORG_NAME_RE = rf"^[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}}$"
+_NAME_FUNCTION_WORDS = frozenset(["of", "for", "and", "the", "on", "in", "de", "du"])
 
 _MONTHS = {
     m: i
@@ -89,6 +110,19 @@ class ShardTables:
     sections: pl.DataFrame
     paragraphs: pl.DataFrame
     boilerplate: pl.DataFrame
+    edits: pl.DataFrame
+    mentions: pl.DataFrame
+    quantities: pl.DataFrame
+
+    NAMES = (
+        "documents",
+        "sections",
+        "paragraphs",
+        "boilerplate",
+        "edits",
+        "mentions",
+        "quantities",
+    )
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -134,6 +168,52 @@ def publisher_from_copyright(lines: pl.DataFrame) -> pl.DataFrame:
         .agg(holder.last().alias("publisher"))
         .filter(pl.col("publisher").str.len_chars() > 1)
     )
+
+
+def publisher_from_running_header(boilerplate: pl.DataFrame) -> pl.DataFrame:
+    """The organisation a PDF's running header names (its most frequent name-like line)."""
+    return (
+        boilerplate.filter(
+            (pl.col("reason") == "running_header") & pl.col("text").str.contains(_ORG_NAME_RE)
+        )
+        .group_by("doc_id", "text")
+        .agg(pl.len().alias("_n"), pl.col("line_no").min().alias("_first"))
+        .sort("doc_id", "_n", "_first", descending=[False, True, False])
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").first().alias("publisher"))
+    )
+
+
+def publisher_acronym(publisher: str | None, text: str, definitions: dict[str, str]) -> str | None:
+    """The acronym the text uses for the publisher, if any.
+
+    An acronym the text defines for the publisher's name (or for the unit that ends it:
+    "Technology and Engineering Center for Space Utilization" -> "Center for Space
+    Utilization (CSU)"), else the initials of the name when the text uses them as a word.
+    The name is the part before a comma ("Center for Space Utilization, CAS").
+    """
+    if not publisher:
+        return None
+    name = " ".join(publisher.split(",")[0].split())
+    for acronym, long_name in definitions.items():
+        letters = acronym.split("-")[0]
+        if (name == long_name or name.endswith(" " + long_name)) and letters.isalpha():
+            return letters
+    words = re.findall(r"[A-Za-z][\w'’]*", name)
+    initials = "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS)
+    used = re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text)
+    if len(initials) >= 2 and initials.isupper() and used:
+        return initials
+    return None
+
+
+def news_agency(paragraph_texts: list[str]) -> str | None:
+    """The agency credited in a dateline or after a paragraph's last sentence."""
+    for text in paragraph_texts:
+        m = AGENCY_DATELINE_RE.search(text) or AGENCY_CREDIT_RE.search(text)
+        if m:
+            return m.group("agency")
+    return None
 
 
 def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dict]]:
@@ -185,6 +265,7 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
                     "doc_id": doc_id,
                     "section_id": stack[-1]["section_id"] if stack else None,
                     "seq": n_par,
+                    "para_no": row["para_no"],
                     "kind": row["kind"],
                     "text": row["text"],
                     "raw_start": row["raw_start"],
@@ -199,21 +280,64 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
 # Dtypes come from the contracts; these are the columns structure fills itself
 # (documents.n_* counts and paragraphs.n_chars/duplicate_of are added later).
 _SECTION_COLUMNS = polars_schema(Sections)
-_PARAGRAPH_COLUMNS = polars_schema(
-    Paragraphs,
-    ["paragraph_id", "doc_id", "section_id", "seq", "kind", "text", "raw_start", "raw_end"],
-)
+_PARAGRAPH_COLUMNS = {
+    **polars_schema(
+        Paragraphs,
+        ["paragraph_id", "doc_id", "section_id", "seq", "kind", "text", "raw_start", "raw_end"],
+    ),
+    "para_no": pl.Int32,
+}
 
 
 def build_tables(
     docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
 ) -> ShardTables:
     """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
-    blocks = assemble(segment(lines))
+    # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
+    lines = revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
+    blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
     sec_rows, par_rows = _sections_and_paragraphs(blocks)
     sections = pl.DataFrame(sec_rows, schema=_SECTION_COLUMNS)
-    paragraphs = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS).with_columns(
+    located = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS)
+    paragraphs = located.drop("para_no").with_columns(
         pl.col("text").str.len_chars().cast(pl.Int32).alias("n_chars")
+    )
+    raw_texts = dict(docs.select("doc_id", "raw_text").iter_rows())
+    index = located.select("doc_id", "para_no", "paragraph_id", "seq")
+    edits = _found_in_paragraphs(
+        block_edits.rename({"start": "char_start"}).with_columns(
+            (pl.col("char_start") + pl.col("after").str.len_chars())
+            .cast(pl.Int32)
+            .alias("char_end")
+        ),
+        index,
+        pieces,
+        raw_texts,
+        Edits,
+        "e",
+    )
+    # `before` is what the raw text says (a line break included, for a rejoined word).
+    edits = edits.with_columns(
+        pl.Series(
+            "before",
+            [
+                raw_texts[d][a:b]
+                for d, a, b in edits.select("doc_id", "raw_start", "raw_end").iter_rows()
+            ],
+            dtype=pl.String,
+        )
+    )
+    # Acronyms may be defined in headings ("Telemetry, Tracking and Command (TT&C)").
+    block_texts = dict(
+        blocks.group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join("\n\n"))
+        .iter_rows()
+    )
+    mentions = _found_in_paragraphs(
+        find_mentions(located, block_texts), index, pieces, raw_texts, Mentions, "m"
+    )
+    quantities = _found_in_paragraphs(
+        find_quantities(located), index, pieces, raw_texts, Quantities, "q"
     )
 
     bp = lines.filter(pl.col("bp_reason").is_not_null())
@@ -235,7 +359,19 @@ def build_tables(
         schema=polars_schema(Boilerplate),
     )
     documents = _documents(
-        docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog
+        docs,
+        lines,
+        blocks,
+        {
+            "sections": sections,
+            "paragraphs": paragraphs,
+            "boilerplate": boilerplate,
+            "edits": edits,
+            "mentions": mentions,
+            "quantities": quantities,
+        },
+        clusters,
+        catalog,
     )
     # Rows follow the inputs' order (source_path), then position in the document, so
     # the release does not depend on how the corpus was cut into shards.
@@ -253,23 +389,75 @@ def build_tables(
         in_source_order(sections, "seq"),
         in_source_order(paragraphs, "seq"),
         in_source_order(boilerplate, "line_no"),
+        in_source_order(edits, "seq"),
+        in_source_order(mentions, "seq"),
+        in_source_order(quantities, "seq"),
     )
 
 
-def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters, catalog):
+# Id column and digits of the seq in it, per table of things found in paragraphs.
+_ID_COLUMNS = {
+    "edits": ("edit_id", 4),
+    "mentions": ("mention_id", 5),
+    "quantities": ("quantity_id", 5),
+}
+
+
+def _found_in_paragraphs(
+    found: pl.DataFrame,
+    index: pl.DataFrame,
+    pieces: pl.DataFrame,
+    raw_texts: dict[str, str],
+    model,
+    letter: str,
+) -> pl.DataFrame:
+    """Spans found in paragraph texts (doc_id, para_no, char_start, char_end, ...) as
+    rows of `model`: paragraph id, per-document seq and id, raw span."""
+    schema = polars_schema(model)
+    id_column, width = _ID_COLUMNS[model.__table_name__]
+    rows = (
+        found.join(index.rename({"seq": "_p_seq"}), on=["doc_id", "para_no"], how="inner")
+        .sort("doc_id", "_p_seq", "char_start")
+        .with_columns(pl.int_range(1, pl.len() + 1).over("doc_id").cast(pl.Int32).alias("seq"))
+        .with_columns(
+            pl.format(
+                "{}-{}{}",
+                "doc_id",
+                pl.lit(letter),
+                pl.col("seq").cast(pl.String).str.zfill(width),
+            ).alias(id_column)
+        )
+    )
+    rows = to_raw_spans(rows, pieces, raw_texts)
+    return rows.select(
+        [
+            pl.col(c).cast(dtype) if c in rows.columns else pl.lit(None, dtype=dtype).alias(c)
+            for c, dtype in schema.items()
+        ]
+    )
+
+
+def _documents(docs, lines, blocks, tables, clusters, catalog):
+    paragraphs, boilerplate = tables["paragraphs"], tables["boilerplate"]
     dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
-    publishers = dict(publisher_from_copyright(lines).iter_rows())
+    publishers = {
+        **dict(publisher_from_running_header(boilerplate).iter_rows()),
+        **dict(publisher_from_copyright(lines).iter_rows()),
+    }
+    paragraph_texts = dict(
+        paragraphs.group_by("doc_id", maintain_order=True).agg(pl.col("text")).iter_rows()
+    )
     titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
     layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
     has_dateline = set(dates)
+    # One block per line: every block stands for at least one raw line and its newline.
     clean_text = dict(
         blocks.group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.join("\n\n"))
+        .agg(pl.col("text").str.join("\n"))
         .iter_rows()
     )
     counts = {
-        name: dict(frame.group_by("doc_id").len().iter_rows())
-        for name, frame in (("p", paragraphs), ("s", sections), ("b", boilerplate))
+        name: dict(frame.group_by("doc_id").len().iter_rows()) for name, frame in tables.items()
     }
     links = {
         r[0]: r[1:]
@@ -295,6 +483,11 @@ def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters,
             else dates.get(doc_id)
         )
         near_of, near_sim = links.get(doc_id, (None, None))
+        texts = paragraph_texts.get(doc_id, [])
+        publisher = facts.get("publisher") or publishers.get(doc_id)
+        acronym = publisher_acronym(
+            publisher, d["raw_text"], acronym_definitions(clean_text.get(doc_id, ""))
+        )
         rows.append(
             {
                 "doc_id": doc_id,
@@ -302,7 +495,9 @@ def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters,
                 "title": title,
                 "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
                 "published_date": published,
-                "publisher": facts.get("publisher") or publishers.get(doc_id),
+                "publisher": publisher,
+                "publisher_acronym": acronym,
+                "news_agency": news_agency(texts[::-1]),
                 "source_url": facts.get("source_url"),
                 "license": facts.get("license"),
                 "doc_type": facts.get("doc_type") or doc_type,
@@ -312,9 +507,7 @@ def _documents(docs, lines, blocks, sections, paragraphs, boilerplate, clusters,
                 "n_bytes": d["n_bytes"],
                 "n_chars_raw": len(d["raw_text"]),
                 "n_chars_clean": len(body),
-                "n_sections": counts["s"].get(doc_id, 0),
-                "n_paragraphs": counts["p"].get(doc_id, 0),
-                "n_boilerplate": counts["b"].get(doc_id, 0),
+                **{f"n_{name}": n.get(doc_id, 0) for name, n in counts.items()},
                 "near_duplicate_of": near_of,
                 "near_duplicate_similarity": near_sim,
                 "catalog_fields": sorted(facts),

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 import contracts
-from contracts import Boilerplate, Documents, Paragraphs, Sections
+from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.relations import RELATION_CHECKS, check_relations
 
@@ -23,7 +23,15 @@ MODELS = list(contracts.TABLES.values())
 
 
 def test_tables_registry():
-    assert set(contracts.TABLES) == {"documents", "sections", "paragraphs", "boilerplate"}
+    assert set(contracts.TABLES) == {
+        "documents",
+        "sections",
+        "paragraphs",
+        "boilerplate",
+        "edits",
+        "mentions",
+        "quantities",
+    }
     for name, model in contracts.TABLES.items():
         assert model.__table_name__ == name
 
@@ -79,8 +87,12 @@ def test_schema_hash_ignores_prose_but_not_types():
 
 DOC1 = "0123456789abcdef"
 DOC2 = "fedcba9876543210"
-RAW1 = "Shenzhou-5\n\nI. Launch\nThe rocket lifted off.\n1. Crew\nYang Liwei flew alone.\n"
-RAW2 = "Tiangong\nThe station grew.\nCopyright CMSA\n"
+RAW1 = (
+    "Shenzhou-5\n\nI. Launch\nThe rocket lifted off.\n1. Crew\nYang Liwei flew alone in the space-\n"
+    "craft.\n"
+)
+RAW2 = "Tiangong\nThe station grew by 3 modules.\nCopyright CMSA\n"
+CREW = "Yang Liwei flew alone in the spacecraft."
 
 PARAGRAPH_SCHEMA = {
     "doc_id": pl.String,
@@ -124,6 +136,8 @@ DOCUMENT_SCHEMA = {
     "title_truncated": pl.Boolean,
     "published_date": pl.Date,
     "publisher": pl.String,
+    "publisher_acronym": pl.String,
+    "news_agency": pl.String,
     "source_url": pl.String,
     "license": pl.String,
     "doc_type": pl.String,
@@ -136,10 +150,57 @@ DOCUMENT_SCHEMA = {
     "n_sections": pl.Int32,
     "n_paragraphs": pl.Int32,
     "n_boilerplate": pl.Int32,
+    "n_edits": pl.Int32,
+    "n_mentions": pl.Int32,
+    "n_quantities": pl.Int32,
     "near_duplicate_of": pl.String,
     "near_duplicate_similarity": pl.Float64,
     "catalog_fields": pl.List(pl.String),
     "raw_text": pl.String,
+}
+
+
+FOUND_BASE = {
+    "doc_id": pl.String,
+    "raw_start": pl.Int64,
+    "raw_end": pl.Int64,
+}
+EDIT_SCHEMA = {
+    **FOUND_BASE,
+    "edit_id": pl.String,
+    "paragraph_id": pl.String,
+    "seq": pl.Int32,
+    "kind": pl.String,
+    "rule": pl.String,
+    "before": pl.String,
+    "after": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+}
+MENTION_SCHEMA = {
+    **FOUND_BASE,
+    "mention_id": pl.String,
+    "paragraph_id": pl.String,
+    "seq": pl.Int32,
+    "kind": pl.String,
+    "text": pl.String,
+    "name": pl.String,
+    "code": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+}
+QUANTITY_SCHEMA = {
+    **FOUND_BASE,
+    "quantity_id": pl.String,
+    "paragraph_id": pl.String,
+    "seq": pl.Int32,
+    "text": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "counted": pl.String,
+    "qualifier": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
 }
 
 
@@ -213,8 +274,67 @@ def base_rows() -> dict[str, list[dict]]:
     paragraphs = [
         paragraph(DOC1, RAW1, 1, "Shenzhou-5", kind="title"),
         paragraph(DOC1, RAW1, 2, "The rocket lifted off.", section_id=f"{DOC1}-s001"),
-        paragraph(DOC1, RAW1, 3, "Yang Liwei flew alone.", section_id=f"{DOC1}-s002"),
-        paragraph(DOC2, RAW2, 1, "The station grew.", section_id=f"{DOC2}-s001"),
+        {
+            **paragraph(
+                DOC1, RAW1, 3, "Yang Liwei flew alone in the space-", section_id=f"{DOC1}-s002"
+            ),
+            "raw_end": len(RAW1) - 1,
+            "text": CREW,
+            "n_chars": len(CREW),
+        },
+        paragraph(DOC2, RAW2, 1, "The station grew by 3 modules.", section_id=f"{DOC2}-s001"),
+    ]
+    e_start, e_end = span(RAW1, "space-\ncraft")
+    edits = [
+        {
+            "doc_id": DOC1,
+            "raw_start": e_start,
+            "raw_end": e_end,
+            "edit_id": f"{DOC1}-e0001",
+            "paragraph_id": f"{DOC1}-p0003",
+            "seq": 1,
+            "kind": "dehyphenate",
+            "rule": "dictionary",
+            "before": "space-\ncraft",
+            "after": "spacecraft",
+            "char_start": CREW.index("spacecraft"),
+            "char_end": CREW.index("spacecraft") + len("spacecraft"),
+        }
+    ]
+    m_start, m_end = span(RAW1, "Shenzhou-5")
+    mentions = [
+        {
+            "doc_id": DOC1,
+            "raw_start": m_start,
+            "raw_end": m_end,
+            "mention_id": f"{DOC1}-m00001",
+            "paragraph_id": f"{DOC1}-p0001",
+            "seq": 1,
+            "kind": "designation",
+            "text": "Shenzhou-5",
+            "name": "Shenzhou",
+            "code": "5",
+            "char_start": 0,
+            "char_end": 10,
+        }
+    ]
+    q_start, q_end = span(RAW2, "3 modules")
+    quantities = [
+        {
+            "doc_id": DOC2,
+            "raw_start": q_start,
+            "raw_end": q_end,
+            "quantity_id": f"{DOC2}-q00001",
+            "paragraph_id": f"{DOC2}-p0001",
+            "seq": 1,
+            "text": "3 modules",
+            "value": 3.0,
+            "unit": None,
+            "counted": "modules",
+            "qualifier": None,
+            "char_start": 20,
+            "char_end": 29,
+        }
     ]
     b_start, b_end = span(RAW2, "Copyright CMSA")
     boilerplate = [
@@ -230,7 +350,14 @@ def base_rows() -> dict[str, list[dict]]:
             "n_docs": 1,
         },
     ]
-    return {"sections": sections, "paragraphs": paragraphs, "boilerplate": boilerplate}
+    return {
+        "sections": sections,
+        "paragraphs": paragraphs,
+        "boilerplate": boilerplate,
+        "edits": edits,
+        "mentions": mentions,
+        "quantities": quantities,
+    }
 
 
 def document(doc_id: str, raw: str, rows: dict[str, list[dict]]) -> dict:
@@ -244,6 +371,8 @@ def document(doc_id: str, raw: str, rows: dict[str, list[dict]]) -> dict:
         "title_truncated": False,
         "published_date": dt.date(2003, 10, 15),
         "publisher": None,
+        "publisher_acronym": None,
+        "news_agency": None,
         "source_url": None,
         "license": None,
         "doc_type": "news_article",
@@ -256,6 +385,9 @@ def document(doc_id: str, raw: str, rows: dict[str, list[dict]]) -> dict:
         "n_sections": count("sections"),
         "n_paragraphs": count("paragraphs"),
         "n_boilerplate": count("boilerplate"),
+        "n_edits": count("edits"),
+        "n_mentions": count("mentions"),
+        "n_quantities": count("quantities"),
         "near_duplicate_of": None,
         "near_duplicate_similarity": None,
         "catalog_fields": ["published_date"],
@@ -270,6 +402,9 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
         "sections": pl.DataFrame(rows["sections"], schema=SECTION_SCHEMA),
         "paragraphs": pl.DataFrame(rows["paragraphs"], schema=PARAGRAPH_SCHEMA),
         "boilerplate": pl.DataFrame(rows["boilerplate"], schema=BOILERPLATE_SCHEMA),
+        "edits": pl.DataFrame(rows["edits"], schema=EDIT_SCHEMA),
+        "mentions": pl.DataFrame(rows["mentions"], schema=MENTION_SCHEMA),
+        "quantities": pl.DataFrame(rows["quantities"], schema=QUANTITY_SCHEMA),
     }
 
 
@@ -503,3 +638,59 @@ def test_examples_are_capped():
     span_check = next(r for r in results if r["check"] == "paragraphs.span_inside_document")
     assert span_check["n_failed"] == 10
     assert len(span_check["examples"]) == 3
+
+
+# ---- edits, mentions, quantities -------------------------------------------------------------
+
+
+def test_found_rows_check_their_spans():
+    tables = frames(base_rows())
+    bad_edit = tables["edits"].with_columns(pl.col("char_end") + 1)
+    with pytest.raises(SCHEMA_ERRORS):
+        Edits.validate(bad_edit)
+    unchanged = tables["edits"].with_columns(pl.col("after").alias("before"))
+    with pytest.raises(SCHEMA_ERRORS):
+        Edits.validate(unchanged)
+    bad_country = tables["mentions"].with_columns(pl.lit("country").alias("kind"))
+    with pytest.raises(SCHEMA_ERRORS):
+        Mentions.validate(bad_country)  # a country's code is ISO alpha-3, not "5"
+    both = tables["quantities"].with_columns(pl.lit("km").alias("unit"))
+    with pytest.raises(SCHEMA_ERRORS):
+        Quantities.validate(both)
+
+
+def test_edit_before_must_be_the_raw_text_and_after_the_paragraph_text():
+    rows = base_rows()
+    rows["edits"][0]["before"] = "space-craft"  # not what the raw text says
+    rows["mentions"][0]["char_start"] = 1  # "henzhou-5" is not the mention text
+    rows["mentions"][0]["char_end"] = 11
+    assert failed(relations(frames(rows))) == {
+        "edits.before_matches_raw_text",
+        "mentions.text_is_in_paragraph_text",
+    }
+
+
+def test_mention_raw_span_must_hold_its_text_and_lie_in_its_paragraph():
+    rows = base_rows()
+    rows["mentions"][0]["raw_start"] += 12  # inside "I. Launch": other letters, other paragraph
+    rows["mentions"][0]["raw_end"] += 12
+    rows["quantities"][0]["paragraph_id"] = f"{DOC1}-p0002"  # a paragraph of another document
+    assert failed(relations(frames(rows))) == {
+        "mentions.text_matches_raw_text",
+        "mentions.span_inside_paragraph",
+        "quantities.paragraph_in_same_document",
+        "quantities.text_is_in_paragraph_text",
+    }
+
+
+def test_found_rows_need_a_known_paragraph_and_counts_must_match():
+    rows = base_rows()
+    rows["edits"][0]["paragraph_id"] = f"{DOC1}-p0099"
+    tables = frames(rows)
+    tables["documents"] = tables["documents"].with_columns(
+        pl.lit(0, dtype=pl.Int32).alias("n_mentions")
+    )
+    assert failed(relations(tables)) == {
+        "edits.paragraph_id_resolves",
+        "documents.n_mentions_matches",
+    }

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, news_page
 
+from contracts import TABLES
 from flows.release import ValidationFailed, release
 from taikong import steps
 from taikong.io.store import ReleaseStore
@@ -102,7 +103,7 @@ def test_manifest_describes_inputs_tables_and_versions(seeds_release):
     manifest = json.loads((datasets / "latest" / "manifest.json").read_text())
     assert manifest["release_id"] == result["release_id"]
     assert {i["fate"] for i in manifest["inputs"]} == {"published"}
-    assert set(manifest["tables"]) == {"documents", "sections", "paragraphs", "boilerplate"}
+    assert set(manifest["tables"]) == set(TABLES)
     for name, info in manifest["tables"].items():
         frame = _read(datasets, name)
         assert info["rows"] == frame.height
@@ -255,7 +256,7 @@ def test_release_carries_reports_card_and_metadata_files(seeds_release):
         assert (latest / rel).is_file(), rel
     summary = json.loads((latest / "validation" / "summary.json").read_text())
     assert summary["passed"] is True
-    assert set(summary["pandera"]) == {"documents", "sections", "paragraphs", "boilerplate"}
+    assert set(summary["pandera"]) == set(TABLES)
     assert set(summary["gx"]) >= {"documents", "paragraphs", "document_quality"}
     manifest = json.loads((latest / "manifest.json").read_text())
     assert "croissant.json" in manifest["files"] and "validation/gx/index.html" in manifest["files"]

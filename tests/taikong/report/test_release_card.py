@@ -307,7 +307,8 @@ def test_frictionless_validate_on_the_parquet_files(release):
     assert [t.name for t in report.tasks] == list(TABLES)
     for task in report.tasks:
         path = release_dir / f"{task.name}.parquet"
-        assert task.stats["rows"] == pq.ParquetFile(path).metadata.num_rows
+        # frictionless leaves "rows" out of the stats of an empty table
+        assert task.stats.get("rows", 0) == pq.ParquetFile(path).metadata.num_rows
         arrays = {
             f.name for f in package.get_resource(task.name).schema.fields if f.type == "array"
         }
@@ -344,6 +345,9 @@ def test_datapackage_matches_contracts_and_files(release):
         "sections": ["section_id"],
         "paragraphs": ["paragraph_id"],
         "boilerplate": ["boilerplate_id"],
+        "edits": ["edit_id"],
+        "mentions": ["mention_id"],
+        "quantities": ["quantity_id"],
     }
 
 
@@ -392,7 +396,7 @@ def test_datapackage_schemas_accept_the_release_data(release):
     release_dir, _, _ = release
     report = inline_package(release_dir).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
-    assert sum(t.stats["rows"] for t in report.tasks) == sum(
+    assert sum(t.stats.get("rows", 0) for t in report.tasks) == sum(
         pq.ParquetFile(release_dir / f"{t}.parquet").metadata.num_rows for t in TABLES
     )
 

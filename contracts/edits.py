@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from contracts.base import RawSpan
+
+EDIT_KINDS = ["dehyphenate", "restore_hyphen"]
+EDIT_RULES = [
+    "document_form",
+    "document_prefix",
+    "document_part",
+    "designation",
+    "dictionary",
+]
+
+
+class Edits(RawSpan):
+    """One row per change cleaning made to the words of a paragraph's text.
+
+    Kinds: dehyphenate (a word split across two lines rejoined without its hyphen,
+    "plat-" + "form" -> "platform") and restore_hyphen (a hyphen the extractor lost when
+    it merged two lines put back, "newgeneration" -> "new-generation"). `before` is the
+    raw text of the word (raw_text[raw_start:raw_end]); `after` is what the paragraph
+    says (text[char_start:char_end]). Words in headings and removed furniture keep
+    their extracted form and have no edits.
+    """
+
+    __table_name__ = "edits"
+    __schema_version__ = "1.0.0"
+
+    edit_id: str = pa.Field(
+        unique=True,
+        str_matches=r"^[0-9a-f]{16}-e\d{4,}$",
+        description="Stable id: doc_id, '-e', seq.",
+    )
+    paragraph_id: str = pa.Field(description="The paragraph whose text carries the edit.")
+    seq: pl.Int32 = pa.Field(ge=1, description="Position of the edit in the document (1-based).")
+    kind: str = pa.Field(isin=EDIT_KINDS, description="dehyphenate or restore_hyphen.")
+    rule: str = pa.Field(
+        isin=EDIT_RULES,
+        description=(
+            "The evidence: document_form (the document writes the word so elsewhere), "
+            "document_prefix / document_part (the document hyphenates the same prefix or "
+            "part elsewhere), designation (name-number designations are hyphenated), "
+            "dictionary (English word lists)."
+        ),
+    )
+    before: str = pa.Field(
+        str_length={"min_value": 2}, description="The word as extracted (raw text)."
+    )
+    after: str = pa.Field(
+        str_length={"min_value": 2}, description="The word as it reads in the paragraph."
+    )
+    char_start: pl.Int32 = pa.Field(ge=0, description="Start of `after` in the paragraph text.")
+    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) of `after` in the text.")
+
+    @pa.dataframe_check(description="char_end - char_start is the length of after")
+    @classmethod
+    def span_fits_after(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("char_end") - pl.col("char_start") == pl.col("after").str.len_chars()
+        )
+
+    @pa.dataframe_check(description="an edit changes the text")
+    @classmethod
+    def changes_text(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("before") != pl.col("after"))

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from contracts.base import RawSpan
+
+
+class Quantities(RawSpan):
+    """One row per quantity stated in a paragraph: a number with a unit, or a count.
+
+    `value` is the number (scales applied: "140 million" -> 140000000); `unit` the
+    normalised unit of measure ("km", "g", "Gbps", "year", "%"); `counted` what a count
+    counts (the words up to the first plural noun: "launch missions"); a bare number
+    has neither. Years, dates, ordinals and numbers that are part of a name or
+    designation ("Tianwen-1", "Group 20") are not quantities.
+    """
+
+    __table_name__ = "quantities"
+    __schema_version__ = "1.0.0"
+
+    quantity_id: str = pa.Field(
+        unique=True,
+        str_matches=r"^[0-9a-f]{16}-q\d{5,}$",
+        description="Stable id: doc_id, '-q', seq.",
+    )
+    paragraph_id: str = pa.Field(description="The paragraph the quantity is in.")
+    seq: pl.Int32 = pa.Field(ge=1, description="Position of the quantity in the document.")
+    text: str = pa.Field(
+        str_length={"min_value": 1},
+        description="The quantity as it reads: qualifier, number, unit or counted words.",
+    )
+    value: float = pa.Field(ge=0, description="The number, scales applied.")
+    unit: str = pa.Field(nullable=True, description="Normalised unit of measure; null if none.")
+    counted: str = pa.Field(
+        nullable=True, description="What is counted (words up to a plural noun); null if none."
+    )
+    qualifier: str = pa.Field(
+        nullable=True,
+        description="Word(s) qualifying the number: 'over', 'more than', 'nearly', ...",
+    )
+    char_start: pl.Int32 = pa.Field(ge=0, description="Start of text in the paragraph text.")
+    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
+
+    @pa.dataframe_check(description="char_end - char_start is the length of text")
+    @classmethod
+    def span_fits_text(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("char_end") - pl.col("char_start") == pl.col("text").str.len_chars()
+        )
+
+    @pa.dataframe_check(description="a quantity has a unit or counts something, not both")
+    @classmethod
+    def unit_or_counted(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("unit").is_null() | pl.col("counted").is_null())

@@ -1,0 +1,222 @@
+"""Quantities stated in paragraphs: a number with a unit, or a count of something.
+
+A number is digits ("1,731", "2.5", "50" in "50Gbps") or English number words ("seven",
+"one hundred", "twenty-one"), optionally scaled ("100 million"). It is a quantity when
+it is followed by a unit of measure (`unit`, normalised: "kilometres" -> "km",
+"years" -> "year") or counts something (`counted`: the words up to the first plural
+noun, "launch missions", "major and catastrophic natural disasters"); a bare number in
+digits ("exceeded 400") is a quantity too. A qualifier right before it ("over", "more
+than", "nearly") goes in `qualifier`.
+
+Not quantities: years (1800-2100 with neither unit nor count), dates ("May 28",
+"28 May"), ordinals ("13th"), numbers glued to letters or joined by a hyphen or slash to
+other characters ("Tianwen-1", "Space2030", "4K", "2016-2025"), numbers with a leading
+zero ("Satellite 02") or right after a capitalised word ("Group 20", "Vision 2030"), which
+name things, and number words that count nothing ("one of").
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+QUANTITIES_VERSION = "quantities_v1"
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+UNITS = {
+    # length
+    "mm": "mm", "cm": "cm", "m": "m", "km": "km", "metre": "m", "metres": "m", "meter": "m",
+    "meters": "m", "kilometre": "km", "kilometres": "km", "kilometer": "km",
+    "kilometers": "km", "mile": "mi", "miles": "mi", "light-years": "ly", "light-year": "ly",
+    # mass
+    "g": "g", "kg": "kg", "t": "t", "gram": "g", "grams": "g", "kilogram": "kg",
+    "kilograms": "kg", "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t",
+    # time
+    "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
+    "hour": "hour", "hours": "hour", "day": "day", "days": "day", "week": "week",
+    "weeks": "week", "month": "month", "months": "month", "year": "year", "years": "year",
+    # rates, frequencies, power, force, shares, money
+    "bps": "bps", "kbps": "kbps", "Mbps": "Mbps", "Gbps": "Gbps", "Tbps": "Tbps",
+    "Hz": "Hz", "kHz": "kHz", "MHz": "MHz", "GHz": "GHz", "kW": "kW", "MW": "MW", "kN": "kN",
+    "km/s": "km/s", "m/s": "m/s", "km/h": "km/h", "%": "%", "percent": "%", "per cent": "%",
+    "yuan": "CNY", "dollars": "USD", "US dollars": "USD", "euros": "EUR", "degrees": "degree",
+}  # fmt: skip
+_GLUED_UNITS = ("%", "km/s", "m/s", "km/h", "Gbps", "Mbps", "kbps", "Tbps", "GHz", "MHz",
+                "kHz", "Hz", "kW", "MW", "kN", "km", "kg", "mm", "cm", "m", "g", "t")  # fmt: skip
+QUALIFIERS = (
+    "more than", "less than", "fewer than", "at least", "at most", "up to", "over", "under",
+    "nearly", "almost", "about", "around", "approximately", "roughly", "some", "only",
+)  # fmt: skip
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+# Words that end a counted phrase (and, right before a number, are no name).
+_STOP = _wordset(
+    "a an the of in on at by for from to with and or but as that which who whom "
+    "whose is are was were be been being has have had will would can could may might "
+    "shall should do does did not no than into onto over under about around across "
+    "per each including such this these those its their it they he she we our his "
+    "her during after before while where when through since until between among "
+    "within without so also more less most least another other both all some any "
+    "only than "
+)
+_IRREGULAR_PLURALS = _wordset(
+    "people children men women staff personnel data media crew police cattle "
+)
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDNUM = (
+    r"(?:(?:" + "|".join(_SMALL) + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?:\s+hundred)?|hundred|thousand)"
+)
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,/&'’-])(?:(?P<digits>{_DIGITS})(?P<glued>"
+    + "|".join(re.escape(u) for u in _GLUED_UNITS)
+    + rf")?|\b(?=[a-zA-Z])(?P<words>(?i:{_WORDNUM})))"
+    r"(?P<scale>\s+(?:thousand|million|billion))?"
+    r"(?![\w/]|[.,:]\d|-\d)"
+)
+_SPACED_UNIT_RE = re.compile(
+    r"\s+(?P<unit>"
+    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w/-])"
+)
+_QUALIFIER_RE = re.compile(r"(?i)\b(" + "|".join(QUALIFIERS) + r")\s+$")
+_COMPOUND_RE = re.compile(r"-(?P<word>[a-z]+)(?![\w-])")
+_WORD_RE = re.compile(r"\s+(?P<word>[a-z][a-z'’-]*|[A-Z]{2,5})(?![\w])")
+
+
+def _word_value(words: str) -> float:
+    total = 0
+    for part in re.split(r"[\s-]+", words.lower()):
+        if part in _SMALL:
+            total += _SMALL[part]
+        elif part == "hundred":
+            total = (total or 1) * 100
+        elif part == "thousand":
+            total = (total or 1) * 1000
+    return float(total)
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower()
+    if w in _IRREGULAR_PLURALS:
+        return True
+    return w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3
+
+
+def _counted(text: str, pos: int) -> tuple[str | None, int]:
+    """The counted phrase after `pos` (up to its first plural noun) and where it ends."""
+    words: list[str] = []
+    end = pos
+    while len(words) < 5:
+        m = _WORD_RE.match(text, end)
+        if not m:
+            break
+        word = m.group("word")
+        if word.lower() in ("and", "or") and words:
+            nxt = _WORD_RE.match(text, m.end())
+            if nxt and nxt.group("word").lower() not in _STOP:
+                words.append(word)
+                end = m.end()
+                continue
+            break
+        if word.lower() in _STOP:
+            break
+        words.append(word)
+        end = m.end()
+        if _is_plural(word):
+            return " ".join(words), end
+    return None, pos
+
+
+def _previous_word(text: str, start: int) -> str:
+    m = re.search(r"([\w'’.]+)\s+$", text[max(0, start - 40) : start])
+    return m.group(1) if m else ""
+
+
+def find_quantities(paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """One row per quantity: doc_id, para_no, text, value, unit, counted, qualifier,
+    char_start, char_end. Input: paragraphs with doc_id, para_no, text."""
+    schema = {
+        "doc_id": pl.String,
+        "para_no": pl.Int32,
+        "text": pl.String,
+        "value": pl.Float64,
+        "unit": pl.String,
+        "counted": pl.String,
+        "qualifier": pl.String,
+        "char_start": pl.Int32,
+        "char_end": pl.Int32,
+    }
+    rows = []
+    for doc_id, para_no, text in paragraphs.select("doc_id", "para_no", "text").iter_rows():
+        for found in _quantities(text):
+            rows.append({"doc_id": doc_id, "para_no": para_no, **found})
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _quantities(text: str) -> list[dict]:
+    out = []
+    for m in NUMBER_RE.finditer(text):
+        digits, words = m.group("digits"), m.group("words")
+        before = _previous_word(text, m.start())
+        if re.fullmatch(_MONTHS, before.rstrip(".,")):
+            continue  # a date: "May 28", "December 2021"
+        if before[:1].isupper() and before.lower() not in _STOP | set(QUALIFIERS):
+            continue  # a name: "Group 20", "Vision 2030", "Satellite 02"
+        if digits and len(digits) > 1 and digits.startswith("0") and "." not in digits:
+            continue
+        if re.match(rf"\s+(?:{_MONTHS})\b", text[m.end() :]):
+            continue  # "28 May 2018"
+        value = float(digits.replace(",", "")) if digits else _word_value(words)
+        if m.group("scale"):
+            value *= _SCALE[m.group("scale").strip().lower()]
+        end = m.end()
+        unit = counted = None
+        if m.group("glued"):
+            unit = UNITS[m.group("glued")]
+        elif u := _SPACED_UNIT_RE.match(text, end):
+            unit, end = UNITS[u.group("unit")], u.end()
+        elif digits and (c := _COMPOUND_RE.match(text, end)):
+            counted, end = c.group("word"), c.end()
+        else:
+            counted, end = _counted(text, end)
+            end = max(end, m.end())
+        if unit is None and counted is None:
+            if words:
+                continue  # "one of the", "Four 4K channels": counts nothing we can name
+            is_year = digits.isdigit() and 1800 <= value <= 2100
+            if is_year:
+                continue
+        start = m.start()
+        qualifier = None
+        head = max(0, m.start() - 20)
+        if q := _QUALIFIER_RE.search(text[head : m.start()]):
+            qualifier, start = q.group(1).lower(), head + q.start()
+        out.append(
+            {
+                "text": text[start:end],
+                "value": value,
+                "unit": unit,
+                "counted": counted,
+                "qualifier": qualifier,
+                "char_start": start,
+                "char_end": end,
+            }
+        )
+    return out
