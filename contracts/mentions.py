@@ -5,21 +5,40 @@ import polars as pl
 
 from contracts.base import RawSpan
 
-MENTION_KINDS = ["country", "acronym", "designation"]
+MENTION_KINDS = ["country", "acronym", "designation", "launch_site"]
+ENTITY_TYPES = [
+    "spacecraft_probe",
+    "launch_vehicle",
+    "satellite_system_program",
+    "organization",
+    "country",
+    "launch_site_place",
+]
+TYPE_RULES = [
+    "pycountry",
+    "launch_site_pattern",
+    "acronym_head_word",
+    "head_noun_vote",
+    "fallback",
+]
 
 
 class Mentions(RawSpan):
-    """One row per mention in a paragraph: a country, an acronym-defined name or a designation.
+    """One row per entity mentioned in a paragraph: country, acronym name, designation, site.
 
     country: ISO 3166 countries (name = common name, code = alpha-3). acronym: names the
     document defines with an acronym, "China Manned Space Agency (CMSA)" (name = long
-    name, code = acronym); every use of either form is a mention. designation: numbered
-    craft and systems, "Long March-5B", "Tianwen-1" (name = series, code = serial).
-    Overlapping candidates keep the longest. Headings are not searched.
+    name, code = acronym); every use of either form is a mention of the long form's
+    entity. designation: numbered craft and systems, "Long March-5B", "Tianwen-1" (name =
+    series, code = serial); "Fengyun-4A/4B" is two rows, "Fengyun-4A" and "4B" (each
+    later entity of a list spans its own serial). launch_site: "Jiuquan Satellite Launch
+    Center", "Xichang and Taiyuan launch sites" (one row per place). Overlapping candidates
+    keep the longest. Headings are not searched. entity_type comes from general rules
+    (type_rule); acronyms whose type cannot be decided are dropped (counted in the log).
     """
 
     __table_name__ = "mentions"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     mention_id: str = pa.Field(
         unique=True,
@@ -28,7 +47,9 @@ class Mentions(RawSpan):
     )
     paragraph_id: str = pa.Field(description="The paragraph the mention is in.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the mention in the document.")
-    kind: str = pa.Field(isin=MENTION_KINDS, description="country, acronym or designation.")
+    kind: str = pa.Field(
+        isin=MENTION_KINDS, description="country, acronym, designation or launch_site."
+    )
     text: str = pa.Field(
         str_length={"min_value": 2}, description="The mention as it reads in the paragraph."
     )
@@ -38,7 +59,30 @@ class Mentions(RawSpan):
     )
     code: str = pa.Field(
         nullable=True,
-        description="ISO 3166 alpha-3 code, the acronym, or the serial ('5B', '2B/2C/2D').",
+        description="ISO 3166 alpha-3 code, the acronym, or the entity's serial ('5B', '2C').",
+    )
+    canonical: str = pa.Field(
+        str_length={"min_value": 2},
+        description=(
+            "Canonical entity: 'Long March-5B' (one row per entity of 'Fengyun-4A/4B'), the "
+            "long form of an acronym (the acronym is in code), the country's common name, "
+            "the launch site's full name."
+        ),
+    )
+    entity_type: str = pa.Field(
+        isin=ENTITY_TYPES,
+        description=(
+            "spacecraft_probe, launch_vehicle, satellite_system_program, organization, "
+            "country or launch_site_place."
+        ),
+    )
+    type_rule: str = pa.Field(
+        isin=TYPE_RULES,
+        description=(
+            "How entity_type was decided: pycountry, launch_site_pattern, acronym_head_word, "
+            "head_noun_vote (head nouns next to the family's names in the document) or "
+            "fallback (a designation with no vote: spacecraft_probe)."
+        ),
     )
     char_start: pl.Int32 = pa.Field(ge=0, description="Start of the mention in the paragraph text.")
     char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")

@@ -22,7 +22,7 @@ from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
-from taikong.io.store import ReleaseStore, ShardCache, sha256_file
+from taikong.io.store import ShardCache, open_store, sha256_file
 from taikong.publish import ReleaseOutcome
 from taikong.versions import code_version, release_fingerprint
 
@@ -102,7 +102,7 @@ def _release(
     near_duplicate_threshold: float,
 ):
     log = get_run_logger()
-    seeds, store = Path(seeds_dir).resolve(), ReleaseStore(Path(datasets_dir).resolve())
+    seeds, store = Path(seeds_dir).resolve(), open_store(datasets_dir)
     options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}
     catalog = load_catalog(seeds)
     files = list_inputs(seeds)
@@ -118,7 +118,7 @@ def _release(
     latest = store.latest_id()
     if latest and store.manifest(latest).get("fingerprint") == fingerprint:
         log.info("unchanged: inputs and code match release %s", latest)
-        return _completed(ReleaseOutcome("unchanged", latest, store.root / latest))
+        return _completed(ReleaseOutcome("unchanged", latest, store.location(latest)))
 
     run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
     staging = store.begin(run_id)

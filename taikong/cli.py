@@ -81,12 +81,12 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def _release_dir(name: str, datasets: Path):
-    from taikong.io.store import MANIFEST, ReleaseDir, ReleaseStore
+    from taikong.io.store import MANIFEST, ReleaseDir, open_store
 
     path = Path(name)
     if (path / MANIFEST).exists():
         return ReleaseDir(path.resolve())
-    return ReleaseStore(datasets).release(name)
+    return open_store(datasets).release(name)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -126,8 +126,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     manifest = release.read_json(MANIFEST)
     predecessor = manifest.get("predecessor")
     previous = None
-    if predecessor and (release.root.parent / predecessor / MANIFEST).exists():
-        previous = ReleaseDir(release.root.parent / predecessor).read_json(MANIFEST)
+    if predecessor:
+        sibling = release.root.parent / predecessor
+        try:
+            previous = _release_dir(str(sibling), args.datasets).read_json(MANIFEST)
+        except FileNotFoundError:
+            try:
+                previous = _release_dir(predecessor, args.datasets).read_json(MANIFEST)
+            except FileNotFoundError:
+                previous = None  # pruned: the row-count band is then not checked
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = args.out or (release.root.parent / ".validations" / f"{release.root.name}-{stamp}")
     report = audit_release(
@@ -146,9 +153,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from taikong.io.store import ReleaseStore
+    from taikong.io.store import open_store
 
-    store = ReleaseStore(args.datasets)
+    store = open_store(args.datasets)
     latest = store.latest_id()
     releases = store.releases()
     if not releases:
@@ -233,12 +240,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    from taikong.io.store import ReleaseStore
+    from taikong.io.store import open_store
 
     if args.keep < 1:
         print("error: --keep must be at least 1", file=sys.stderr)
         return 2
-    store = ReleaseStore(args.datasets)
+    store = open_store(args.datasets)
     with store.lock():
         releases = store.releases()
         keep = set(releases[-args.keep :])
@@ -294,8 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.add_argument(
         "--datasets",
-        type=Path,
-        default=Path("datasets"),
+        type=str,
+        default="datasets",
         help="release directory (default: datasets)",
     )
     rel.add_argument(
@@ -324,8 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     def datasets_option(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--datasets",
-            type=Path,
-            default=Path("datasets"),
+            type=str,
+            default="datasets",
             help="release directory (default: datasets)",
         )
 
@@ -385,8 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("release", help="release id, 'latest', or path to a release directory")
     ver.add_argument(
         "--datasets",
-        type=Path,
-        default=Path("datasets"),
+        type=str,
+        default="datasets",
         help="release directory (default: datasets)",
     )
     ver.set_defaults(func=cmd_verify)
@@ -402,8 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("release", help="release id, 'latest', or path to a release directory")
     val.add_argument(
         "--datasets",
-        type=Path,
-        default=Path("datasets"),
+        type=str,
+        default="datasets",
         help="release directory (default: datasets)",
     )
     val.add_argument("--out", type=Path, default=None, help="where to write the report")
@@ -428,8 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     srv.add_argument(
         "--datasets",
-        type=Path,
-        default=Path("datasets"),
+        type=str,
+        default="datasets",
         help="release directory (default: datasets)",
     )
     srv.add_argument(

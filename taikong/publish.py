@@ -25,7 +25,7 @@ CHANGES_FILE = "CHANGES.md"
 class ReleaseOutcome:
     status: str  # "published", "unchanged" or "failed"
     release_id: str | None
-    path: Path | None
+    path: Path | str | None
     summary: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -137,7 +137,7 @@ def finish_release(
         latest = store.latest_id()
         if latest and store.manifest(latest).get("fingerprint") == fingerprint:
             store.discard(staging)
-            return ReleaseOutcome("unchanged", latest, store.root / latest, summary)
+            return ReleaseOutcome("unchanged", latest, store.location(latest), summary)
         release_id = store.next_release_id(today)
         manifest = build_manifest(
             release_id, fingerprint, latest, inputs, tables, summary, audit, options, catalog_sha

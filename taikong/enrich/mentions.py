@@ -18,26 +18,67 @@ Three kinds, found per paragraph with regular expressions (no model):
   when written with a space ("Chang'e 4"). `name` is the name, `code` the serial.
   Designations of things that are not craft (diseases such as COVID-19) are excluded.
 
+* `launch_site`: "<Name> (Satellite|Space) Launch Center/Centre/Site/Base" and "<Name>[,
+  <Name> and <Name>] launch site(s)" (one mention per place; a capitalised English word,
+  "Space launch sites", is no place).
+
 Where mentions overlap the longest wins ("China Manned Space Agency" over "China").
 Headings are not searched (they are sections, not paragraphs).
+
+Each mention then gets a `canonical` entity and an `entity_type` (ENTITY_TYPES), with the
+rule that decided it in `type_rule`:
+
+* designations: "Long March-5B" (name, hyphen, serial); a serial list gives one mention
+  per entity: "Fengyun-4A/4B" -> "Fengyun-4A" (span: name and first serial) and
+  "Fengyun-4B" (span: its own serial "4B"; a one-letter part keeps its slash, "/B").
+  The type is a per-document vote of the head nouns next to any use of the family name
+  (with or without serial; a list "A-1, B-2 and other ... vehicles" shares the noun after
+  it): rocket/launcher/vehicle -> launch_vehicle; probe/spacecraft/module/space station/
+  rover/lander/telescope/... -> spacecraft_probe; satellite/system/constellation/
+  program/project/series -> satellite_system_program. Only the document is read, so a
+  document's output does not depend on the rest of its shard. Fallback, documented and
+  marked type_rule="fallback": a designation with no vote is spacecraft_probe.
+* acronyms: canonical = the long form (the acronym stays in `code`) for both forms;
+  type by the long form's head word (the last word before of/for/on/in): a launch-site
+  name -> launch_site_place, Organization/Agency/... -> organization, System/Program/
+  Initiative/Project/Satellite -> satellite_system_program, a craft noun (Explorer,
+  Telescope...) -> its type; else a head-noun vote as for designations. An acronym whose
+  type cannot be decided ("Telemetry, Tracking and Command (TT&C)", a method, a service)
+  is dropped, counted as acronym_untyped in the log line of `find_mentions`.
+* countries: the pycountry common name, country. A one-word country name used as a
+  person's name (after a title, or after a capitalised word inside a sentence: "Dr.
+  Jordan", "said Mary Jordan") is no mention.
+* launch sites: launch_site_place; canonical = the full name ("Centre" spelt "Center")
+  when the document writes it, else "<Name> Launch Site".
 """
 
 from __future__ import annotations
 
 import bisect
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import polars as pl
+
+log = logging.getLogger(__name__)
 
 
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-MENTIONS_VERSION = "mentions_v1"
-MENTION_KINDS = ("country", "acronym", "designation")
+MENTIONS_VERSION = "mentions_v2"
+MENTION_KINDS = ("country", "acronym", "designation", "launch_site")
+ENTITY_TYPES = (
+    "spacecraft_probe",
+    "launch_vehicle",
+    "satellite_system_program",
+    "organization",
+    "country",
+    "launch_site_place",
+)
 
 # Usual English names that ISO 3166 does not use (or only with a comma).
 COUNTRY_ALIASES = {
@@ -86,6 +127,9 @@ class Mention:
     end: int
     name: str
     code: str | None
+    canonical: str | None = None
+    entity_type: str | None = None
+    type_rule: str | None = None
 
 
 # ---- countries -----------------------------------------------------------------------------
@@ -126,6 +170,34 @@ _CAPITALISED = re.compile(r"(?<![\w.])[A-Z][\w.'’]*")
 _WORD_STEM = re.compile(r"[^'’.]*")
 
 
+_TITLES = _wordset(
+    "mr mrs ms dr prof professor sir madam astronaut taikonaut engineer scientist "
+    "commander captain president minister director"
+)
+_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(\"“]))(?P<word>[A-Za-z][a-z]*\.?) $")
+
+
+def _person_name(text: str, start: int, name: str) -> bool:
+    """A one-word country name used as a person's name: after a title ("Dr Georgia",
+    "astronaut Jordan") or after a capitalised word inside a sentence ("said Michael
+    Jordan"; "In Jordan" and "Russia and Jordan" are countries)."""
+    if " " in name:
+        return False
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if not m:
+        return False
+    word = m.group("word")
+    if word.rstrip(".").lower() in _TITLES:
+        return True
+    if not word[0].isupper() or word.lower() in _FUNCTION_WORDS or word.endswith("."):
+        return False
+    if word in _countries_by_first_word():
+        return False
+    before = text[max(0, m.start() - 3) : m.start()].rstrip(' "“(')
+    sentence_start = not before or before[-1] in ".!?:\n"
+    return not sentence_start
+
+
 def _countries(text: str) -> list[Mention]:
     names = country_names()
     by_first = _countries_by_first_word()
@@ -144,6 +216,9 @@ def _countries(text: str) -> list[Mention]:
             if text.startswith(name, m.start()) and not text[stop : stop + 1].isalnum():
                 if text[stop : stop + 1] == "_":
                     continue
+                if _person_name(text, m.start(), name):
+                    end = stop
+                    break
                 common, code = names[name]
                 out.append(Mention("country", m.start(), stop, common, code))
                 end = stop
@@ -281,6 +356,274 @@ def _series(text: str) -> set[str]:
     return names
 
 
+# ---- launch sites --------------------------------------------------------------------------
+_PLACE = r"(?!(?:Satellite|Space|Launch|The|A|An|And|Of)\b)[A-Z][a-z]+"
+LAUNCH_CENTER_RE = re.compile(
+    rf"(?<![\w-])(?P<name>{_PLACE}(?: {_PLACE})?) (?:(?:Satellite|Space) )?Launch "
+    r"(?:Center|Centre|Site|Base)(?![\w-])"
+)
+_LAUNCH_SITE_LIST_RE = re.compile(
+    rf"(?<![\w-])(?P<list>{_PLACE}(?:, {_PLACE})*(?:,? and {_PLACE})?) launch sites?(?![\w-])"
+)
+_PLACE_WORD = re.compile(_PLACE)
+
+
+def _place_name(word: str) -> bool:
+    """A place name, not a capitalised English word ("Space launch sites")."""
+    from taikong.clean.hyphens import is_word
+
+    return not is_word(word)
+
+
+def _launch_sites(text: str) -> list[Mention]:
+    out = []
+    full: dict[str, str] = {}
+    for m in LAUNCH_CENTER_RE.finditer(text):
+        canonical = m.group().replace("Centre", "Center")
+        full.setdefault(m.group("name"), canonical)
+        out.append(Mention("launch_site", m.start(), m.end(), m.group("name"), None, canonical))
+    for m in _LAUNCH_SITE_LIST_RE.finditer(text):
+        for w in _PLACE_WORD.finditer(m.group("list")):
+            start = m.start("list") + w.start()
+            if not _place_name(w.group()):
+                continue
+            name = w.group()
+            canonical = full.get(name, f"{name} Launch Site")
+            out.append(Mention("launch_site", start, start + len(name), name, None, canonical))
+    return out
+
+
+# ---- entity types --------------------------------------------------------------------------
+# Head nouns after (or right before) a name, singular, and the type they vote for.
+HEAD_NOUNS = {
+    **dict.fromkeys(("rocket", "launcher", "vehicle"), "launch_vehicle"),
+    **dict.fromkeys(
+        (
+            "probe",
+            "spacecraft",
+            "spaceship",
+            "module",
+            "station",
+            "rover",
+            "lander",
+            "orbiter",
+            "telescope",
+            "laboratory",
+            "lab",
+            "capsule",
+            "observatory",
+            "explorer",
+        ),
+        "spacecraft_probe",
+    ),
+    **dict.fromkeys(
+        ("satellite", "system", "constellation", "program", "programme", "project", "series"),
+        "satellite_system_program",
+    ),
+}
+# Head (last) words of acronym-defined names.
+ACRONYM_HEADS = {
+    **dict.fromkeys(
+        _wordset(
+            "organization organisation agency administration office academy center centre "
+            "institute committee group union university mission corporation bureau ministry "
+            "commission council association society establishment"
+        ),
+        "organization",
+    ),
+    **dict.fromkeys(
+        _wordset("system program programme initiative project satellite"),
+        "satellite_system_program",
+    ),
+}
+# Participles that still describe a craft ("manned spaceship"); other -ed/-s words in
+# the gap are read as verbs and stop the search ("Long March-5 launched a satellite").
+_CRAFT_PARTICIPLES = _wordset("manned crewed unmanned uncrewed")
+_TYPE_PRIORITY = ENTITY_TYPES
+_TOKEN = re.compile(r"[\w'’&-]+|[^\w\s]")
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w in HEAD_NOUNS:
+        return w
+    if w.endswith("s") and w[:-1] in HEAD_NOUNS:
+        return w[:-1]
+    return w
+
+
+def _head_after(text: str, end: int) -> str | None:
+    """Type voted by the first head noun within three words after `end`."""
+    tokens = _TOKEN.findall(text[end : end + 80])
+    previous = ""
+    for i, token in enumerate(tokens[:4]):
+        word = _singular(token)
+        if word in HEAD_NOUNS:
+            if word == "station" and previous not in ("space", "orbital"):
+                return None  # a ground station is no craft
+            return HEAD_NOUNS[word]
+        if not token[0].isalnum() or token.lower() in _FUNCTION_WORDS:
+            return None
+        low = token.lower()
+        if i < 3 and (low.endswith("ed") and low not in _CRAFT_PARTICIPLES):
+            return None
+        if low.endswith("s") and not low.endswith("ss") and not token[0].isupper():
+            return None
+        previous = low
+    return None
+
+
+def _head_before(text: str, start: int) -> str | None:
+    m = re.search(r"([A-Za-z]+) $", text[max(0, start - 30) : start])
+    if m and m.group(1).islower():
+        word = _singular(m.group(1))
+        if word in HEAD_NOUNS and word != "station":
+            return HEAD_NOUNS[word]
+    return None
+
+
+_CHAIN = re.compile(
+    rf"(?:,\s*|,?\s+and\s+)(?:{_NAME} )?{_NAME}(?:-{_NAME})*[- ]{_SERIAL}(?![\w/-])"
+    r"|,?\s+and\s+other(?![\w-])"
+)
+
+
+def family_votes(text: str, forms: list[str]) -> dict[str, int]:
+    """Entity type -> number of uses of any of `forms` (with or without a serial) next to
+    a head noun of that type."""
+    votes: dict[str, int] = {}
+    if not forms:
+        return votes
+    alternatives = "|".join(
+        re.escape(f).replace("'", "['’]") for f in sorted(forms, key=len, reverse=True)
+    )
+    pattern = rf"(?<![\w-])(?:{alternatives})(?:[- ]{_SERIAL})?(?![\w/-])"
+    for m in re.finditer(pattern, text):
+        # A list of designations shares the head noun after it ("the Smart Dragon-1,
+        # Kuaizhou-1A and other commercial vehicles", "Taiji-1 and Tianqin-1 satellites").
+        end = m.end()
+        while chained := _CHAIN.match(text, end):
+            end = chained.end()
+        for vote in (_head_after(text, end), _head_before(text, m.start())):
+            if vote:
+                votes[vote] = votes.get(vote, 0) + 1
+    return votes
+
+
+def _winner(votes: dict[str, int]) -> str | None:
+    if not votes:
+        return None
+    return max(_TYPE_PRIORITY, key=lambda t: (votes.get(t, 0), -_TYPE_PRIORITY.index(t)))
+
+
+def _acronym_type(long: str, acr: str, text: str) -> tuple[str | None, str]:
+    if LAUNCH_CENTER_RE.search(long) or re.search(r"Launch (?:Center|Centre|Site|Base)$", long):
+        return "launch_site_place", "launch_site_pattern"
+    # The head is the last word before "of"/"for"/"on" ("Office for Outer Space Affairs").
+    words = re.split(r"\s+(?:of|for|on|in)\s+", long)[0].split()
+    head = re.sub(r"['’]s$", "", words[-1]).lower()
+    if head in ACRONYM_HEADS:
+        return ACRONYM_HEADS[head], "acronym_head_word"
+    if _singular(head) in HEAD_NOUNS:
+        return HEAD_NOUNS[_singular(head)], "acronym_head_word"
+    voted = _winner(family_votes(text, [acr, long]))
+    if voted:
+        return voted, "head_noun_vote"
+    return None, "acronym_untyped"
+
+
+def _serials(serial: str) -> list[tuple[int, int, str]]:
+    """'4A/4B' -> [(0, 2, '4A'), (3, 5, '4B')]; '4A/B' -> [..., (2, 4, '4B')]: each part's
+    span in the serial (a one-letter part keeps its slash) and its full serial."""
+    parts = []
+    pos = 0
+    digits = ""
+    for piece in serial.split("/"):
+        start, end = pos, pos + len(piece)
+        pos = end + 1
+        if not piece:
+            continue
+        lead = re.match(r"\d*", piece).group()
+        if lead:
+            digits = lead
+        full = piece if lead else digits + piece
+        if end - start < 2 and start > 0:
+            start -= 1
+        parts.append((start, end, full))
+    return parts
+
+
+def _typed(
+    mentions: list[Mention],
+    joined: str,
+    text: str,
+    definitions: dict[str, str],
+    dropped: dict[str, int],
+) -> list[Mention]:
+    """Canonical entity and type for each mention; a designation list ("Fengyun-4A/4B")
+    gives one mention per entity, the first spanning the name and first serial, each
+    later one its own serial ("4B"). Undecided acronyms are dropped and counted."""
+    family_type: dict[str, tuple[str, str]] = {}
+    acronym_type: dict[str, tuple[str | None, str]] = {}
+    out = []
+    for m in mentions:
+        if m.kind == "country":
+            out.append(replace(m, canonical=m.name, entity_type="country", type_rule="pycountry"))
+        elif m.kind == "launch_site":
+            out.append(replace(m, entity_type="launch_site_place", type_rule="launch_site_pattern"))
+        elif m.kind == "acronym":
+            if m.code not in acronym_type:
+                acronym_type[m.code] = _acronym_type(m.name, m.code, text)
+            entity_type, rule = acronym_type[m.code]
+            if entity_type is None:
+                dropped[rule] = dropped.get(rule, 0) + 1
+                continue
+            out.append(replace(m, canonical=m.name, entity_type=entity_type, type_rule=rule))
+        else:
+            surface = joined[m.start : m.end].replace("’", "'")
+            if surface in definitions:
+                # A designation the document defines as an acronym ("... Satellite
+                # (PRSS-1)"): part of its definition there, that entity elsewhere.
+                long = definitions[surface]
+                if joined[m.start - 1 : m.start] == "(" and " ".join(
+                    joined[: m.start - 1].split()
+                ).endswith(long):
+                    continue
+                m = replace(m, kind="acronym", name=long, code=surface)
+                if m.code not in acronym_type:
+                    acronym_type[m.code] = _acronym_type(m.name, m.code, text)
+                entity_type, rule = acronym_type[m.code]
+                if entity_type is None:
+                    dropped[rule] = dropped.get(rule, 0) + 1
+                    continue
+                out.append(replace(m, canonical=long, entity_type=entity_type, type_rule=rule))
+                continue
+            if m.name not in family_type:
+                voted = _winner(family_votes(text, [m.name]))
+                family_type[m.name] = (
+                    (voted, "head_noun_vote") if voted else ("spacecraft_probe", "fallback")
+                )
+            entity_type, rule = family_type[m.name]
+            if rule == "fallback":
+                dropped["designation_fallback_type"] = (
+                    dropped.get("designation_fallback_type", 0) + 1
+                )
+            serial_start = m.end - len(m.code)
+            for i, (a, b, full) in enumerate(_serials(m.code)):
+                out.append(
+                    replace(
+                        m,
+                        start=m.start if i == 0 else serial_start + a,
+                        end=serial_start + b,
+                        code=full,
+                        canonical=f"{m.name}-{full}",
+                        entity_type=entity_type,
+                        type_rule=rule,
+                    )
+                )
+    return out
+
+
 # ---- all kinds -----------------------------------------------------------------------------
 def _resolve(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (then the earliest)."""
@@ -309,7 +652,8 @@ def _resolve(mentions: list[Mention]) -> list[Mention]:
 def find_mentions(
     paragraphs: pl.DataFrame, definitions_text: dict[str, str] | None = None
 ) -> pl.DataFrame:
-    """One row per mention: doc_id, para_no, kind, text, name, code, char_start, char_end.
+    """One row per mention: doc_id, para_no, kind, text, name, code, canonical,
+    entity_type, type_rule, char_start, char_end.
 
     Input: paragraphs with doc_id, para_no, text (in document order).
     `definitions_text`: per document, the text searched for acronym definitions and
@@ -322,10 +666,14 @@ def find_mentions(
         "text": pl.String,
         "name": pl.String,
         "code": pl.String,
+        "canonical": pl.String,
+        "entity_type": pl.String,
+        "type_rule": pl.String,
         "char_start": pl.Int32,
         "char_end": pl.Int32,
     }
     rows = []
+    dropped: dict[str, int] = {}
     doc_ids = paragraphs["doc_id"].to_list()
     all_texts = paragraphs["text"].to_list()
     all_para_nos = paragraphs["para_no"].to_list()
@@ -344,9 +692,9 @@ def find_mentions(
         for text in texts[:-1]:
             starts.append(starts[-1] + len(text) + 2)
         found = _countries(joined) + _acronyms(joined, definitions)
-        found += _designations(joined, series)
+        found += _designations(joined, series) + _launch_sites(joined)
         para_nos = all_para_nos[lo:hi]
-        for m in _resolve(found):
+        for m in _typed(_resolve(found), joined, whole, definitions, dropped):
             i = bisect.bisect_right(starts, m.start) - 1
             offset = starts[i]
             if m.end > offset + len(texts[i]):
@@ -359,8 +707,15 @@ def find_mentions(
                     "text": joined[m.start : m.end],
                     "name": m.name,
                     "code": m.code,
+                    "canonical": m.canonical,
+                    "entity_type": m.entity_type,
+                    "type_rule": m.type_rule,
                     "char_start": m.start - offset,
                     "char_end": m.end - offset,
                 }
             )
+    if dropped:
+        # Counted, not silent: acronyms left without a type are dropped, designations
+        # without a head-noun vote take the fallback type (and say so in type_rule).
+        log.info("mentions: %s", ", ".join(f"{k}={v}" for k, v in sorted(dropped.items())))
     return pl.DataFrame(rows, schema=schema)

@@ -186,6 +186,9 @@ MENTION_SCHEMA = {
     "text": pl.String,
     "name": pl.String,
     "code": pl.String,
+    "canonical": pl.String,
+    "entity_type": pl.String,
+    "type_rule": pl.String,
     "char_start": pl.Int32,
     "char_end": pl.Int32,
 }
@@ -314,6 +317,9 @@ def base_rows() -> dict[str, list[dict]]:
             "text": "Shenzhou-5",
             "name": "Shenzhou",
             "code": "5",
+            "canonical": "Shenzhou-5",
+            "entity_type": "spacecraft_probe",
+            "type_rule": "head_noun_vote",
             "char_start": 0,
             "char_end": 10,
         }

@@ -2,7 +2,7 @@
 
 Each seed has tests/golden/<seed>.json: the section tree with the number of paragraphs
 under each heading, the first words and kind of every paragraph, the edits, the mentions
-(counted per kind, name and code) and the quantities. They were checked by reading the
+(counted per kind, entity type, canonical entity and code) and the quantities. They were checked by reading the
 seeds; `uv run pytest --update-golden` rewrites them from the current output, and the diff
 must then be read line by line against the seed before it is committed.
 """
@@ -47,9 +47,9 @@ def golden_view(tables, source_path: str) -> dict:
     per_section = dict(mine["paragraphs"].group_by("section_id").len().iter_rows())
     mentions = (
         mine["mentions"]
-        .group_by("kind", "name", "code")
+        .group_by("kind", "entity_type", "canonical", "code")
         .agg(pl.len().alias("n"))
-        .sort("kind", "name", "code", nulls_last=True)
+        .sort("kind", "entity_type", "canonical", "code", nulls_last=True)
     )
     return {
         "source_path": source_path,
@@ -89,7 +89,9 @@ def golden_view(tables, source_path: str) -> dict:
             [r["kind"], r["before"], r["after"], r["rule"]]
             for r in mine["edits"].sort("seq").iter_rows(named=True)
         ],
-        "mentions": [list(r) for r in mentions.select("kind", "name", "code", "n").rows()],
+        "mentions": [
+            list(r) for r in mentions.select("kind", "entity_type", "canonical", "code", "n").rows()
+        ],
         "quantities": [
             [r["text"], r["value"], r["unit"], r["counted"], r["qualifier"]]
             for r in mine["quantities"].sort("seq").iter_rows(named=True)

@@ -87,13 +87,126 @@ def test_designations_with_serials_and_series_written_with_a_space():
         "Later the Chang'e-6 probe and Chang'e 7 followed, while Covid-19 slowed work "
         "and Group 20 ministers met. Russia's Luna-25 crashed."
     )
+    # "Fengyun-4A/4B" is two entities: the first spans name and serial, the second "4B".
     assert [(k, t, n, c) for k, t, n, c in found if k == "designation"] == [
         ("designation", "Long March-5B", "Long March", "5B"),
         ("designation", "Kuaizhou-1A", "Kuaizhou", "1A"),
-        ("designation", "Fengyun-4A/4B", "Fengyun", "4A/4B"),
+        ("designation", "Fengyun-4A", "Fengyun", "4A"),
+        ("designation", "4B", "Fengyun", "4B"),
         ("designation", "Chang'e-6", "Chang'e", "6"),
         ("designation", "Chang'e 7", "Chang'e", "7"),
         ("designation", "Luna-25", "Luna", "25"),
+    ]
+
+
+def typed(*paragraphs: str) -> list[tuple[str, str, str, str]]:
+    """(text, canonical, entity_type, type_rule) of every mention, offsets checked."""
+    frame = pl.DataFrame(
+        {"doc_id": ["e" * 16] * len(paragraphs), "para_no": list(range(1, len(paragraphs) + 1))},
+        schema={"doc_id": pl.String, "para_no": pl.Int32},
+    ).with_columns(pl.Series("text", list(paragraphs)))
+    found = find_mentions(frame)
+    for row in found.iter_rows(named=True):
+        text = paragraphs[row["para_no"] - 1]
+        assert text[row["char_start"] : row["char_end"]] == row["text"]
+    return found.select("text", "canonical", "entity_type", "type_rule").rows()
+
+
+def test_designation_lists_give_one_entity_each():
+    found = typed(
+        "The Haiyang-2B/2C/2D ocean satellites and the Gaojing-1A/B imaging satellites "
+        "were launched by Long March 4C carrier rockets."
+    )
+    assert [(t, c) for t, c, _, _ in found] == [
+        ("Haiyang-2B", "Haiyang-2B"),
+        ("2C", "Haiyang-2C"),
+        ("2D", "Haiyang-2D"),
+        ("Gaojing-1A", "Gaojing-1A"),
+        ("/B", "Gaojing-1B"),  # a one-letter part keeps its slash (two characters at least)
+    ]
+    assert {e for _, _, e, _ in found} == {"satellite_system_program"}
+
+
+def test_family_vote_of_head_nouns_decides_the_type():
+    found = typed(
+        "The Dawnstar-3 carrier rocket lifted off. A Dawnstar-2 rocket had failed in 2020.",
+        # A misleading noun: one "satellite" after the family is outvoted by two rockets.
+        "The Dawnstar-3 satellite launch was the fifth. The Moonlark-4 lunar probe and "
+        "the Moonlark-5 lander will follow, with the Silkweave-2 relay satellites and the "
+        "Harbor-1 space station.",
+    )
+    types = {c: (e, r) for _, c, e, r in found}
+    assert types["Dawnstar-3"] == ("launch_vehicle", "head_noun_vote")
+    assert types["Dawnstar-2"] == ("launch_vehicle", "head_noun_vote")
+    assert types["Moonlark-4"] == types["Moonlark-5"] == ("spacecraft_probe", "head_noun_vote")
+    assert types["Silkweave-2"] == ("satellite_system_program", "head_noun_vote")
+    assert types["Harbor-1"] == ("spacecraft_probe", "head_noun_vote")
+
+
+def test_a_verb_between_designation_and_noun_casts_no_vote():
+    found = typed(
+        "The Ironpine-6 launched a satellite, and the Ironpine-6 carried the probe into orbit. "
+        "The Ironpine-6 and Quillfire-2 vehicles share a pad; Opalreed-1 sends data."
+    )
+    types = {c: (e, r) for _, c, e, r in found}
+    assert types["Ironpine-6"] == ("launch_vehicle", "head_noun_vote")
+    assert types["Quillfire-2"] == ("launch_vehicle", "head_noun_vote")  # a list shares it
+    # No head noun at all: the documented fallback type, said in type_rule.
+    assert types["Opalreed-1"] == ("spacecraft_probe", "fallback")
+
+
+def test_acronym_and_long_form_share_one_canonical_entity_typed_by_head_word():
+    found = typed(
+        "The Northern Rocketry Agency (NRA) and the United Nations Office for Space "
+        "Debris (UNOSD) met. The Coastal Imaging System (CIS) is run by the NRA.",
+        "The Synthetic Aperture Radar Interferometry (SARI) method was used, and the "
+        "Polar Wind Explorer (PWE) satellite flew. NRA staff spoke at UNOSD.",
+    )
+    rows = {(t, c, e) for t, c, e, _ in found}
+    assert ("Northern Rocketry Agency", "Northern Rocketry Agency", "organization") in rows
+    assert ("NRA", "Northern Rocketry Agency", "organization") in rows
+    assert ("UNOSD", "United Nations Office for Space Debris", "organization") in rows
+    assert ("Coastal Imaging System", "Coastal Imaging System", "satellite_system_program") in rows
+    assert ("PWE", "Polar Wind Explorer", "spacecraft_probe") not in rows  # in its definition
+    assert ("Polar Wind Explorer", "Polar Wind Explorer", "spacecraft_probe") in rows
+    # An acronym that names a method, not an entity: no type can be decided, dropped.
+    assert not [t for t, *_ in found if "SARI" in t or "Interferometry" in t]
+
+
+def test_untyped_acronyms_are_dropped_and_counted_in_the_log(caplog):
+    with caplog.at_level("INFO", logger="taikong.enrich.mentions"):
+        found = typed("Positioning, Navigation and Timing (PNT) services use PNT signals.")
+    assert found == []
+    assert "acronym_untyped=2" in caplog.text
+
+
+def test_launch_sites_from_launch_center_and_launch_site_patterns():
+    found = typed(
+        "It flew from the Dongfeng Satellite Launch Centre. The Dongfeng, Haikou and "
+        "Lanshan launch sites are busy. Space launch sites and New launch pads grow."
+    )
+    assert [(t, c, e) for t, c, e, _ in found] == [
+        (
+            "Dongfeng Satellite Launch Centre",
+            "Dongfeng Satellite Launch Center",
+            "launch_site_place",
+        ),
+        ("Dongfeng", "Dongfeng Satellite Launch Center", "launch_site_place"),
+        ("Haikou", "Haikou Launch Site", "launch_site_place"),
+        ("Lanshan", "Lanshan Launch Site", "launch_site_place"),
+    ]
+
+
+def test_a_country_name_used_as_a_persons_name_is_no_country():
+    found = typed(
+        "Engineer Chad Morrow and astronaut Georgia Lin met Dr. Jordan, said Mary Jordan. "
+        "Delegates from Chad, Georgia and Jordan agreed. In Jordan the talks closed."
+    )
+    assert [(t, c) for t, c, e, _ in found if e == "country"] == [
+        ("Chad", "Chad"),
+        ("Georgia", "Georgia"),
+        ("Jordan", "Jordan"),
+        ("Jordan", "Jordan"),
     ]
 
 
@@ -122,3 +235,28 @@ def test_mentions_table_points_at_the_raw_text():
     ]
     assert [s for *_, s in rows] == [1, 2, 3]
     assert tables.documents["n_mentions"][0] == 3
+
+
+def test_entities_of_a_designation_list_point_at_the_raw_text_and_pass_the_relations():
+    from contracts.relations import check_relations
+
+    page = news_page(
+        "Satellites Launched",
+        "Mar 4, 2024",
+        ["The Fengyun-4A/4B satellites and the Haiyang-2B/2C/2D satellites are in orbit."],
+    )
+    tables, _ = run_in_memory({"p.txt": page})
+    raw = tables.documents["raw_text"][0]
+    rows = tables.mentions.select("text", "canonical", "raw_start", "raw_end").rows()
+    assert [(t, c, raw[a:b]) for t, c, a, b in rows] == [
+        ("Fengyun-4A", "Fengyun-4A", "Fengyun-4A"),
+        ("4B", "Fengyun-4B", "4B"),
+        ("Haiyang-2B", "Haiyang-2B", "Haiyang-2B"),
+        ("2C", "Haiyang-2C", "2C"),
+        ("2D", "Haiyang-2D", "2D"),
+    ]
+    frames = {n: getattr(tables, n).lazy() for n in tables.__dataclass_fields__}
+    results = check_relations(frames)
+    assert len([r for r in results if r["table"] == "mentions"]) >= 5
+    failed = [r["check"] for r in results if not r["passed"]]
+    assert not [c for c in failed if c.startswith("mentions")]
