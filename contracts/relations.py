@@ -99,10 +99,50 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
         raws = t["documents"].select("doc_id", pl.col("raw_text").alias("_raw"))
         at = pl.col("_raw").str.slice(pl.col("raw_start"), pl.col("raw_end") - pl.col("raw_start"))
         value = pl.col(column)
-        if loose:
-            at, value = (e.str.replace_all(r"[^\p{L}\p{N}]", "") for e in (at, value))
+        if not loose:
+            return (
+                t[child]
+                .join(raws, on="doc_id", how="inner")
+                .filter(at.ne_missing(value))
+                .drop("_raw")
+            )
+        letters = lambda e: e.str.replace_all(r"[^\p{L}\p{N}]", "")  # noqa: E731
+        mismatched = (
+            t[child]
+            .with_row_index("_row")
+            .join(raws, on="doc_id", how="inner")
+            .with_columns(letters(at).alias("_at"), letters(value).alias("_value"))
+            .drop("_raw")
+            .filter(pl.col("_at").ne_missing(pl.col("_value")))
+        )
+        # A span that runs across a page break also covers the removed running header:
+        # compare once the furniture lines inside the span are taken out.
+        furniture = (
+            mismatched.select("_row", "doc_id", "raw_start", "raw_end")
+            .join(
+                t["boilerplate"].select(
+                    "doc_id",
+                    pl.col("raw_start").alias("_b_start"),
+                    pl.col("raw_end").alias("_b_end"),
+                    "line_no",
+                    letters(pl.col("text")).alias("_b_text"),
+                ),
+                on="doc_id",
+            )
+            .filter(
+                (pl.col("_b_start") >= pl.col("raw_start"))
+                & (pl.col("_b_end") <= pl.col("raw_end"))
+            )
+            .group_by("_row")
+            .agg(pl.col("_b_text").sort_by("line_no").str.join("").alias("_inside"))
+        )
+        # Rows without furniture in their span split on a character no letter string holds.
+        inside = pl.col("_inside").fill_null("\x00")
+        without = pl.col("_at").str.split(inside).list.join("")
         return (
-            t[child].join(raws, on="doc_id", how="inner").filter(at.ne_missing(value)).drop("_raw")
+            mismatched.join(furniture, on="_row", how="left")
+            .filter(without.ne_missing(pl.col("_value")))
+            .drop("_row", "_at", "_value", "_inside")
         )
 
     return query

@@ -26,12 +26,14 @@ import hashlib
 
 import polars as pl
 
-BOILERPLATE_VERSION = "boilerplate_v1"
+BOILERPLATE_VERSION = "boilerplate_v2"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
 EDGE_CHARS = 200
 SHORT_LINE_WORDS = 12
+# A long line repeated in this many near-dup clusters is site-wide furniture on its own.
+SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
 
 REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
@@ -146,23 +148,36 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
             "_after"
         ),
     )
-    # Neighbours among non-blank lines only.
-    content = df.filter(nb).with_columns(
-        (
-            _by_doc(pl.col("_repeated").shift(1)).fill_null(False)
-            | _by_doc(pl.col("_repeated").shift(-1)).fill_null(False)
-        ).alias("_in_run")
+    # A long repeated line is furniture only when short repeated furniture fences it off
+    # from the content (a teaser under its heading), or when many clusters carry it. Two
+    # sites carrying the same long paragraphs is syndicated content.
+    short_repeated = pl.col("_repeated") & (pl.col("n_words") <= SHORT_LINE_WORDS)
+    content = (
+        df.filter(nb)
+        .with_columns(short_repeated.alias("_short_repeated"))
+        .with_columns(
+            _by_doc(pl.col("_short_repeated").shift(1)).fill_null(False).alias("_prev_short"),
+            _by_doc(pl.col("_short_repeated").shift(-1)).fill_null(False).alias("_next_short"),
+        )
     )
     df = df.join(
-        content.select("doc_id", "line_no", "_in_run"),
+        content.select("doc_id", "line_no", "_prev_short", "_next_short"),
         on=["doc_id", "line_no"],
         how="left",
         maintain_order="left",
     )
-    edge_furniture = (
-        pl.col("_repeated")
-        & (pl.min_horizontal("_before", "_after") <= EDGE_CHARS)
-        & ((pl.col("n_words") <= SHORT_LINE_WORDS) | pl.col("_in_run").fill_null(False))
+    short = pl.col("n_words") <= SHORT_LINE_WORDS
+    edge_distance = pl.min_horizontal("_before", "_after")
+    edge_furniture = pl.col("_repeated") & (
+        # Menus, widgets, headings: near an edge (a title or byline may come first).
+        (short & (edge_distance <= EDGE_CHARS))
+        # Long lines (teasers, blurbs): strictly at an edge (no unique text on one side)
+        # and fenced off from the content by short furniture on the inner side, or
+        # carried site-wide. The last paragraph of a syndicated article has content,
+        # not furniture, on its inner side.
+        | ((pl.col("_after") == 0) & pl.col("_prev_short").fill_null(False))
+        | ((pl.col("_before") == 0) & pl.col("_next_short").fill_null(False))
+        | ((edge_distance == 0) & (pl.col("n_clusters") >= SITE_WIDE_CLUSTERS))
     )
     reason = (
         pl.when(nb.not_())

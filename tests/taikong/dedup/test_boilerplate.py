@@ -167,3 +167,26 @@ def test_republished_article_keeps_its_body_and_is_marked_near_duplicate():
     ].to_list()
     for para in LAUNCH_BODY:
         assert para in copy_paragraphs
+
+
+def test_syndicated_article_with_edits_keeps_its_body_on_both_sites():
+    """Two sites carry the same article, lightly edited, so it is no near-duplicate: the
+    long paragraphs they share sit between each site's furniture, but they are content."""
+    edited = [
+        LAUNCH_BODY[0],
+        LAUNCH_BODY[1] + " Officials declined to name the customer.",
+        LAUNCH_BODY[2],
+        "A second launch from the same pad is planned for the autumn, weather permitting, the agency added.",
+    ]
+    original = news_page(
+        "Rocket Puts Three Weather Satellites in Orbit", "Mar 3, 2024", LAUNCH_BODY
+    )
+    copy = news_page("Weather Satellites Reach Orbit", "Mar 4, 2024", edited, site="skyline")
+    other = news_page("Lunar Probe Lowers Its Orbit", "Mar 5, 2024", PROBE_BODY)
+    tables, _ = run_in_memory({"a.txt": original, "z.txt": copy, "b.txt": other})
+    docs = {r["source_path"]: r for r in tables.documents.iter_rows(named=True)}
+    assert docs["z.txt"]["near_duplicate_of"] is None  # too different for MinHash
+    for path, body in (("a.txt", LAUNCH_BODY), ("z.txt", edited)):
+        kept = tables.paragraphs.filter(pl.col("doc_id") == docs[path]["doc_id"])["text"].to_list()
+        for para in body:
+            assert para in kept, (path, para)

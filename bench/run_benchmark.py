@@ -1,0 +1,1056 @@
+# ruff: noqa: E501  (report table rows are long f-strings)
+"""Benchmark Taikong's release flow against datatrove and dolma on synthetic corpora.
+
+    uv run python bench/run_benchmark.py --sizes 10MB,100MB,1GB
+
+For each size: generate the corpus (bench/generate_corpus.py, seed 7, cached under
+bench/corpus/), then, one after another on the same files:
+  taikong    the release flow in a fresh process (bench/_run_taikong.py), Prefect embedded
+  profile    the same run again under cProfile, one task thread (sizes in --profile-sizes)
+  datatrove  LocalPipelineExecutor: MinHash + exact line dedup, Parquet out (_run_datatrove.py)
+  dolma      conversion to dolma JSONL.gz (timed apart), then `dolma dedupe` on paragraphs
+Every tool runs as a child process; a sampler thread here polls the RSS and CPU times of
+the child and all its descendants (Prefect's temporary server, datatrove's workers,
+dolma's processes) every 0.1 s. Results go to bench/results.json (rewritten after every
+step, so a cut-short run keeps what it measured) and bench/RESULTS.md.
+
+A size whose estimated Taikong run (fixed cost + per-MB cost measured at the previous
+size) exceeds --budget-minutes is not run: its extrapolation is recorded instead
+(--force runs it anyway). Run outputs go to --work (default /tmp/taikong-bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+try:
+    import psutil
+except ImportError:  # the bench group is not installed in this environment: re-run with it
+    if os.environ.get("TAIKONG_BENCH_REEXEC"):
+        raise
+    os.environ["TAIKONG_BENCH_REEXEC"] = "1"
+    cmd = ["uv", "run", "--group", "bench", "python", str(Path(__file__).resolve()), *sys.argv[1:]]
+    os.execvp("uv", cmd)
+
+sys.path.insert(0, str(HERE))
+from generate_corpus import generate, parse_size  # noqa: E402
+
+DOLMA_SPEC = "dolma==1.2.1"
+# A run whose process tree exceeds 60% of the machine's RAM is killed (and recorded so).
+RSS_LIMIT_BYTES = int(0.6 * psutil.virtual_memory().total)
+PY = sys.executable
+
+
+# ---- measuring a process tree ---------------------------------------------------------
+class TreeSampler(threading.Thread):
+    """Peak RSS (sum over the process tree) and CPU seconds of a child and descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak_total = 0
+        self.peak_root = 0
+        self.peak_others = 0
+        self.cpu: dict[int, float] = {}
+        self.names: dict[int, str] = {}
+        self.max_procs = 0
+        self.timeline: list[tuple[float, int]] = []  # (time, RSS of the tree)
+        self.killed = False
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.interval)
+
+    def sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.Error:
+            return
+        total = root_rss = 0
+        for p in procs:
+            try:
+                with p.oneshot():
+                    rss = p.memory_info().rss
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = t.user + t.system  # own time: reaped children apart
+                    if p.pid not in self.names:
+                        self.names[p.pid] = " ".join(p.cmdline()[:4])[:120]
+            except psutil.Error:
+                continue
+            total += rss
+            if p.pid == self.root.pid:
+                root_rss = rss
+        self.timeline.append((time.time(), total))
+        if total > RSS_LIMIT_BYTES and not self.killed:
+            # A shared machine: never let one benchmark run exhaust its memory.
+            self.killed = True
+            for p in reversed(procs):
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
+        self.max_procs = max(self.max_procs, len(procs))
+        self.peak_total = max(self.peak_total, total)
+        self.peak_root = max(self.peak_root, root_rss)
+        self.peak_others = max(self.peak_others, total - root_rss)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+# This machine sets PYTHONDONTWRITEBYTECODE=1, so every process would compile every
+# module it imports from source (seconds for Prefect + GX). Children get a bytecode cache
+# outside the shared venv instead, as any normal install has; the seeds run is also
+# measured without it (baseline "seeds_no_bytecode_cache").
+BYTECODE_ENV: dict = {}
+
+
+def run_measured(
+    cmd: list[str], log: Path, env: dict | None = None, cwd: Path = ROOT, timeline: bool = False
+) -> dict:
+    env = {**BYTECODE_ENV, **(env or {})}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]  # other work on the machine skews every number: recorded
+    t0 = time.time()
+    with log.open("w") as out:
+        full_env = {**os.environ, **(env or {})}
+        full_env = {k: v for k, v in full_env.items() if v is not None}  # None: unset
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=cwd)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        # wait4: the child's rusage, including the descendants it reaped.
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)
+    wall = time.time() - t0
+    sampler.stop()
+    # Descendants the child did not reap (orphans) are only in the sampled own times.
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu.values()))
+    result = {
+        "cmd": " ".join(str(c) for c in cmd),
+        "loadavg_1min_before": round(load, 2),
+        "returncode": rc,
+        "started": dt.datetime.fromtimestamp(t0, dt.UTC).isoformat(timespec="seconds"),
+        "wall_seconds": round(wall, 3),
+        "cpu_seconds_tree": round(cpu, 2),
+        "cpu_method": "max(wait4 rusage of the child, sum of sampled own CPU per process)",
+        "peak_rss_tree_mb": round(sampler.peak_total / 1e6, 1),
+        "peak_rss_main_mb": round(sampler.peak_root / 1e6, 1),
+        "peak_rss_children_mb": round(sampler.peak_others / 1e6, 1),
+        "max_processes": sampler.max_procs,
+        "killed_over_rss_limit_mb": round(RSS_LIMIT_BYTES / 1e6) if sampler.killed else None,
+        "log": str(log),
+    }
+    if timeline:
+        result["_timeline"] = sampler.timeline  # for the caller, not saved
+    return result
+
+
+# ---- Taikong --------------------------------------------------------------------------
+TASK_STAGE = {
+    "fingerprint-inputs": "ingest",
+    "ingest-shard": "ingest",
+    "resolve-duplicate-files": "ingest",
+    "clean-shard": "clean",
+    "minhash-shard": "dedup",
+    "cluster-near-duplicates": "dedup",
+    "fingerprint-shard": "dedup",
+    "count-templates": "dedup",
+    "label-boilerplate-shard": "dedup",
+    "structure-shard": "structure",
+    "find-duplicate-paragraphs": "dedup",
+    "mark-duplicates-shard": "dedup",
+    "write-tables": "write",
+    "audit-release": "audit",
+    "publish-release": "publish",
+}
+
+
+def _task_base(name: str) -> str:
+    return name.rsplit("-", 1)[0] if "-" in name else name
+
+
+def taikong_run(
+    corpus: Path, work: Path, label: str, env: dict, profile: Path | None = None
+) -> dict:
+    datasets = work / f"datasets-{label}"
+    shutil.rmtree(datasets, ignore_errors=True)
+    out = work / f"taikong-{label}.json"
+    out.unlink(missing_ok=True)
+    cmd = [PY, str(HERE / "_run_taikong.py"), "--seeds", str(corpus), "--datasets", str(datasets)]
+    cmd += ["--out", str(out)]
+    run_env = dict(env)
+    if profile:
+        cmd += ["--profile", str(profile)]
+        run_env["PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS"] = "1"
+    m = run_measured(cmd, work / f"taikong-{label}.log", run_env, timeline=True)
+    timeline = m.pop("_timeline")
+    if not out.exists():
+        m["error"] = f"no result file; see {m['log']}"
+        return m
+    child = json.loads(out.read_text())
+    m.update(_taikong_metrics(child, m))
+    m["peak_rss_tree_mb_by_task"] = _peaks_by_task(child, timeline)
+    shutil.rmtree(datasets, ignore_errors=True)  # the release itself is not kept
+    return m
+
+
+def _peaks_by_task(child: dict, timeline: list[tuple[float, int]]) -> dict:
+    """Peak RSS of the process tree while each kind of task ran (first start..last end)."""
+    spans: dict[str, list[float]] = {}
+    for r in child["task_runs"]:
+        if r["start"] and r["end"]:
+            s = spans.setdefault(_task_base(r["name"]), [r["start"], r["end"]])
+            s[0], s[1] = min(s[0], r["start"]), max(s[1], r["end"])
+    t = child["times"]
+    spans["(startup: imports + server)"] = [t["process_start"], t["flow_call"] + 1e-9]
+    out = {}
+    for name, (a, b) in spans.items():
+        inside = [rss for ts, rss in timeline if a <= ts <= b]
+        if inside:
+            out[name] = round(max(inside) / 1e6, 1)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _taikong_metrics(child: dict, m: dict) -> dict:
+    t = child["times"]
+    p0 = t["process_start"]
+    begin = next((a for a, msg in child["marks"] if msg.startswith("Beginning flow run")), None)
+    marks = [(round(a - p0, 3), msg) for a, msg in child["marks"]]
+    runs = child["task_runs"]
+    stages: dict[str, dict] = {}
+    for r in runs:
+        base = _task_base(r["name"])
+        s = stages.setdefault(
+            base, {"task_runs": 0, "run_seconds_sum": 0.0, "first_start": None, "last_end": None}
+        )
+        s["task_runs"] += 1
+        s["run_seconds_sum"] += r["run_seconds"]
+        if r["start"]:
+            s["first_start"] = min(filter(None, [s["first_start"], r["start"]]))
+        if r["end"]:
+            s["last_end"] = max(filter(None, [s["last_end"], r["end"]]))
+    for s in stages.values():
+        s["span_seconds"] = (
+            round(s["last_end"] - s["first_start"], 3)
+            if s["first_start"] and s["last_end"]
+            else None
+        )
+        s["run_seconds_sum"] = round(s["run_seconds_sum"], 3)
+        s["first_start"] = round(s["first_start"] - p0, 3) if s["first_start"] else None
+        s["last_end"] = round(s["last_end"] - p0, 3) if s["last_end"] else None
+    pipeline = [s for b, s in stages.items() if TASK_STAGE.get(b) not in ("audit", "publish")]
+    pipe_start = min(
+        (s["first_start"] for s in pipeline if s["first_start"] is not None), default=None
+    )
+    pipe_end = max((s["last_end"] for s in pipeline if s["last_end"] is not None), default=None)
+    audit = stages.get("audit-release", {})
+    by_stage: dict[str, float] = {}
+    for b, s in stages.items():
+        key = TASK_STAGE.get(b, "other")
+        by_stage[key] = round(by_stage.get(key, 0.0) + s["run_seconds_sum"], 3)
+    summary = (child.get("result") or {}).get("summary") or {}
+    return {
+        "state": child["state"],
+        "code_version": child.get("code_version"),
+        "error": child["error"],
+        "status": (child.get("result") or {}).get("status"),
+        "problems": (child.get("result") or {}).get("problems"),
+        "summary": {k: summary.get(k) for k in ("inputs", "documents", "sections", "paragraphs")},
+        "quarantined": len(summary.get("quarantined") or []),
+        "boilerplate_by_reason": summary.get("boilerplate_by_reason"),
+        "task_runs": len(runs),
+        "task_runs_by_name": {b: s["task_runs"] for b, s in sorted(stages.items())},
+        "tasks": stages,
+        "run_seconds_by_stage": by_stage,
+        "marks": marks,
+        "startup": {
+            "imports_seconds": round(t["imports_done"] - p0, 3),
+            "server_and_flow_start_seconds": round(begin - t["imports_done"], 3) if begin else None,
+            "total_seconds": round(begin - p0, 3) if begin else None,
+        },
+        "flow_work_seconds": round(t["flow_end"] - begin, 3) if begin else None,
+        "pipeline_seconds": round(pipe_end - pipe_start, 3) if pipe_start is not None else None,
+        "audit_seconds": audit.get("span_seconds"),
+        "teardown_seconds": round(m["wall_seconds"] - (t["flow_end"] - p0), 3),
+        "cpu_main_seconds": round(child["cpu_self"]["user"] + child["cpu_self"]["system"], 2),
+    }
+
+
+# ---- profile analysis -----------------------------------------------------------------
+def analyse_profile(prof: Path, wall: float, top: int = 25) -> dict:
+    import pstats
+
+    stats = pstats.Stats(str(prof))
+    rows = []
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append((filename, line, func, nc, tt, ct))
+
+    def short(filename: str, func: str, line: int) -> str:
+        fn = Path(filename)
+        try:
+            rel = fn.resolve().relative_to(ROOT).as_posix()
+        except (ValueError, OSError):
+            parts = fn.parts
+            rel = (
+                "/".join(parts[parts.index("site-packages") + 1 :])
+                if "site-packages" in parts
+                else filename
+            )
+        return f"{rel}:{func}" + (f" (line {line})" if line else "")
+
+    own = [
+        r
+        for r in rows
+        if (str(ROOT / "taikong") in r[0] or str(ROOT / "flows") in r[0]) and r[2] != "<module>"
+    ]
+    # Idle threads (Prefect's event loops, the pool waiting for work) only wait.
+    idle = ("acquire", "poll", "sleep", "SimpleQueue", "select", "wait", "_wait", "control")
+    busy = [r for r in rows if not any(w in r[2] for w in idle) and "threading.py" not in r[0]]
+
+    def entry(r):
+        return {
+            "function": short(r[0], r[2], r[1]),
+            "calls": r[3],
+            "cum_seconds": round(r[5], 3),
+            "cum_pct_of_flow": round(100 * r[5] / wall, 1),
+            "self_seconds": round(r[4], 3),
+            "self_pct_of_flow": round(100 * r[4] / wall, 1),
+        }
+
+    by_cum = sorted(own, key=lambda r: -r[5])
+    by_self_all = sorted(busy, key=lambda r: -r[4])
+    return {
+        "flow_wall_seconds": round(wall, 3),
+        "note": (
+            "cProfile of every thread, one task thread (mapped tasks run one at a time), "
+            "merged. Percentages are of the flow's wall time; cumulative times nest "
+            "(a caller includes its callees). Polars/Rust work is attributed to the Python "
+            "call that started it."
+        ),
+        "taikong_by_cumulative": [entry(r) for r in by_cum[:top]],
+        "taikong_by_self": [entry(r) for r in sorted(own, key=lambda r: -r[4])[:top]],
+        "top_callers_of_compile": _who_calls(stats, "compile"),
+        "all_by_self": [entry(r) for r in by_self_all[:top]],
+    }
+
+
+def _who_calls(stats, name: str) -> list[str]:
+    """Who calls a builtin (e.g. compile): the hot path behind a large self time."""
+    out = []
+    for (_filename, _line, func), (_cc, _nc, _tt, _ct, callers) in stats.stats.items():
+        if func.endswith(f"builtins.{name}>"):
+            for (cf, cl, cfn), vals in sorted(callers.items(), key=lambda kv: -kv[1][3])[:8]:
+                out.append(f"{Path(cf).name}:{cfn} (line {cl}) {vals[3]:.2f}s")
+    return out
+
+
+# ---- competitors ----------------------------------------------------------------------
+def datatrove_run(corpus: Path, work: Path, label: str, workers: int) -> dict:
+    out = work / f"datatrove-{label}.json"
+    out.unlink(missing_ok=True)
+    dt_work = work / f"datatrove-{label}"
+    cmd = [PY, str(HERE / "_run_datatrove.py"), "--corpus", str(corpus), "--work", str(dt_work)]
+    cmd += ["--workers", str(workers), "--out", str(out)]
+    m = run_measured(cmd, work / f"datatrove-{label}.log")
+    if out.exists():
+        m.update(json.loads(out.read_text()))
+    else:
+        m["error"] = f"datatrove failed (exit {m['returncode']}); see {m['log']}"
+    shutil.rmtree(dt_work, ignore_errors=True)
+    return m
+
+
+def dolma_cmd(*args: str) -> list[str]:
+    uv = shutil.which("uv") or "uv"
+    return [uv, "tool", "run", "--python", "3.11", "--from", DOLMA_SPEC, "dolma", *args]
+
+
+def dolma_startup(work: Path) -> dict:
+    """`dolma --help` twice: the first installs dolma's isolated env, the second is its
+    process start-up cost, subtracted from the dedupe time."""
+    first = run_measured(dolma_cmd("--help"), work / "dolma-install.log")
+    second = run_measured(dolma_cmd("--help"), work / "dolma-startup.log")
+    return {"install": first, "startup": second}
+
+
+def dolma_run(corpus: Path, work: Path, label: str, processes: int, startup: float) -> dict:
+    d_work = work / f"dolma-{label}"
+    shutil.rmtree(d_work, ignore_errors=True)
+    d_work.mkdir(parents=True)
+    conv_json = d_work / "convert.json"
+    conv = run_measured(
+        [
+            PY,
+            str(HERE / "_run_dolma.py"),
+            "convert",
+            "--corpus",
+            str(corpus),
+            "--work",
+            str(d_work),
+            "--out",
+            str(conv_json),
+        ],
+        work / f"dolma-convert-{label}.log",
+    )
+    if not conv_json.exists():
+        return {"error": f"conversion failed; see {conv['log']}", "convert": conv}
+    conv.update(json.loads(conv_json.read_text()))
+    cfg = subprocess.run(
+        [
+            PY,
+            str(HERE / "_run_dolma.py"),
+            "config",
+            "--work",
+            str(d_work),
+            "--processes",
+            str(processes),
+            "--docs",
+            str(conv["documents"]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (d_work / "dedupe.json").write_text(cfg)
+    dd = run_measured(
+        dolma_cmd("-c", str(d_work / "dedupe.json"), "dedupe"), work / f"dolma-dedupe-{label}.log"
+    )
+    out: dict = {"convert": conv, "dedupe": dd}
+    if dd["returncode"] != 0:
+        out["error"] = f"dolma dedupe failed (exit {dd['returncode']}); see {dd['log']}"
+    else:
+        counts = subprocess.run(
+            [PY, str(HERE / "_run_dolma.py"), "count", "--work", str(d_work)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        out.update(json.loads(counts))
+        out["dedupe_minus_startup_seconds"] = round(dd["wall_seconds"] - startup, 3)
+    shutil.rmtree(d_work, ignore_errors=True)
+    return out
+
+
+# ---- driver ---------------------------------------------------------------------------
+def machine() -> dict:
+    import importlib.metadata as md
+
+    def v(name: str) -> str | None:
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:
+            return None
+
+    return {
+        "cores_logical": os.cpu_count(),
+        "cores_physical": psutil.cpu_count(logical=False),
+        "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": {
+            n: v(n) for n in ("prefect", "polars", "pyarrow", "pandera", "datatrove", "spacy")
+        }
+        | {"dolma": DOLMA_SPEC.split("==")[1]},
+        "git_commit": subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+        "git_dirty": bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "taikong", "flows", "contracts"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        ),
+    }
+
+
+def linear_fit(points: list[tuple[float, float]]) -> dict | None:
+    """Least squares y = a + b*x over (MB, seconds) points."""
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    b = sum((x - mx) * (y - my) for x, y in points) / sxx
+    return {"fixed_seconds": round(my - b * mx, 3), "seconds_per_mb": round(b, 4), "points": points}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10MB,100MB")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--tools", default="taikong,datatrove,dolma")
+    ap.add_argument("--profile-sizes", default="10MB,100MB", help="'' to skip profiling")
+    ap.add_argument("--budget-minutes", type=float, default=20.0)
+    ap.add_argument(
+        "--tool-budget-minutes",
+        type=float,
+        default=30.0,
+        help="same for datatrove (estimated from its per-MB time at the previous size)",
+    )
+    ap.add_argument("--force", action="store_true", help="run every size whatever its estimate")
+    ap.add_argument(
+        "--memory-share",
+        type=float,
+        default=0.25,
+        help="cap Prefect's task threads when the estimated peak RSS exceeds this share of RAM",
+    )
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="update the existing results file (only the sizes and tools run now)",
+    )
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--corpus-dir", type=Path, default=HERE / "corpus")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/taikong-bench"))
+    ap.add_argument("--results", type=Path, default=HERE / "results.json")
+    ap.add_argument("--report", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument(
+        "--rerender",
+        action="store_true",
+        help="recompute derived numbers of the results file and rewrite the report; run nothing",
+    )
+    args = ap.parse_args()
+    if args.rerender:
+        results = json.loads(args.results.read_text())
+        finalize(results)
+        args.results.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        args.report.write_text(render(results))
+        return 0
+
+    tools = set(args.tools.split(","))
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    profile_sizes = {s.strip() for s in args.profile_sizes.split(",") if s.strip()}
+    args.work.mkdir(parents=True, exist_ok=True)
+    BYTECODE_ENV.update(
+        {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(args.work / "pycache")}
+    )
+    env = {
+        # A Prefect home of its own: the benchmark's flow runs stay out of the developer's
+        # database, and the first-use migrations are paid once, in the warm-up.
+        "PREFECT_HOME": str(args.work / "prefect-home"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
+    command = "uv run python bench/run_benchmark.py " + " ".join(sys.argv[1:])
+    results: dict = {
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": command,
+        "machine": machine(),
+        "seed": args.seed,
+        "mb": "decimal: 1 MB = 1,000,000 bytes of input files",
+        "baseline": {},
+        "sizes": {},
+    }
+    if args.merge and args.results.exists():
+        previous = json.loads(args.results.read_text())
+        results["baseline"] = previous.get("baseline", {})
+        results["sizes"] = previous.get("sizes", {})
+        results["command"] = previous.get("command", command)
+        results["generated"] = previous.get("generated", results["generated"])
+        results["merged_runs"] = [
+            *previous.get("merged_runs", []),
+            {"command": command, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        ]
+
+    def save() -> None:
+        args.results.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        args.report.write_text(render(results))
+
+    def say(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+    if "taikong" in tools and not (args.merge and "seeds" in results["baseline"]):
+        say("taikong: warm-up on seeds/ (first use of the Prefect home: migrations)")
+        results["baseline"]["cold_seeds"] = taikong_run(ROOT / "seeds", args.work, "cold", env)
+        say("taikong: seeds/ (tiny corpus: the fixed cost of a run)")
+        seeds_bytes = sum(p.stat().st_size for p in (ROOT / "seeds").iterdir() if p.is_file())
+        r = taikong_run(ROOT / "seeds", args.work, "seeds", env)
+        r["input_mb"] = round(seeds_bytes / 1e6, 4)
+        results["baseline"]["seeds"] = r
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            say("taikong: seeds/ again with PYTHONDONTWRITEBYTECODE=1 as set here (no .pyc)")
+            r2 = taikong_run(
+                ROOT / "seeds",
+                args.work,
+                "seeds-nopyc",
+                {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": None},
+            )
+            r2["input_mb"] = r["input_mb"]
+            results["baseline"]["seeds_no_bytecode_cache"] = r2
+        save()
+    if "dolma" in tools and not (args.merge and "dolma" in results["baseline"]):
+        say("dolma: install (isolated env) and start-up cost")
+        results["baseline"]["dolma"] = dolma_startup(args.work)
+        save()
+
+    for size in sizes:
+        n_bytes = parse_size(size)
+        corpus = args.corpus_dir / f"{size}-seed{args.seed}"
+        say(f"{size}: corpus {corpus}")
+        t = time.perf_counter()
+        meta = generate(corpus, n_bytes, args.seed, quiet=True)
+        entry: dict = results["sizes"].get(size, {}) if args.merge else {}
+        entry |= {
+            "corpus": {
+                **meta,
+                "path": str(corpus),
+                "generate_seconds_this_run": round(time.perf_counter() - t, 2),
+            },
+            "input_mb": round(meta["bytes"] / 1e6, 3),
+        }
+        results["sizes"][size] = entry
+        mb = entry["input_mb"]
+        if "taikong" in tools:
+            est = _estimate(results, mb)
+            if est and est["wall_seconds"] > args.budget_minutes * 60 and not args.force:
+                say(f"{size}: taikong skipped, estimated {est['wall_seconds'] / 60:.0f} min")
+                entry["taikong"] = {
+                    "skipped": True,
+                    "reason": f"estimate over {args.budget_minutes} min budget",
+                    "estimate": est,
+                }
+            else:
+                guard = _memory_guard(results, entry, args.memory_share)
+                run_env = dict(env)
+                if guard.get("max_task_threads"):
+                    run_env["PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS"] = str(
+                        guard["max_task_threads"]
+                    )
+                    say(f"{size}: {guard['reason']}")
+                say(f"{size}: taikong")
+                entry["taikong"] = taikong_run(corpus, args.work, size, run_env)
+                entry["taikong"]["memory_guard"] = guard
+                _throughput(entry["taikong"], mb, results["machine"]["cores_logical"])
+                save()
+                if size in profile_sizes:
+                    say(f"{size}: taikong under cProfile")
+                    prof = args.work / f"taikong-{size}.prof"
+                    p = taikong_run(corpus, args.work, f"{size}-profile", env, profile=prof)
+                    entry["profile"] = {
+                        "run_wall_seconds": p["wall_seconds"],
+                        "flow_work_seconds": p.get("flow_work_seconds"),
+                        "run_seconds_by_stage": p.get("run_seconds_by_stage"),
+                        "stats_file": str(prof),
+                        **(
+                            analyse_profile(prof, p["flow_work_seconds"])
+                            if prof.exists() and p.get("flow_work_seconds")
+                            else {"error": p.get("error")}
+                        ),
+                    }
+                    save()
+        if "datatrove" in tools:
+            est = _tool_estimate(results, "datatrove", mb)
+            if est and est > args.tool_budget_minutes * 60 and not args.force:
+                say(f"{size}: datatrove skipped, estimated {est / 60:.0f} min")
+                entry["datatrove"] = {
+                    "skipped": True,
+                    "reason": f"estimate over {args.tool_budget_minutes} min budget",
+                    "estimate_seconds": round(est),
+                }
+            else:
+                say(f"{size}: datatrove")
+                entry["datatrove"] = datatrove_run(corpus, args.work, size, args.workers)
+            save()
+        if "dolma" in tools:
+            say(f"{size}: dolma")
+            startup = results["baseline"]["dolma"]["startup"]["wall_seconds"]
+            entry["dolma"] = dolma_run(corpus, args.work, size, args.workers, startup)
+            save()
+        _ratios(entry)
+        save()
+
+    finalize(results)
+    save()
+    say(f"done: {args.results} and {args.report}")
+    return 0
+
+
+def finalize(results: dict) -> None:
+    """Derived numbers from the recorded ones: throughputs, ratios, the cost model."""
+    cores = results["machine"]["cores_logical"]
+    for e in results["sizes"].values():
+        tk = e.get("taikong", {})
+        if tk.get("wall_seconds"):
+            _throughput(tk, e["input_mb"], cores)
+        _ratios(e)
+    for key in ("seeds", "seeds_no_bytecode_cache", "cold_seeds"):
+        b = results["baseline"].get(key)
+        if b and b.get("wall_seconds") and b.get("input_mb"):
+            _throughput(b, b["input_mb"], cores)
+    # Fixed vs per-MB cost, fitted over every measured Taikong run (seeds included).
+    pts = []
+    if "seeds" in results["baseline"]:
+        b = results["baseline"]["seeds"]
+        if b.get("flow_work_seconds") is not None:
+            pts.append((b["input_mb"], b["flow_work_seconds"]))
+    for e in results["sizes"].values():
+        tk = e.get("taikong", {})
+        if tk.get("flow_work_seconds") is not None:
+            pts.append((e["input_mb"], tk["flow_work_seconds"]))
+    results["taikong_cost_model"] = {
+        "method": (
+            "flow_work_seconds (from Prefect's 'Beginning flow run' log line, i.e. after "
+            "imports and the temporary server's start, to the flow's return) fitted as "
+            "fixed + per_MB * MB over the seeds run and every measured size"
+        ),
+        "fit": linear_fit(pts),
+    }
+
+
+def _memory_guard(results: dict, entry: dict, share: float) -> dict:
+    """Prefect's default thread pool is unbounded, so every shard of a stage is in flight
+    at once and peak RSS grows with the corpus. From the largest measured size, estimate
+    the memory per in-flight shard; if running all shards of this size at once would take
+    more than `share` of the machine's RAM, cap the task threads (at least one per core)
+    so the benchmark cannot exhaust a shared machine. Recorded with the run."""
+    import math
+
+    measured = [
+        e for e in results["sizes"].values() if e.get("taikong", {}).get("peak_rss_tree_mb")
+    ]
+    files = entry["corpus"].get("files") or 0
+    shards = max(math.ceil(files / 2000), math.ceil(entry["input_mb"] / 64), 1)
+    if not measured:
+        return {"estimated_shards": shards}
+    big = max(measured, key=lambda e: e["input_mb"])
+    big_shards = max(big["taikong"].get("task_runs_by_name", {}).get("ingest-shard", 1), 1)
+    base = big["taikong"].get("peak_rss_tree_mb_by_task", {}).get("(startup: imports + server)", 0)
+    base = max(base, 800.0)  # imports, server, fixed tables
+    per_shard = max((big["taikong"]["peak_rss_tree_mb"] - base) / big_shards, 1.0)
+    ram_mb = psutil.virtual_memory().total / 1e6
+    est = base + per_shard * shards
+    guard = {
+        "estimated_shards": shards,
+        "estimated_mb_per_inflight_shard": round(per_shard),
+        "estimated_peak_rss_mb_unbounded": round(est),
+    }
+    if est > share * ram_mb:
+        cores = results["machine"]["cores_logical"] or 1
+        threads = max(cores, int((share * ram_mb - base) // per_shard))
+        guard["max_task_threads"] = threads
+        guard["reason"] = (
+            f"estimated peak {est / 1000:.1f} GB with all {shards} shards in flight exceeds "
+            f"{share:.0%} of RAM: PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS={threads}"
+        )
+    return guard
+
+
+def _throughput(tk: dict, mb: float, cores: int) -> None:
+    if tk.get("pipeline_seconds"):
+        tk["pipeline_mb_per_s"] = round(mb / tk["pipeline_seconds"], 3)
+        tk["pipeline_mb_per_s_per_core"] = round(mb / tk["pipeline_seconds"] / cores, 3)
+    if tk.get("flow_work_seconds"):
+        tk["flow_mb_per_s"] = round(mb / tk["flow_work_seconds"], 3)
+    tk["end_to_end_mb_per_s"] = round(mb / tk["wall_seconds"], 3)
+    if tk.get("cpu_main_seconds"):
+        # CPU of the Taikong process itself (all its threads), not Prefect's server.
+        tk["mb_per_cpu_second"] = round(mb / tk["cpu_main_seconds"], 3)
+    tk.pop("cpu_seconds_tree_note", None)
+    if "cpu_method" not in tk:
+        tk["cpu_seconds_tree_note"] = (
+            "measured before a fix: may count the CPU of reaped child processes twice "
+            "(upper bound); mb_per_cpu_second uses cpu_main_seconds, which is exact"
+        )
+
+
+def _estimate(results: dict, mb: float) -> dict | None:
+    """Extrapolate a Taikong run from the largest measured size (and the seeds run)."""
+    measured = [
+        (e["input_mb"], e["taikong"])
+        for e in results["sizes"].values()
+        if e.get("taikong", {}).get("flow_work_seconds")
+    ]
+    base = results["baseline"].get("seeds")
+    if not measured or not base or not base.get("flow_work_seconds"):
+        return None
+    big_mb, big = max(measured, key=lambda x: x[0])
+    per_mb = (big["flow_work_seconds"] - base["flow_work_seconds"]) / max(
+        big_mb - base["input_mb"], 1e-9
+    )
+    work = base["flow_work_seconds"] + per_mb * mb
+    startup = big["startup"]["total_seconds"] or 0
+    return {
+        "method": f"seeds fixed cost + per-MB cost between seeds and {big_mb} MB, scaled linearly",
+        "seconds_per_mb": round(per_mb, 4),
+        "flow_work_seconds": round(work, 1),
+        "wall_seconds": round(work + startup + (big.get("teardown_seconds") or 0), 1),
+        "mb_per_s": round(mb / work, 3),
+        "peak_rss_tree_mb_note": "not extrapolated: depends on shard size and concurrent shards",
+    }
+
+
+def _tool_estimate(results: dict, tool: str, mb: float) -> float | None:
+    measured = [
+        (e["input_mb"], e[tool])
+        for e in results["sizes"].values()
+        if e.get(tool, {}).get("seconds")
+    ]
+    if not measured:
+        return None
+    big_mb, big = max(measured, key=lambda x: x[0])
+    return big["wall_seconds"] / big_mb * mb
+
+
+def _ratios(entry: dict) -> None:
+    tk = entry.get("taikong", {})
+    if not tk.get("wall_seconds") or tk.get("skipped"):
+        return
+    ratios: dict = {}
+    d = entry.get("datatrove", {})
+    if d.get("wall_seconds") and not d.get("error"):
+        ratios["taikong_wall_over_datatrove_wall"] = round(
+            tk["wall_seconds"] / d["wall_seconds"], 3
+        )
+        if tk.get("flow_work_seconds"):
+            ratios["taikong_flow_work_over_datatrove_wall"] = round(
+                tk["flow_work_seconds"] / d["wall_seconds"], 3
+            )
+    dm = entry.get("dolma", {})
+    if dm.get("dedupe") and not dm.get("error"):
+        dedupe = dm["dedupe"]["wall_seconds"]
+        with_conv = dedupe + dm["convert"]["wall_seconds"]
+        ratios["taikong_wall_over_dolma_dedupe_wall"] = round(tk["wall_seconds"] / dedupe, 3)
+        ratios["taikong_wall_over_dolma_convert_plus_dedupe"] = round(
+            tk["wall_seconds"] / with_conv, 3
+        )
+        if tk.get("flow_work_seconds") and dm.get("dedupe_minus_startup_seconds", 0) > 0:
+            ratios["taikong_flow_work_over_dolma_dedupe_minus_startup"] = round(
+                tk["flow_work_seconds"] / dm["dedupe_minus_startup_seconds"], 3
+            )
+    entry["ratios"] = ratios
+
+
+# ---- report ---------------------------------------------------------------------------
+def _status(tk: dict) -> str:
+    status = tk.get("status") or tk.get("state") or "–"
+    if status == "failed":
+        n = len([p for p in tk.get("problems") or [] if not p.startswith("report:")])
+        return f"audit failed ({n} checks)"
+    return status
+
+
+def _f(x, nd=1, unit=""):
+    if x is None:
+        return "–"
+    return f"{x:,.{nd}f}{unit}"
+
+
+def _targets(results: dict) -> list[str]:
+    """The issue's targets at 1 GB, measured or extrapolated."""
+    cores = results["machine"]["cores_logical"]
+    sizes = results["sizes"]
+    out = ["", "### Targets (issue 6) at 1 GB", ""]
+    gb = sizes.get("1GB", {}).get("taikong", {})
+    if gb.get("pipeline_mb_per_s_per_core"):
+        per_core, how = gb["pipeline_mb_per_s_per_core"], "measured"
+    elif gb.get("estimate"):
+        per_core, how = gb["estimate"]["mb_per_s"] / cores, "extrapolated (flow work)"
+    else:
+        per_core, how = None, "not measured"
+    if per_core is not None:
+        out.append(
+            f"- throughput ≥ 60 MB/s per core: **{per_core:.2f} MB/s per core** ({how}): "
+            f"missed by {60 / per_core:.0f}×"
+            if per_core < 60
+            else f"- throughput: {per_core:.1f} MB/s per core ({how}): met"
+        )
+    peaks = {
+        s: e["taikong"].get("peak_rss_tree_mb")
+        for s, e in sizes.items()
+        if e.get("taikong", {}).get("peak_rss_tree_mb")
+    }
+    if peaks:
+        out.append(
+            "- peak memory < 1.5 GB: "
+            + ", ".join(f"{s} {v:,.0f} MB" for s, v in peaks.items())
+            + (" — missed" if max(peaks.values()) > 1500 else " — met so far")
+        )
+    per_mb = {
+        s: round(e["taikong"]["pipeline_seconds"] / e["input_mb"], 3)
+        for s, e in sizes.items()
+        if e.get("taikong", {}).get("pipeline_seconds")
+    }
+    if per_mb:
+        out.append(
+            "- linear cost (pipeline seconds per MB): "
+            + ", ".join(f"{s} {v} s/MB" for s, v in per_mb.items())
+        )
+    tr = {
+        s: (
+            e["taikong"].get("task_runs"),
+            e["taikong"].get("task_runs_by_name", {}).get("ingest-shard"),
+        )
+        for s, e in sizes.items()
+        if e.get("taikong", {}).get("task_runs")
+    }
+    if tr:
+        out.append(
+            "- task runs grow with shards, not documents: "
+            + ", ".join(f"{s} {n} task runs for {k} shard(s)" for s, (n, k) in tr.items())
+        )
+    return out
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Taikong benchmark results",
+        "",
+        f"Generated {results['generated']} by `{results['command']}` "
+        f"(raw data: `bench/results.json`). Machine: {m['cores_logical']} cores, "
+        f"{m['memory_gb']} GB, Python {m['python']}; prefect {m['versions'].get('prefect')}, "
+        f"polars {m['versions'].get('polars')}, datatrove {m['versions'].get('datatrove')}, "
+        f"dolma {m['versions'].get('dolma')}. Code: {m['git_commit'][:10]}"
+        f"{' + uncommitted changes' if m['git_dirty'] else ''}. Corpus seed {results['seed']}; "
+        "MB are decimal (10^6 bytes of input files).",
+        "",
+        "## Taikong release flow",
+        "",
+        "| corpus | files | wall s | startup s (imports + server) | flow work s | pipeline s (ingest→write) | audit s | pipeline MB/s | per core | MB per CPU-s | peak RSS tree MB | task runs | status |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    rows = []
+    if "seeds" in results["baseline"]:
+        rows.append(("seeds/ (5 files)", None, results["baseline"]["seeds"]))
+    for size, e in results["sizes"].items():
+        rows.append((size, e["corpus"].get("files"), e.get("taikong", {})))
+    for name, files, tk in rows:
+        if tk.get("skipped"):
+            est = tk["estimate"]
+            lines.append(
+                f"| {name} | {files or '–'} | ~{_f(est['wall_seconds'], 0)} (estimated, not run) | | "
+                f"~{_f(est['flow_work_seconds'], 0)} | | | ~{_f(est['mb_per_s'], 2)} | | | | | skipped |"
+            )
+            continue
+        if not tk:
+            continue
+        st = tk.get("startup", {})
+        lines.append(
+            f"| {name} | {files or 5} | {_f(tk.get('wall_seconds'))} | {_f(st.get('total_seconds'))} "
+            f"({_f(st.get('imports_seconds'))} + {_f(st.get('server_and_flow_start_seconds'))}) | "
+            f"{_f(tk.get('flow_work_seconds'))} | {_f(tk.get('pipeline_seconds'))} | {_f(tk.get('audit_seconds'))} | "
+            f"{_f(tk.get('pipeline_mb_per_s'), 2)} | {_f(tk.get('pipeline_mb_per_s_per_core'), 2)} | "
+            f"{_f(tk.get('mb_per_cpu_second'), 2)} | {_f(tk.get('peak_rss_tree_mb'), 0)} | {tk.get('task_runs', '–')} | "
+            f"{_status(tk)} |"
+        )
+    fit = (results.get("taikong_cost_model") or {}).get("fit")
+    if fit:
+        lines += [
+            "",
+            f"Cost model (least squares over the runs above): flow work ≈ {fit['fixed_seconds']} s fixed "
+            f"+ {fit['seconds_per_mb']} s/MB (= {_f(1 / fit['seconds_per_mb'] if fit['seconds_per_mb'] else None, 2)} MB/s marginal). "
+            "Startup (imports + Prefect's temporary server) comes on top of the fixed cost.",
+        ]
+    # stage table
+    lines += ["", "### Time per stage (sum of task run times, s)", ""]
+    stage_names = ["ingest", "clean", "dedup", "structure", "write", "audit", "publish"]
+    lines.append("| corpus | " + " | ".join(stage_names) + " | task runs by name |")
+    lines.append("| --- | " + " | ".join("---:" for _ in stage_names) + " | --- |")
+    for name, _files, tk in rows:
+        if tk.get("run_seconds_by_stage"):
+            by = tk["run_seconds_by_stage"]
+            counts = ", ".join(f"{k} {v}" for k, v in tk["task_runs_by_name"].items())
+            lines.append(
+                f"| {name} | " + " | ".join(_f(by.get(s)) for s in stage_names) + f" | {counts} |"
+            )
+    # memory by task
+    mem_rows = [(n, tk) for n, _f2, tk in rows if tk.get("peak_rss_tree_mb_by_task")]
+    if mem_rows:
+        lines += ["", "### Peak RSS of the process tree while each task kind ran (MB)", ""]
+        for name, tk in mem_rows:
+            top = list(tk["peak_rss_tree_mb_by_task"].items())[:6]
+            lines.append(f"- {name}: " + ", ".join(f"{k} {v:,.0f}" for k, v in top))
+    code = {
+        name: (tk.get("code_version") or {}).get("source_sha256")
+        for name, _f2, tk in rows
+        if tk.get("code_version")
+    }
+    if code:
+        lines += [
+            "",
+            "Taikong source hash per run (`taikong.versions.code_version`; other developers "
+            "were editing the code while this ran): "
+            + ", ".join(f"{k} `{v}`" for k, v in code.items()),
+        ]
+    lines += _targets(results)
+    # comparison
+    lines += [
+        "",
+        "## Side by side (same corpus, same run, one after another)",
+        "",
+        "| corpus | Taikong wall s | datatrove wall s | datatrove peak RSS MB | dolma convert s | dolma dedupe s (startup excl.) | dolma peak RSS MB | Taikong / datatrove | Taikong / dolma (dedupe) | Taikong / dolma (convert + dedupe) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size, e in results["sizes"].items():
+        tk, d, dm, r = (
+            e.get("taikong", {}),
+            e.get("datatrove", {}),
+            e.get("dolma", {}),
+            e.get("ratios", {}),
+        )
+        dd = dm.get("dedupe", {})
+        lines.append(
+            f"| {size} | {_f(tk.get('wall_seconds'))} | "
+            f"{'skipped' if d.get('skipped') else _f(d.get('wall_seconds'))} | {_f(d.get('peak_rss_tree_mb'), 0)} | "
+            f"{_f(dm.get('convert', {}).get('wall_seconds'))} | {_f(dd.get('wall_seconds'))} ({_f(dm.get('dedupe_minus_startup_seconds'))}) | "
+            f"{_f(dd.get('peak_rss_tree_mb'), 0)} | {_f(r.get('taikong_wall_over_datatrove_wall'), 2)}× | "
+            f"{_f(r.get('taikong_wall_over_dolma_dedupe_wall'), 2)}× | {_f(r.get('taikong_wall_over_dolma_convert_plus_dedupe'), 2)}× |"
+        )
+    lines += [
+        "",
+        "Ratios are Taikong's wall time (fresh process: imports, Prefect's temporary server, "
+        "the flow with its audit and publish) over the other tool's wall time; > 1 means Taikong is slower. "
+        "The tools do different amounts of work: datatrove here = MinHash near-dup (4 stages) + exact line-span "
+        "dedup (3 stages) + Parquet; dolma = paragraph bloom-filter dedup only (attributes out); Taikong = "
+        "decode + clean + near-dup + boilerplate + structure + enrichment + 7 Parquet tables + audit.",
+    ]
+    for size, e in results["sizes"].items():
+        p = e.get("profile")
+        if not p or "taikong_by_cumulative" not in p:
+            continue
+        lines += [
+            "",
+            f"## Profile at {size} (cProfile, one task thread; flow work {p['flow_wall_seconds']} s)",
+            "",
+            "| Taikong function (cumulative) | calls | cum s | % of flow | self s |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for row in p["taikong_by_cumulative"][:15]:
+            lines.append(
+                f"| `{row['function']}` | {row['calls']} | {row['cum_seconds']} | {row['cum_pct_of_flow']} | {row['self_seconds']} |"
+            )
+        lines += [
+            "",
+            "| any function (self time) | calls | self s | % of flow |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for row in p["all_by_self"][:12]:
+            lines.append(
+                f"| `{row['function']}` | {row['calls']} | {row['self_seconds']} | {row['self_pct_of_flow']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
