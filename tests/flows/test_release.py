@@ -18,6 +18,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, news_page
 from contracts import TABLES
 from flows.release import ValidationFailed, release
 from taikong import steps
+from taikong.dedup.boilerplate import BOILERPLATE_VERSION
 from taikong.io.store import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -107,7 +108,7 @@ def test_manifest_describes_inputs_tables_and_versions(seeds_release):
     for name, info in manifest["tables"].items():
         frame = _read(datasets, name)
         assert info["rows"] == frame.height
-    assert manifest["heuristics"]["boilerplate"] == "boilerplate_v1"
+    assert manifest["heuristics"]["boilerplate"] == BOILERPLATE_VERSION
     assert (
         sum(manifest["summary"]["boilerplate_by_reason"].values())
         == _read(datasets, "boilerplate").height
