@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -162,6 +163,7 @@ def run_measured(
 
 
 # ---- Taikong --------------------------------------------------------------------------
+_STAGES = ("plan:", "ingest:", "clean:", "deduplicate:", "audit:", "cache:", "publish:")
 TASK_STAGE = {
     "fingerprint-inputs": "ingest",
     "ingest-shard": "ingest",
@@ -202,12 +204,76 @@ def taikong_run(
     timeline = m.pop("_timeline")
     if not out.exists():
         m["error"] = f"no result file; see {m['log']}"
+        m.update(_taikong_from_log(m))
+        m["peak_rss_tree_mb_by_stage"] = _peaks_by_window(m, timeline)
+        shutil.rmtree(datasets, ignore_errors=True)
         return m
     child = json.loads(out.read_text())
     m.update(_taikong_metrics(child, m))
     m["peak_rss_tree_mb_by_task"] = _peaks_by_task(child, timeline)
     shutil.rmtree(datasets, ignore_errors=True)  # the release itself is not kept
     return m
+
+
+_LOG_LINE = re.compile(
+    r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+\s+\| (Flow run|Task run) '([^']+)' - (.*)$"
+)
+
+
+def _taikong_from_log(m: dict) -> dict:
+    """What a run that died (killed over the RSS limit, crashed) still tells: the stage
+    marks and task completions in its Prefect log, on the same clock as `started`."""
+    start = dt.datetime.fromisoformat(m["started"])
+    marks: list[tuple[float, str]] = []
+    done: dict[str, list[float]] = {}
+    for line in Path(m["log"]).read_text(errors="replace").splitlines():
+        hit = _LOG_LINE.match(line)
+        if not hit:
+            continue
+        clock = dt.datetime.strptime(hit.group(1), "%H:%M:%S.%f").time()
+        at = dt.datetime.combine(start.date(), clock, tzinfo=dt.UTC)
+        if at < start - dt.timedelta(minutes=1):
+            at += dt.timedelta(days=1)  # the run crossed midnight
+        t = round((at - start).total_seconds(), 3)
+        kind, name, msg = hit.group(2), hit.group(3), hit.group(4)
+        if kind == "Flow run" and (msg.startswith("Beginning") or msg.startswith(_STAGES)):
+            marks.append((t, msg[:200]))
+        elif kind == "Task run" and "Finished in state Completed" in msg:
+            done.setdefault(_task_base(name), []).append(t)
+    last = max(done.items(), key=lambda kv: max(kv[1]), default=(None, []))[0]
+    begin = next((t for t, msg in marks if msg.startswith("Beginning")), None)
+    plan = next((t for t, msg in marks if msg.startswith("plan:")), None)
+    written = max(done.get("write-tables", []), default=None)
+    out: dict = {
+        "from_log": True,
+        "died_after_task": last,
+        "marks": marks,
+        "task_runs_completed_by_name": {k: len(v) for k, v in sorted(done.items())},
+        "task_runs_completed": sum(len(v) for v in done.values()),
+        "task_last_completion_seconds": {k: max(v) for k, v in sorted(done.items())},
+        "startup": {"total_seconds": begin},
+    }
+    if plan is not None and written is not None:
+        out["pipeline_seconds"] = round(written - plan, 3)
+        out["pipeline_method"] = "from the log: 'plan:' line to write-tables' completion"
+    # Seconds from the previous mark up to each mark (the stage that mark reports).
+    out["stage_wall_seconds"] = {
+        b.split(":")[0] + f" ({i})": round(a2 - a1, 3)
+        for i, ((a1, _m1), (a2, b)) in enumerate(zip(marks, marks[1:], strict=False))
+    }
+    return out
+
+
+def _peaks_by_window(m: dict, timeline: list[tuple[float, int]]) -> dict:
+    """Peak RSS of the tree between consecutive log marks (a run without task data)."""
+    t0 = dt.datetime.fromisoformat(m["started"]).timestamp()
+    marks = [*m.get("marks", []), (float("inf"), "(end)")]
+    out = {}
+    for (a, msg), (b, _next) in zip(marks, marks[1:], strict=False):
+        inside = [rss for ts, rss in timeline if t0 + a <= ts < t0 + b]
+        if inside:
+            out[f"after {msg.split(' ')[0]}"] = round(max(inside) / 1e6, 1)
+    return out
 
 
 def _peaks_by_task(child: dict, timeline: list[tuple[float, int]]) -> dict:
@@ -691,6 +757,9 @@ def finalize(results: dict) -> None:
     cores = results["machine"]["cores_logical"]
     for e in results["sizes"].values():
         tk = e.get("taikong", {})
+        dead = tk.get("error", "").startswith("no result file") and not tk.get("from_log")
+        if dead and Path(tk["log"]).exists():
+            tk.update(_taikong_from_log(tk))
         if tk.get("wall_seconds"):
             _throughput(tk, e["input_mb"], cores)
         _ratios(e)
@@ -715,6 +784,16 @@ def finalize(results: dict) -> None:
             "fixed + per_MB * MB over the seeds run and every measured size"
         ),
         "fit": linear_fit(pts),
+    }
+    pipe = [
+        (e["input_mb"], e["taikong"]["pipeline_seconds"])
+        for e in results["sizes"].values()
+        if e.get("taikong", {}).get("pipeline_seconds")
+    ]
+    results["taikong_cost_model"]["pipeline_fit"] = {
+        "method": "pipeline_seconds (ingest -> write-tables) over the measured sizes",
+        "fit": linear_fit(pipe),
+        "seconds_per_mb_by_size": {f"{x:g} MB": round(y / x, 3) for x, y in pipe},
     }
 
 
@@ -757,6 +836,14 @@ def _memory_guard(results: dict, entry: dict, share: float) -> dict:
 
 
 def _throughput(tk: dict, mb: float, cores: int) -> None:
+    for key in (
+        "pipeline_mb_per_s",
+        "pipeline_mb_per_s_per_core",
+        "flow_mb_per_s",
+        "end_to_end_mb_per_s",
+        "mb_per_cpu_second",
+    ):
+        tk.pop(key, None)
     if tk.get("pipeline_seconds"):
         tk["pipeline_mb_per_s"] = round(mb / tk["pipeline_seconds"], 3)
         tk["pipeline_mb_per_s_per_core"] = round(mb / tk["pipeline_seconds"] / cores, 3)
@@ -844,6 +931,11 @@ def _ratios(entry: dict) -> None:
 # ---- report ---------------------------------------------------------------------------
 def _status(tk: dict) -> str:
     status = tk.get("status") or tk.get("state") or "–"
+    if tk.get("killed_over_rss_limit_mb"):
+        return (
+            f"killed at {tk['peak_rss_tree_mb'] / 1000:.1f} GB RSS (limit) after "
+            f"{tk.get('died_after_task') or '?'}"
+        )
     if status == "failed":
         n = len([p for p in tk.get("problems") or [] if not p.startswith("report:")])
         return f"audit failed ({n} checks)"
@@ -898,11 +990,15 @@ def _targets(results: dict) -> list[str]:
         )
     tr = {
         s: (
-            e["taikong"].get("task_runs"),
-            e["taikong"].get("task_runs_by_name", {}).get("ingest-shard"),
+            e["taikong"].get("task_runs") or e["taikong"].get("task_runs_completed"),
+            (
+                e["taikong"].get("task_runs_by_name")
+                or e["taikong"].get("task_runs_completed_by_name")
+                or {}
+            ).get("ingest-shard"),
         )
         for s, e in sizes.items()
-        if e.get("taikong", {}).get("task_runs")
+        if e.get("taikong", {}).get("task_runs") or e["taikong"].get("task_runs_completed")
     }
     if tr:
         out.append(
@@ -925,6 +1021,16 @@ def render(results: dict) -> str:
         f"{' + uncommitted changes' if m['git_dirty'] else ''}. Corpus seed {results['seed']}; "
         "MB are decimal (10^6 bytes of input files).",
         "",
+        *(
+            [
+                "Then merged into this file: "
+                + "; ".join(f"`{m['command']}` at {m['at']}" for m in results["merged_runs"])
+                + ".",
+                "",
+            ]
+            if results.get("merged_runs")
+            else []
+        ),
         "## Taikong release flow",
         "",
         "| corpus | files | wall s | startup s (imports + server) | flow work s | pipeline s (ingest→write) | audit s | pipeline MB/s | per core | MB per CPU-s | peak RSS tree MB | task runs | status |",
@@ -974,6 +1080,21 @@ def render(results: dict) -> str:
             lines.append(
                 f"| {name} | " + " | ".join(_f(by.get(s)) for s in stage_names) + f" | {counts} |"
             )
+    for name, _f2, tk in rows:
+        if tk.get("from_log"):
+            done = tk.get("task_last_completion_seconds", {})
+            stages = ", ".join(f"{k} {v:,.0f} s" for k, v in tk["stage_wall_seconds"].items())
+            lines += [
+                "",
+                f"{name}: the process was killed (its tree passed the RSS limit) after "
+                f"{tk.get('died_after_task')}, so no task-run data came back from Prefect; from its "
+                f"log ({tk['task_runs_completed']} task runs completed), seconds from the previous "
+                f"stage line to each: {stages}; write-tables completed at "
+                f"{done.get('write-tables', 0):,.0f} s after start.",
+            ]
+        guard = tk.get("memory_guard") or {}
+        if guard.get("max_task_threads"):
+            lines += ["", f"{name}: memory guard of the benchmark: {guard['reason']}."]
     # memory by task
     mem_rows = [(n, tk) for n, _f2, tk in rows if tk.get("peak_rss_tree_mb_by_task")]
     if mem_rows:
