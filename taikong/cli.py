@@ -277,6 +277,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seeds_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
+    )
+
+
+def _datasets_option(parser: argparse.ArgumentParser) -> None:
+    # A string, not a Path: Path("s3://bucket/x") would collapse the URL's "//".
+    parser.add_argument(
+        "--datasets",
+        type=str,
+        default="datasets",
+        help="release directory or s3:// URL (default: datasets)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from taikong.ingest.decode import DEFAULT_MAX_BYTES
 
@@ -296,15 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
         "or unchanged, 1 validation failed (nothing published), 2 bad arguments or catalog, "
         "3 the release could not be written (disk full, permissions).",
     )
-    rel.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
-    )
-    rel.add_argument(
-        "--datasets",
-        type=str,
-        default="datasets",
-        help="release directory (default: datasets)",
-    )
+    _seeds_option(rel)
+    _datasets_option(rel)
     rel.add_argument(
         "--max-bytes",
         type=int,
@@ -328,21 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.set_defaults(func=cmd_release)
 
-    def datasets_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--datasets",
-            type=str,
-            default="datasets",
-            help="release directory (default: datasets)",
-        )
-
     lst = sub.add_parser(
         "list",
         help="list published releases, oldest first",
         description="List published releases with their creation time, "
         "document and paragraph counts and changes; marks `latest`.",
     )
-    datasets_option(lst)
+    _datasets_option(lst)
     lst.set_defaults(func=cmd_list)
 
     shw = sub.add_parser(
@@ -353,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and their fate, and its changes against the predecessor.",
     )
     shw.add_argument("release", help="release id, 'latest', or path to a release directory")
-    datasets_option(shw)
+    _datasets_option(shw)
     shw.set_defaults(func=cmd_show)
 
     dif = sub.add_parser(
@@ -367,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     dif.add_argument("new", help="release id, 'latest' or path")
     dif.add_argument("--out", type=Path, help="write the row-level changes to this Parquet file")
     dif.add_argument("--limit", type=int, default=20, help="rows to print (default: 20)")
-    datasets_option(dif)
+    _datasets_option(dif)
     dif.set_defaults(func=cmd_diff)
 
     prn = sub.add_parser(
@@ -378,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prn.add_argument("--keep", type=int, required=True, help="how many of the newest to keep")
     prn.add_argument("--dry-run", action="store_true", help="only print what would be removed")
-    datasets_option(prn)
+    _datasets_option(prn)
     prn.set_defaults(func=cmd_prune)
 
     ver = sub.add_parser(
@@ -390,12 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
         "difference.",
     )
     ver.add_argument("release", help="release id, 'latest', or path to a release directory")
-    ver.add_argument(
-        "--datasets",
-        type=str,
-        default="datasets",
-        help="release directory (default: datasets)",
-    )
+    _datasets_option(ver)
     ver.set_defaults(func=cmd_verify)
 
     val = sub.add_parser(
@@ -407,12 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 1 if any check fails.",
     )
     val.add_argument("release", help="release id, 'latest', or path to a release directory")
-    val.add_argument(
-        "--datasets",
-        type=str,
-        default="datasets",
-        help="release directory (default: datasets)",
-    )
+    _datasets_option(val)
     val.add_argument("--out", type=Path, default=None, help="where to write the report")
     val.set_defaults(func=cmd_validate)
 
@@ -430,15 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
         "PREFECT_API_URL=http://127.0.0.1:4200/api; without PREFECT_API_URL, or with a "
         "server that does not answer, it exits with status 2. See README, 'Scheduled runs'.",
     )
-    srv.add_argument(
-        "--seeds", type=Path, default=Path("seeds"), help="input directory (default: seeds)"
-    )
-    srv.add_argument(
-        "--datasets",
-        type=str,
-        default="datasets",
-        help="release directory (default: datasets)",
-    )
+    _seeds_option(srv)
+    _datasets_option(srv)
     srv.add_argument(
         "--cron",
         default="0 2 * * *",

@@ -80,6 +80,32 @@ STATION_BODY = [
 ]
 
 
+# A PDF-style report whose page break (running header "Institute ... / 17") falls in the
+# middle of a sentence.
+REPORT_WITH_PAGE_BREAK = (
+    "\n".join(
+        [
+            " Introduction",
+            "The national space program has grown quickly over the last decade, with new launch",
+            "vehicles, a permanent crewed station in low earth orbit and a series of robotic probes",
+            "sent to the moon and to Mars. This report reviews the main results and sets out the",
+            "plans for the coming five years in each of the major areas of activity, from the",
+            "",
+            "Institute for Orbital Policy Studies",
+            "",
+            "17",
+            "",
+            "infrastructure on the ground to the science carried out in space by research teams.",
+            "It also describes the cooperation with other countries and international bodies.",
+            " I. Launch Vehicles",
+            "The launch vehicle family now covers small, medium and heavy payloads, and several",
+            "commercial companies have flown their own rockets for the first time.",
+        ]
+    )
+    + "\n"
+)
+
+
 def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
     rows = []
     for path, text in texts.items():

@@ -1,5 +1,13 @@
 import polars as pl
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page, run_in_memory
+from corpus import (
+    LAUNCH_BODY,
+    PROBE_BODY,
+    REPORT_WITH_PAGE_BREAK,
+    STATION_BODY,
+    doc_id_of,
+    news_page,
+    run_in_memory,
+)
 
 from taikong.dedup.boilerplate import template_key
 
@@ -119,29 +127,8 @@ def test_single_page_footer_is_found_without_any_other_document():
     assert str(doc["published_date"]) == "2024-06-12"
 
 
-def _report(body_lines: list[str]) -> str:
-    return "\n".join(body_lines) + "\n"
-
-
 def test_running_header_between_two_halves_of_a_sentence_is_removed_and_sentence_rejoined():
-    wrapped = [
-        " Introduction",
-        "The national space program has grown quickly over the last decade, with new launch",
-        "vehicles, a permanent crewed station in low earth orbit and a series of robotic probes",
-        "sent to the moon and to Mars. This report reviews the main results and sets out the",
-        "plans for the coming five years in each of the major areas of activity, from the",
-        "",
-        "Institute for Orbital Policy Studies",
-        "",
-        "17",
-        "",
-        "infrastructure on the ground to the science carried out in space by research teams.",
-        "It also describes the cooperation with other countries and international bodies.",
-        " I. Launch Vehicles",
-        "The launch vehicle family now covers small, medium and heavy payloads, and several",
-        "commercial companies have flown their own rockets for the first time.",
-    ]
-    tables, _ = run_in_memory({"r.txt": _report(wrapped)})
+    tables, _ = run_in_memory({"r.txt": REPORT_WITH_PAGE_BREAK})
     assert tables.boilerplate["reason"].to_list() == ["running_header", "running_header"]
     texts = tables.paragraphs["text"].to_list()
     assert any("activity, from the infrastructure on the ground" in t for t in texts)

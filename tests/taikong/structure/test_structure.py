@@ -3,7 +3,14 @@ import textwrap
 
 import polars as pl
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page, run_in_memory
+from corpus import (
+    LAUNCH_BODY,
+    PROBE_BODY,
+    REPORT_WITH_PAGE_BREAK,
+    STATION_BODY,
+    news_page,
+    run_in_memory,
+)
 
 from taikong.structure.tables import detect_language, parse_date
 
@@ -409,24 +416,7 @@ def test_publisher_acronym_is_derived_from_the_text():
 
 
 def test_publisher_from_a_pdf_running_header():
-    wrapped = [
-        " Introduction",
-        "The national space program has grown quickly over the last decade, with new launch",
-        "vehicles, a permanent crewed station in low earth orbit and a series of robotic probes",
-        "sent to the moon and to Mars. This report reviews the main results and sets out the",
-        "plans for the coming five years in each of the major areas of activity, from the",
-        "",
-        "Institute for Orbital Policy Studies",
-        "",
-        "17",
-        "",
-        "infrastructure on the ground to the science carried out in space by research teams.",
-        "It also describes the cooperation with other countries and international bodies.",
-        " I. Launch Vehicles",
-        "The launch vehicle family now covers small, medium and heavy payloads, and several",
-        "commercial companies have flown their own rockets for the first time.",
-    ]
-    tables, _ = run_in_memory({"r.txt": "\n".join(wrapped) + "\n"})
+    tables, _ = run_in_memory({"r.txt": REPORT_WITH_PAGE_BREAK})
     assert tables.boilerplate["reason"].to_list() == ["running_header", "running_header"]
     doc = tables.documents.row(0, named=True)
     assert doc["publisher"] == "Institute for Orbital Policy Studies"
