@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prefect import task, unmapped
 
-from flows._common import TASK_DEFAULTS
+from flows._common import TASK_DEFAULTS, gather
+from flows.progress import RunProgress
 from taikong import steps
 from taikong.io.store import ShardCache, WorkArea
 
@@ -14,7 +15,12 @@ def clean_shard(work: WorkArea, shard: int, cache: ShardCache | None) -> dict:
     return steps.clean_shard(work, shard, cache)
 
 
-def clean(work: WorkArea, shards: list[int], cache: ShardCache | None = None) -> tuple[int, int]:
+def clean(
+    work: WorkArea,
+    shards: list[int],
+    cache: ShardCache | None = None,
+    progress: RunProgress | None = None,
+) -> tuple[int, int]:
     """Clean every shard: (lines, cache hits)."""
-    results = clean_shard.map(unmapped(work), shards, unmapped(cache)).result()
+    results = gather("clean", clean_shard.map(unmapped(work), shards, unmapped(cache)), progress)
     return sum(r["lines"] for r in results), sum(r["cache_hit"] for r in results)

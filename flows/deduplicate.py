@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from prefect import task, unmapped
 
-from flows._common import TASK_DEFAULTS
+from flows._common import TASK_DEFAULTS, gather
+from flows.progress import RunProgress
 from taikong import steps
 from taikong.io.store import ShardCache, WorkArea
 
@@ -46,14 +47,20 @@ def mark_duplicates_shard(work: WorkArea, shard: int) -> None:
 
 
 def deduplicate_documents(
-    work: WorkArea, shards: list[int], threshold: float, cache: ShardCache | None = None
+    work: WorkArea,
+    shards: list[int],
+    threshold: float,
+    cache: ShardCache | None = None,
+    progress: RunProgress | None = None,
 ) -> dict:
-    sig_hits = signatures_shard.map(unmapped(work), shards, unmapped(cache)).result()
+    sig_futures = signatures_shard.map(unmapped(work), shards, unmapped(cache))
+    sig_hits = gather("minhash", sig_futures, progress)
     near_dups = cluster_near_duplicates(work, threshold)
     # Cross-document statistics are recomputed from (cached) per-document fingerprints.
-    fp_hits = fingerprints_shard.map(unmapped(work), shards, unmapped(cache)).result()
+    fp_futures = fingerprints_shard.map(unmapped(work), shards, unmapped(cache))
+    fp_hits = gather("fingerprint", fp_futures, progress)
     templates = count_templates(work)
-    label_boilerplate_shard.map(unmapped(work), shards).result()
+    gather("label-boilerplate", label_boilerplate_shard.map(unmapped(work), shards), progress)
     return {
         "near_duplicate_documents": near_dups,
         "repeated_templates": templates,
@@ -61,7 +68,9 @@ def deduplicate_documents(
     }
 
 
-def deduplicate_paragraphs(work: WorkArea, shards: list[int]) -> int:
+def deduplicate_paragraphs(
+    work: WorkArea, shards: list[int], progress: RunProgress | None = None
+) -> int:
     n = find_duplicate_paragraphs(work)
-    mark_duplicates_shard.map(unmapped(work), shards).result()
+    gather("mark-duplicates", mark_duplicates_shard.map(unmapped(work), shards), progress)
     return n

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from prefect import task, unmapped
 
-from flows._common import TASK_DEFAULTS
+from flows._common import TASK_DEFAULTS, gather
+from flows.progress import RunProgress
 from taikong import steps
 from taikong.io.store import ShardCache, WorkArea
 
@@ -36,9 +37,10 @@ def ingest(
     max_bytes: int,
     cache: ShardCache | None = None,
     input_shas: dict[str, str] | None = None,
+    progress: RunProgress | None = None,
 ):
     """Map ingest over shards, then reduce duplicate files: (inputs frame, cache hits)."""
-    results = ingest_shard.map(
+    futures = ingest_shard.map(
         unmapped(work),
         list(range(len(shards))),
         unmapped(seeds_dir),
@@ -46,5 +48,6 @@ def ingest(
         unmapped(max_bytes),
         unmapped(cache),
         unmapped(input_shas or {}),
-    ).result()
+    )
+    results = gather("ingest", futures, progress)
     return resolve_duplicate_files(work), sum(r["cache_hit"] for r in results)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
+from prefect.settings import get_current_settings
 from prefect.states import Completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows._common import TASK_DEFAULTS
 from flows.clean import clean
 from flows.deduplicate import deduplicate_documents, deduplicate_paragraphs
 from flows.ingest import ingest
+from flows.progress import RunProgress
 from flows.publish import publish
 from flows.structure import structure
 from flows.validate import audit, record_artifacts, stage_tables
@@ -23,6 +27,7 @@ from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
 from taikong.io.store import ShardCache, open_store, sha256_file
+from taikong.progress import ShardProgress
 from taikong.publish import ReleaseOutcome
 from taikong.versions import code_version, release_fingerprint
 
@@ -33,9 +38,13 @@ def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str
 
 
 RUNNERS = ("default", "dask")
+# Prefect's thread pool is unbounded by default, which puts every shard of a map stage in
+# memory at once. One task thread per core (or Prefect's own setting) bounds memory to
+# that many shards in flight; the work is CPU-bound, so more threads would not help.
+TASK_THREADS = get_current_settings().tasks.runner.thread_pool_max_workers or os.cpu_count() or 2
 
 
-@flow(name="release", log_prints=True)
+@flow(name="release", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS))
 def release(
     seeds_dir: str = "seeds",
     datasets_dir: str = "datasets",
@@ -46,12 +55,15 @@ def release(
     runner: str = "default",
     dask_address: str | None = None,
     dask_workers: int = 2,
+    progress_bar: bool = False,
 ):
     """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`.
 
     runner="dask" runs the shard tasks on a Dask cluster (prefect-dask): the scheduler at
     `dask_address`, or a local cluster of `dask_workers` worker processes. The shards'
     work area must be reachable from every worker (same machine or shared filesystem).
+    Progress goes to the `taikong-progress` artifact, and to a terminal bar on stderr
+    when `progress_bar` is set (the CLI sets it when stderr is a terminal).
     """
     params = {
         "seeds_dir": seeds_dir,
@@ -60,6 +72,7 @@ def release(
         "shard_bytes": shard_bytes,
         "max_bytes": max_bytes,
         "near_duplicate_threshold": near_duplicate_threshold,
+        "progress_bar": progress_bar,
     }
     if runner not in RUNNERS:
         raise ValueError(f"runner must be one of {RUNNERS}, not {runner!r}")
@@ -86,10 +99,17 @@ def release_on_dask(
     shard_bytes: int,
     max_bytes: int,
     near_duplicate_threshold: float,
+    progress_bar: bool = False,
 ):
     """The release body as a subflow, so that it can take the Dask task runner."""
     return _release(
-        seeds_dir, datasets_dir, shard_docs, shard_bytes, max_bytes, near_duplicate_threshold
+        seeds_dir,
+        datasets_dir,
+        shard_docs,
+        shard_bytes,
+        max_bytes,
+        near_duplicate_threshold,
+        progress_bar,
     )
 
 
@@ -100,6 +120,7 @@ def _release(
     shard_bytes: int,
     max_bytes: int,
     near_duplicate_threshold: float,
+    progress_bar: bool = False,
 ):
     log = get_run_logger()
     seeds, store = Path(seeds_dir).resolve(), open_store(datasets_dir)
@@ -120,11 +141,18 @@ def _release(
         log.info("unchanged: inputs and code match release %s", latest)
         return _completed(ReleaseOutcome("unchanged", latest, store.location(latest)))
 
+    sizes = {f.source_path: f.n_bytes for f in files}
+    progress = RunProgress(
+        ShardProgress([len(s) for s in shards], [sum(sizes[p] for p in s) for s in shards]),
+        show_bar=progress_bar,
+    )
     run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
     staging = store.begin(run_id)
     try:
         work = staging.work
-        inputs, ingest_hits = ingest(work, seeds, shards, max_bytes, cache, input_shas)
+        inputs, ingest_hits = ingest(
+            work, seeds, shards, max_bytes, cache, input_shas, progress=progress
+        )
         shard_ids = work.shards("docs")
         log.info(
             "ingest: %d published, %d quarantined (%d/%d shards from cache)",
@@ -133,13 +161,16 @@ def _release(
             ingest_hits,
             len(shard_ids),
         )
-        n_lines, clean_hits = clean(work, shard_ids, cache)
+        n_lines, clean_hits = clean(work, shard_ids, cache, progress=progress)
         log.info("clean: %d line(s) (%d/%d shards from cache)", n_lines, clean_hits, len(shard_ids))
-        dedup = deduplicate_documents(work, shard_ids, near_duplicate_threshold, cache)
+        dedup = deduplicate_documents(
+            work, shard_ids, near_duplicate_threshold, cache, progress=progress
+        )
         log.info("deduplicate: %s", dedup)
         cache_hits = {"ingest": ingest_hits, "clean": clean_hits, "dedup": dedup["cache_hits"]}
-        structure(work, shard_ids, catalog)
-        log.info("deduplicate: %d duplicate paragraph(s)", deduplicate_paragraphs(work, shard_ids))
+        structure(work, shard_ids, catalog, progress=progress)
+        n_duplicates = deduplicate_paragraphs(work, shard_ids, progress=progress)
+        log.info("deduplicate: %d duplicate paragraph(s)", n_duplicates)
         tables = stage_tables(staging)
         previous = store.manifest(latest) if latest else None
         published_bytes = int(inputs.filter(pl.col("fate") == "published")["n_bytes"].sum())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prefect import task, unmapped
 
-from flows._common import TASK_DEFAULTS
+from flows._common import TASK_DEFAULTS, gather
+from flows.progress import RunProgress
 from taikong import steps
 from taikong.ingest.catalog import Catalog
 from taikong.io.store import WorkArea
@@ -15,5 +16,8 @@ def structure_shard(work: WorkArea, shard: int, catalog: Catalog) -> dict:
     return steps.structure_shard(work, shard, catalog)
 
 
-def structure(work: WorkArea, shards: list[int], catalog: Catalog) -> list[dict]:
-    return structure_shard.map(unmapped(work), shards, unmapped(catalog)).result()
+def structure(
+    work: WorkArea, shards: list[int], catalog: Catalog, progress: RunProgress | None = None
+) -> list[dict]:
+    futures = structure_shard.map(unmapped(work), shards, unmapped(catalog))
+    return gather("structure", futures, progress)

@@ -61,6 +61,7 @@ def cmd_release(args: argparse.Namespace) -> int:
             runner=args.runner,
             dask_address=args.dask_address,
             dask_workers=args.dask_workers,
+            progress_bar=sys.stderr.isatty() if args.progress is None else args.progress,
         )
     except ValidationFailed as exc:
         _print_summary(exc.result)
@@ -334,6 +335,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.add_argument(
         "--dask-workers", type=int, default=2, help="workers of the local Dask cluster (default: 2)"
+    )
+    rel.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
     rel.set_defaults(func=cmd_release)
 

@@ -151,7 +151,7 @@ def fingerprints_shard(work: WorkArea, shard: int, cache: ShardCache | None = No
 
 
 def count_templates(work: WorkArea) -> int:
-    counts = boilerplate.template_counts(work.read_all("fingerprints"), _clusters(work))
+    counts = boilerplate.template_counts(work.scan_all("fingerprints"), _clusters(work))
     work.write("template_counts", counts)
     return counts.height
 

@@ -95,11 +95,29 @@ def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def template_counts(fingerprints: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
-    """reduce: per template, distinct near-dup clusters and documents; repeated ones only."""
+def template_counts(
+    fingerprints: pl.DataFrame | pl.LazyFrame, clusters: pl.DataFrame
+) -> pl.DataFrame:
+    """reduce: per template, distinct near-dup clusters and documents; repeated ones only.
+
+    Fingerprints (one row per distinct line per document) are the largest reduce input,
+    and most lines occur once: a cheap streaming count finds the repeated templates
+    first, so the distinct-cluster count only holds those in memory.
+    """
+    fp = fingerprints.lazy()
+    repeated = (
+        fp.group_by("template")
+        .agg(pl.len().alias("_rows"))
+        .filter(pl.col("_rows") >= 2)
+        .select("template")
+    )
     return (
-        fingerprints.join(
-            clusters.select("doc_id", "cluster_id"), on="doc_id", how="left", maintain_order="left"
+        fp.join(repeated, on="template", how="semi")
+        .join(
+            clusters.lazy().select("doc_id", "cluster_id"),
+            on="doc_id",
+            how="left",
+            maintain_order="left",
         )
         .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
         .group_by("template")
@@ -108,6 +126,8 @@ def template_counts(fingerprints: pl.DataFrame, clusters: pl.DataFrame) -> pl.Da
             pl.col("doc_id").n_unique().cast(pl.Int32).alias("n_docs"),
         )
         .filter(pl.col("n_docs") >= 2)
+        .collect(engine="streaming")
+        .sort("template")  # group_by order is arbitrary; keep the file deterministic
     )
 
 

@@ -10,9 +10,10 @@ import polars as pl
 from taikong.ingest.catalog import CATALOG_FILE
 from taikong.ingest.decode import DEFAULT_MAX_BYTES, content_id, decode_bytes
 
-# A shard is cut at whichever limit comes first. Task runs grow with shards, not files.
-DEFAULT_SHARD_DOCS = 2_000
-DEFAULT_SHARD_BYTES = 64 * 1024 * 1024
+# A shard is cut at whichever limit comes first. Task runs grow with shards, not files;
+# memory grows with the shards in flight (one per task thread), so shards stay small.
+DEFAULT_SHARD_DOCS = 1_000
+DEFAULT_SHARD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

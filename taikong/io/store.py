@@ -75,6 +75,10 @@ class WorkArea:
             else pl.DataFrame()
         )
 
+    def scan_all(self, stage: str) -> pl.LazyFrame:
+        """All shards of a stage as one lazy scan (for reduces over large inputs)."""
+        return pl.scan_parquet(self.root / stage / "*.parquet")
+
     def shards(self, stage: str) -> list[int]:
         return sorted(int(p.stem) for p in (self.root / stage).glob("*.parquet"))
 

@@ -1,10 +1,10 @@
 """Run the Great Expectations suites through a checkpoint and build offline Data Docs.
 
-GX cannot read polars frames, so each table is handed over as pandas (minus columns no
-expectation reads). The Data Docs site is written under the release's
-`validation/gx/`; the stock pages load jQuery, Bootstrap and friends from CDNs, so the
-pages are rewritten to use copies vendored in `taikong/report/static/vendor` and the
-release's report renders with no network at all.
+GX cannot read polars frames, so each table is handed over as pandas: only the columns
+its expectations read, long texts as their length and hash (`expectations.gx_view`).
+The Data Docs site is written under the release's `validation/gx/`; the stock pages
+load jQuery, Bootstrap and friends from CDNs, so the pages are rewritten to use copies
+vendored in `taikong/report/static/vendor` and the report renders with no network.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from taikong.report.expectations import (
-    GX_EXCLUDED_COLUMNS,
     document_quality,
+    gx_view,
     suite_for,
 )
 
@@ -47,13 +47,8 @@ _SRI_ATTRS = re.compile(r"\s(?:integrity|crossorigin)=[\"'][^\"']*[\"']", re.I)
 _EXTERNAL_IMG = re.compile(r"(<img\b[^>]*?src=)[\"']https?://[^\"']*[\"']", re.I)
 
 
-def _to_pandas(frame: pl.DataFrame, table: str):
-    drop = [c for c in GX_EXCLUDED_COLUMNS.get(table, []) if c in frame.columns]
-    return frame.drop(drop).to_pandas()
-
-
 def run_gx_audit(
-    tables: dict[str, pl.DataFrame],
+    tables: dict[str, pl.DataFrame | pl.LazyFrame],
     site_dir: Path,
     previous_rows: dict[str, int] | None = None,
     run_name: str = "taikong",
@@ -70,7 +65,7 @@ def run_gx_audit(
 
     frames = dict(tables)
     frames["document_quality"] = document_quality(
-        tables["documents"], tables["paragraphs"], tables["boilerplate"]
+        tables["documents"].lazy(), tables["paragraphs"].lazy(), tables["boilerplate"].lazy()
     )
 
     site_dir.mkdir(parents=True, exist_ok=True)
@@ -99,7 +94,7 @@ def run_gx_audit(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite)
             )
         )
-        batches[name] = _to_pandas(frame, name)
+        batches[name] = gx_view(frame, name).to_pandas()
 
     results = {}
     for definition in definitions:

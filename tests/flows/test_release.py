@@ -192,7 +192,17 @@ def _task_run_names(flow_run_id) -> list[str]:
     return [r.name for r in runs]
 
 
-def test_shard_size_changes_task_runs_not_results(tmp_path):
+def _progress_artifacts(flow_run_id) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+
+
+def test_shard_size_changes_task_runs_not_results(tmp_path, capfd):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     (seeds / "x1.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
@@ -206,10 +216,18 @@ def test_shard_size_changes_task_runs_not_results(tmp_path):
             seeds_dir=str(seeds),
             datasets_dir=str(datasets),
             shard_docs=shard_docs,
+            progress_bar=shard_docs == 2,
             return_state=True,
         )
         names = _task_run_names(state.state_details.flow_run_id)
         n_shards = -(-n_inputs // shard_docs)
+        progress = [
+            a for a in _progress_artifacts(state.state_details.flow_run_id) if a.type == "progress"
+        ]
+        assert [a.data for a in progress] == [100.0]
+        assert f"mark-duplicates (stage 7/7): {n_inputs}/{n_inputs} documents" in (
+            progress[0].description
+        )
         assert sum(n.startswith("ingest-shard") for n in names) == n_shards
         assert sum(n.startswith("structure-shard") for n in names) == n_shards
         outputs[shard_docs] = {
@@ -218,6 +236,11 @@ def test_shard_size_changes_task_runs_not_results(tmp_path):
         }
     for table, frame in outputs[1000].items():
         assert frame.equals(outputs[2][table]), table
+    # Only the second run asked for the terminal bar: one per stage, ending at every document.
+    bars = capfd.readouterr().err.replace("\r", "\n")
+    for stage in ("ingest", "structure", "mark-duplicates"):
+        assert re.search(rf"{stage} 100%\|.*{n_inputs}/{n_inputs} docs\]", bars), stage
+    assert bars.count(f"{n_inputs}/{n_inputs} docs]") >= 7
 
 
 def _readme_block(language: str) -> str:

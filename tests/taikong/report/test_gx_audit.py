@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page, run_in_memory
 
-from taikong.report.expectations import document_quality, suite_for
+from taikong.report.expectations import document_quality, gx_view, suite_for
 from taikong.report.gx_audit import run_gx_audit
 
 
@@ -68,3 +69,25 @@ def test_row_count_far_below_the_previous_release_fails(tables, tmp_path):
     assert [f["expectation"] for f in failed] == ["expect_table_row_count_to_be_between"]
     assert failed[0]["observed"] == tables["paragraphs"].height
     assert summary["suites"]["documents"]["passed"]
+
+
+def test_gx_reads_a_projection_with_text_proxies(tables):
+    view = gx_view(tables["paragraphs"].lazy(), "paragraphs")
+    assert "text" not in view.columns
+    assert {"text_length", "text_hash", "n_chars", "duplicate_of", "kind"} <= set(view.columns)
+    assert view["text_length"].to_list() == tables["paragraphs"]["text"].str.len_chars().to_list()
+    assert view["text_hash"].n_unique() == tables["paragraphs"]["text"].n_unique()
+    # documents' raw text is read by no expectation, so it never reaches pandas
+    assert "raw_text" not in gx_view(tables["documents"], "documents").columns
+
+
+def test_an_overlong_paragraph_fails_through_its_length_proxy(tables, tmp_path):
+    long = tables["paragraphs"].with_columns(
+        pl.when(pl.int_range(pl.len()) < 2)
+        .then(pl.col("text").repeat_by(200).list.join(""))  # far above 5000 characters
+        .otherwise(pl.col("text"))
+        .alias("text")
+    )
+    summary = run_gx_audit({**tables, "paragraphs": long}, tmp_path / "gx", run_name="unit")
+    failed = summary["suites"]["paragraphs"]["failed"]
+    assert [f["kwargs"]["column"] for f in failed] == ["text_length"]
