@@ -77,6 +77,8 @@ def main() -> int:
     ap.add_argument("--profile", help="write merged cProfile stats of all threads here")
     ap.add_argument("--shard-docs", type=int)
     ap.add_argument("--shard-bytes", type=int)
+    ap.add_argument("--runner", default="default", choices=["default", "dask"])
+    ap.add_argument("--dask-workers", type=int, default=2)
     args = ap.parse_args()
 
     process_start = psutil.Process().create_time()
@@ -107,6 +109,8 @@ def main() -> int:
         kwargs["shard_docs"] = args.shard_docs
     if args.shard_bytes:
         kwargs["shard_bytes"] = args.shard_bytes
+    if args.runner == "dask":
+        kwargs |= {"runner": "dask", "dask_workers": args.dask_workers}
     flow_call = time.time()
     state = release(**kwargs, return_state=True)
     flow_end = time.time()
@@ -123,6 +127,10 @@ def main() -> int:
 
     flow_run_id = state.state_details.flow_run_id
     task_runs, flow_run = _task_runs(flow_run_id)
+    audit_seconds_detail = None  # the audit's own timings (GX import kept apart)
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        report = Path(result["path"]) / "validation" / "report.json"
+        audit_seconds_detail = json.loads(report.read_text()).get("seconds")
 
     out = {
         "state": state.type.value,
@@ -138,6 +146,7 @@ def main() -> int:
             "flow_end": flow_end,
         },
         "marks": marks.marks,
+        "audit_seconds_detail": audit_seconds_detail,
         "flow_run": flow_run,
         "task_runs": task_runs,
         "cpu_self": {"user": ru.ru_utime, "system": ru.ru_stime, "maxrss_kb": ru.ru_maxrss},

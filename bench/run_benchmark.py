@@ -188,14 +188,19 @@ def _task_base(name: str) -> str:
 
 
 def taikong_run(
-    corpus: Path, work: Path, label: str, env: dict, profile: Path | None = None
+    corpus: Path,
+    work: Path,
+    label: str,
+    env: dict,
+    profile: Path | None = None,
+    extra_args: list[str] | None = None,
 ) -> dict:
     datasets = work / f"datasets-{label}"
     shutil.rmtree(datasets, ignore_errors=True)
     out = work / f"taikong-{label}.json"
     out.unlink(missing_ok=True)
     cmd = [PY, str(HERE / "_run_taikong.py"), "--seeds", str(corpus), "--datasets", str(datasets)]
-    cmd += ["--out", str(out)]
+    cmd += ["--out", str(out), *(extra_args or [])]
     run_env = dict(env)
     if profile:
         cmd += ["--profile", str(profile)]
@@ -331,6 +336,10 @@ def _taikong_metrics(child: dict, m: dict) -> dict:
         key = TASK_STAGE.get(b, "other")
         by_stage[key] = round(by_stage.get(key, 0.0) + s["run_seconds_sum"], 3)
     summary = (child.get("result") or {}).get("summary") or {}
+    audit_detail = child.get("audit_seconds_detail") or {}
+    flow_work = round(t["flow_end"] - begin, 3) if begin else None
+    task_seconds = sum(by_stage.values())
+    gx_import = audit_detail.get("gx_import", 0.0)
     return {
         "state": child["state"],
         "code_version": child.get("code_version"),
@@ -350,7 +359,21 @@ def _taikong_metrics(child: dict, m: dict) -> dict:
             "server_and_flow_start_seconds": round(begin - t["imports_done"], 3) if begin else None,
             "total_seconds": round(begin - p0, 3) if begin else None,
         },
-        "flow_work_seconds": round(t["flow_end"] - begin, 3) if begin else None,
+        "flow_work_seconds": flow_work,
+        "audit_seconds_detail": audit_detail,
+        # Where a run's time goes beyond startup. Task run times are summed, so on a
+        # one-shard corpus (tasks run one after another) they add up to the flow's wall.
+        "latency_split": {
+            "library_imports_seconds": round(t["imports_done"] - p0, 3),
+            "prefect_server_start_seconds": (
+                round(begin - t["imports_done"], 3) if begin else None
+            ),
+            "gx_import_seconds": gx_import,
+            "taikong_own_work_seconds": round(task_seconds - gx_import, 3),
+            "prefect_orchestration_seconds": (
+                round(flow_work - task_seconds, 3) if flow_work is not None else None
+            ),
+        },
         "pipeline_seconds": round(pipe_end - pipe_start, 3) if pipe_start is not None else None,
         "audit_seconds": audit.get("span_seconds"),
         "teardown_seconds": round(m["wall_seconds"] - (t["flow_end"] - p0), 3),
@@ -587,6 +610,11 @@ def main() -> int:
         help="update the existing results file (only the sizes and tools run now)",
     )
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument(
+        "--dask-sizes",
+        default="10MB",
+        help="sizes also run with --runner dask on 1 and 2 local workers ('' to skip)",
+    )
     ap.add_argument("--corpus-dir", type=Path, default=HERE / "corpus")
     ap.add_argument("--work", type=Path, default=Path("/tmp/taikong-bench"))
     ap.add_argument("--results", type=Path, default=HERE / "results.json")
@@ -607,6 +635,7 @@ def main() -> int:
     tools = set(args.tools.split(","))
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     profile_sizes = {s.strip() for s in args.profile_sizes.split(",") if s.strip()}
+    dask_sizes = {s.strip() for s in args.dask_sizes.split(",") if s.strip()}
     args.work.mkdir(parents=True, exist_ok=True)
     BYTECODE_ENV.update(
         {"PYTHONDONTWRITEBYTECODE": None, "PYTHONPYCACHEPREFIX": str(args.work / "pycache")}
@@ -725,6 +754,20 @@ def main() -> int:
                         ),
                     }
                     save()
+        if "taikong" in tools and size in dask_sizes:
+            entry["dask"] = {}
+            for n in (1, 2):
+                say(f"{size}: taikong --runner dask, {n} local worker(s)")
+                entry["dask"][f"workers_{n}"] = taikong_run(
+                    corpus,
+                    args.work,
+                    f"{size}-dask{n}",
+                    env,
+                    extra_args=["--runner", "dask", "--dask-workers", str(n)],
+                )
+                save()
+            _dask_speedup(entry["dask"])
+            save()
         if "datatrove" in tools:
             est = _tool_estimate(results, "datatrove", mb)
             if est and est > args.tool_budget_minutes * 60 and not args.force:
@@ -750,6 +793,18 @@ def main() -> int:
     save()
     say(f"done: {args.results} and {args.report}")
     return 0
+
+
+def _dask_speedup(dask: dict) -> None:
+    """1 -> 2 workers: ratio of flow work (the shard tasks run on the cluster; startup,
+    cluster start and the audit are in both)."""
+    one, two = dask.get("workers_1", {}), dask.get("workers_2", {})
+    if one.get("flow_work_seconds") and two.get("flow_work_seconds"):
+        dask["speedup_1_to_2_flow_work"] = round(
+            one["flow_work_seconds"] / two["flow_work_seconds"], 2
+        )
+    if one.get("wall_seconds") and two.get("wall_seconds"):
+        dask["speedup_1_to_2_wall"] = round(one["wall_seconds"] / two["wall_seconds"], 2)
 
 
 def finalize(results: dict) -> None:
@@ -1060,6 +1115,18 @@ def render(results: dict) -> str:
             f"{_f(tk.get('mb_per_cpu_second'), 2)} | {_f(tk.get('peak_rss_tree_mb'), 0)} | {tk.get('task_runs', '–')} | "
             f"{_status(tk)} |"
         )
+    split = (results["baseline"].get("seeds") or {}).get("latency_split")
+    if split:
+        lines += [
+            "",
+            "Seeds release, where the time goes: library imports "
+            f"{_f(split['library_imports_seconds'], 2)} s, Prefect's temporary server "
+            f"{_f(split['prefect_server_start_seconds'], 2)} s, Great Expectations import "
+            f"{_f(split['gx_import_seconds'], 2)} s (inside the audit task, the first stage "
+            f"that needs it), Prefect orchestration {_f(split['prefect_orchestration_seconds'], 2)} s, "
+            f"Taikong's own work {_f(split['taikong_own_work_seconds'], 2)} s (target < 2 s: "
+            f"{'met' if split['taikong_own_work_seconds'] < 2 else 'missed'}).",
+        ]
     fit = (results.get("taikong_cost_model") or {}).get("fit")
     if fit:
         lines += [
@@ -1113,6 +1180,29 @@ def render(results: dict) -> str:
             "Taikong source hash per run (`taikong.versions.code_version`; other developers "
             "were editing the code while this ran): "
             + ", ".join(f"{k} `{v}`" for k, v in code.items()),
+        ]
+    dask_rows = [(size, e["dask"]) for size, e in results["sizes"].items() if e.get("dask")]
+    if dask_rows:
+        lines += [
+            "",
+            "### Dask runner: 1 vs 2 local workers (`--runner dask --dask-workers N`)",
+            "",
+            "| corpus | wall s, 1 worker | wall s, 2 workers | flow work s, 1 | flow work s, 2 | "
+            "speedup (flow work) | speedup (wall) | peak RSS tree MB, 1 / 2 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for size, d in dask_rows:
+            one, two = d.get("workers_1", {}), d.get("workers_2", {})
+            lines.append(
+                f"| {size} | {_f(one.get('wall_seconds'))} | {_f(two.get('wall_seconds'))} | "
+                f"{_f(one.get('flow_work_seconds'))} | {_f(two.get('flow_work_seconds'))} | "
+                f"{_f(d.get('speedup_1_to_2_flow_work'), 2)}× | {_f(d.get('speedup_1_to_2_wall'), 2)}× | "
+                f"{_f(one.get('peak_rss_tree_mb'), 0)} / {_f(two.get('peak_rss_tree_mb'), 0)} |"
+            )
+        lines += [
+            "",
+            "Flow work includes starting the local cluster (worker processes import Taikong) "
+            "and the audit, which runs in the flow process on either runner.",
         ]
     lines += _targets(results)
     # comparison

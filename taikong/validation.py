@@ -13,6 +13,8 @@ Report files (under a release, or any directory for `taikong validate`):
 
 from __future__ import annotations
 
+import time
+
 import pandera.errors
 import polars as pl
 
@@ -151,6 +153,8 @@ def audit_release(
     run_gx: bool = True,
 ) -> dict:
     """Run every audit on `release`; write reports under `report_dir`; return the summary."""
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
     pandera_results = []
     unreadable = []
     for table in TABLES:
@@ -163,7 +167,10 @@ def audit_release(
         pandera_results.append(result)
         if cases.height:
             report_dir.write_parquet(f"validation/failure_cases/{table}.parquet", cases)
+    seconds["pandera"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     relations = [] if unreadable else check_relations(release.scan_tables(TABLES))
+    seconds["relations"] = round(time.perf_counter() - clock, 3)
     previous_tables = (previous_manifest or {}).get("tables")
     schema = schema_changes(previous_tables, tables_facts)
 
@@ -194,6 +201,7 @@ def audit_release(
         "relations": relations,
         "schema_changes": schema,
         "gx": gx_summary,
+        "seconds": {**seconds, **{f"gx_{k}": v for k, v in gx_summary.get("seconds", {}).items()}},
     }
     report_dir.write_json(REPORT, report)
     summary = summarize_audit(report)

@@ -142,8 +142,10 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     """
     text = pl.col("text")
     nb = pl.col("is_blank").not_()
+    # The masked key is the costliest expression here (several regexes): computed once.
     df = (
-        lines.with_columns(_template_hash(text).alias("template"))
+        lines.with_columns(template_key(text).alias("_key"))
+        .with_columns(pl.col("_key").hash(seed=7).alias("template"))
         .join(counts, on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),
@@ -214,7 +216,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     )
     out = df.with_columns(
         reason.alias("bp_reason"),
-        template_key(text).alias("bp_template_key"),
+        pl.col("_key").alias("bp_template_key"),
         pl.col("n_docs").alias("bp_n_docs"),
     )
     return out.drop(
@@ -223,15 +225,15 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
 
 
 def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
-    """PDF page furniture: short blank-isolated blocks with a page mark or a repeat."""
+    """PDF page furniture: short blank-isolated blocks with a page mark or a repeat.
+
+    `df` carries each line's template key in `_key`."""
     block = _by_doc(
         (pl.col("is_blank") != pl.col("is_blank").shift(1).fill_null(True)).cum_sum()
     ).alias("_block")
     df = df.with_columns(block)
-    key = template_key(pl.col("text"))
     per_block = (
         df.filter(pl.col("is_blank").not_())
-        .with_columns(key.alias("_key"))
         .with_columns(pl.len().over("doc_id", "_key").alias("_key_repeats"))
         .group_by("doc_id", "_block")
         .agg(

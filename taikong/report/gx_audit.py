@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import polars as pl
@@ -58,10 +59,13 @@ def run_gx_audit(
     Returns a JSON-able summary: overall success and, per suite, statistics and the
     failed expectations with their observed values.
     """
+    started = time.perf_counter()
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    imported = time.perf_counter()
 
     frames = dict(tables)
     frames["document_quality"] = document_quality(
@@ -98,12 +102,14 @@ def run_gx_audit(
 
     results = {}
     for definition in definitions:
-        # One checkpoint per table: each batch is its own dataframe.
+        # One checkpoint per table: each batch is its own dataframe. Every run stores its
+        # results; the site is rendered once afterwards, not by an action per checkpoint,
+        # because each render recompiles GX's page templates (~0.8 s each time).
         checkpoint = ctx.checkpoints.add(
             gx.Checkpoint(
                 name=f"release-{definition.name}",
                 validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[SITE_NAME])],
+                actions=[],
                 result_format="SUMMARY",
             )
         )
@@ -113,11 +119,17 @@ def run_gx_audit(
         )
         for result in run.run_results.values():
             results[definition.name] = _summarize(result)
+    ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(site_dir)
     return {
         "passed": all(r["passed"] for r in results.values()),
         "data_docs": "gx/index.html",
         "suites": results,
+        # GX's import is a library's start-up cost, not the audit's work: kept apart.
+        "seconds": {
+            "import": round(imported - started, 3),
+            "run": round(time.perf_counter() - imported, 3),
+        },
     }
 
 
