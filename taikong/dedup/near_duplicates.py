@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-NEAR_DUP_VERSION = "minhash_v1"
+NEAR_DUP_VERSION = "minhash_v2"
 NUM_PERM = 64
 BANDS = 16  # 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999
 ROWS = NUM_PERM // BANDS
@@ -26,10 +26,12 @@ BODY_MIN_WORDS = 10
 
 def minhash_signatures(lines: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
     """One row per document with enough body text: doc_id, source_path, sig (list[u64])."""
+    body = lines.filter(pl.col("n_words") >= BODY_MIN_WORDS)
+    # Memory follows the number of words: each is kept as a document number and a
+    # 64-bit hash, and a shingle is the hash of its words' hashes (no shingle strings).
     words = (
-        lines.filter(pl.col("n_words") >= BODY_MIN_WORDS)
-        .select(
-            "doc_id",
+        body.select(
+            (pl.col("doc_id") != pl.col("doc_id").shift(1)).fill_null(True).cum_sum().alias("doc"),
             pl.col("text")
             .str.to_lowercase()
             .str.replace_all(r"[^\w\s]", "")
@@ -38,19 +40,29 @@ def minhash_signatures(lines: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("word")
         .filter(pl.col("word").str.len_chars() > 0)
+        .select("doc", pl.col("word").hash(seed=0).alias("w"))
     )
-    shingles = words.with_columns(
-        pl.concat_str(
-            [pl.col("word").shift(-k).over("doc_id") for k in range(SHINGLE_WORDS)], separator=" "
-        ).alias("shingle")
-    ).drop_nulls("shingle")
-    hashed = shingles.select("doc_id", pl.col("shingle").hash(seed=0).alias("h"))
-    sigs = hashed.group_by("doc_id").agg(
+    # Shift the whole column (cheap) and drop shingles that would run into the next
+    # document; each position hashes with its own seed, so word order counts.
+    shingle = pl.col("w").hash(seed=11)
+    for k in range(1, SHINGLE_WORDS):
+        shingle = shingle ^ pl.col("w").shift(-k).hash(seed=11 + k)
+    last = SHINGLE_WORDS - 1
+    hashed = words.select("doc", shingle.alias("h")).filter(
+        pl.col("doc").shift(-last) == pl.col("doc")
+    )
+    sigs = hashed.group_by("doc").agg(
         pl.len().alias("n_shingles"),
         *[pl.col("h").hash(seed=i + 1).min().alias(f"m{i}") for i in range(NUM_PERM)],
     )
-    sigs = sigs.filter(pl.col("n_shingles") >= MIN_SHINGLES).select(
-        "doc_id", pl.concat_list([f"m{i}" for i in range(NUM_PERM)]).alias("sig")
+    doc_ids = body.select(
+        pl.col("doc_id").unique(maintain_order=True),
+    ).with_row_index("doc", offset=1)
+    sigs = (
+        sigs.filter(pl.col("n_shingles") >= MIN_SHINGLES)
+        .join(doc_ids.with_columns(pl.col("doc").cast(sigs["doc"].dtype)), on="doc")
+        .sort("doc")
+        .select("doc_id", pl.concat_list([f"m{i}" for i in range(NUM_PERM)]).alias("sig"))
     )
     return sigs.join(
         docs.select("doc_id", "source_path"), on="doc_id", how="left", maintain_order="left"
