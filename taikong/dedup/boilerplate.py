@@ -26,7 +26,7 @@ import hashlib
 
 import polars as pl
 
-BOILERPLATE_VERSION = "boilerplate_v2"
+BOILERPLATE_VERSION = "boilerplate_v3"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
@@ -190,6 +190,15 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     )
     short = pl.col("n_words") <= SHORT_LINE_WORDS
     edge_distance = pl.min_horizontal("_before", "_after")
+    # When a document's long repeated lines outweigh its unique text, they are its body:
+    # a story carried by several sites that near-duplicate detection did not group (only
+    # a title of its own). Furniture blurbs are small next to a page's own text.
+    long_repeated_chars = (
+        pl.when(pl.col("_repeated") & short.not_()).then(text.str.len_chars()).otherwise(0)
+    )
+    body_is_own = long_repeated_chars.sum().over("doc_id") <= pl.col("_unique").sum().over(
+        "doc_id"
+    )
     edge_furniture = pl.col("_repeated") & (
         # Menus, widgets, headings: near an edge (a title or byline may come first).
         (short & (edge_distance <= EDGE_CHARS))
@@ -197,9 +206,14 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         # and fenced off from the content by short furniture on the inner side, or
         # carried site-wide. The last paragraph of a syndicated article has content,
         # not furniture, on its inner side.
-        | ((pl.col("_after") == 0) & pl.col("_prev_short").fill_null(False))
-        | ((pl.col("_before") == 0) & pl.col("_next_short").fill_null(False))
-        | ((edge_distance == 0) & (pl.col("n_clusters") >= SITE_WIDE_CLUSTERS))
+        | (
+            body_is_own
+            & (
+                ((pl.col("_after") == 0) & pl.col("_prev_short").fill_null(False))
+                | ((pl.col("_before") == 0) & pl.col("_next_short").fill_null(False))
+                | ((edge_distance == 0) & (pl.col("n_clusters") >= SITE_WIDE_CLUSTERS))
+            )
+        )
     )
     reason = (
         pl.when(nb.not_())

@@ -177,3 +177,40 @@ def test_syndicated_article_with_edits_keeps_its_body_on_both_sites():
         kept = tables.paragraphs.filter(pl.col("doc_id") == docs[path]["doc_id"])["text"].to_list()
         for para in body:
             assert para in kept, (path, para)
+
+
+def test_story_carried_by_three_sites_unclustered_keeps_its_body():
+    """Three sites carry one story, each copy edited enough that MinHash does not group
+    them, and one copy adds nothing of its own: its long lines are repeated in three
+    clusters and sit at its edges, yet they are the story, not furniture."""
+    story = LAUNCH_BODY + [
+        "The rocket's upper stage will be deorbited over the ocean later this week, officials said."
+    ]
+    versions = {
+        "a.txt": news_page("Rocket Lifts Weather Satellites", "Mar 3, 2024", story),
+        "b.txt": news_page(
+            "Weather Satellites Reach Orbit",
+            "Mar 4, 2024",
+            story[:2]
+            + ["Analysts said the customer is a regional weather agency in the south."]
+            + story[2:]
+            + ["The company plans eight launches next year from two coastal pads."],
+            site="skyline",
+        ),
+        "c.txt": news_page(
+            "Solid Rocket Flies Again",
+            "Mar 5, 2024",
+            ["Our correspondent watched the launch from a beach ten kilometres away."]
+            + story
+            + ["Local fishermen were told to keep clear of the drop zone until noon."],
+            year=2023,
+        ),
+        "d.txt": news_page("Lunar Probe Lowers Its Orbit", "Mar 6, 2024", PROBE_BODY),
+    }
+    tables, _ = run_in_memory(versions)
+    docs = {r["source_path"]: r for r in tables.documents.iter_rows(named=True)}
+    assert all(d["near_duplicate_of"] is None for d in docs.values())  # no cluster formed
+    kept = tables.paragraphs.filter(pl.col("doc_id") == docs["a.txt"]["doc_id"])["text"]
+    assert kept.to_list() == ["Rocket Lifts Weather Satellites", *story]
+    # The sites' own furniture is still removed from the copy with nothing of its own.
+    assert not kept.str.contains("Copyright|Related Stories|Address").any()
