@@ -65,7 +65,8 @@ def diff_table(
             .alias("changed_columns"),
         )
         .sort("change", "key")
-        .collect()
+        # Streaming: two releases' tables are joined by key without holding them whole.
+        .collect(engine="streaming")
     )
     return result
 
