@@ -4,8 +4,9 @@ Three kinds, found per paragraph with regular expressions (no model):
 
 * `country`: a country's name from ISO 3166 (pycountry: short, common and official
   names, the part before a comma when it names one country only) plus a few usual
-  English names ISO does not use ("Russia", "Britain", "Turkey"). `name` is the common
-  name, `code` the alpha-3 code.
+  English names ISO does not use ("Russia", "Britain", "Turkey"). `name` is the short
+  name (see `_short_name`: pycountry's common_name, else a usual name ISO's name begins
+  with, "Russia" for "Russian Federation", else ISO's name), `code` the alpha-3 code.
 * `acronym`: a name the document defines with an acronym, "Long Name (ACR)" or "ACR
   (Long Name)", where the acronym's letters can be read off the name's words in order
   (each capitalised word gives one or more leading letters; function words and, in a
@@ -18,9 +19,14 @@ Three kinds, found per paragraph with regular expressions (no model):
   when written with a space ("Chang'e 4"). `name` is the name, `code` the serial.
   Designations of things that are not craft (diseases such as COVID-19) are excluded.
 
-* `launch_site`: "<Name> (Satellite|Space) Launch Center/Centre/Site/Base" and "<Name>[,
-  <Name> and <Name>] launch site(s)" (one mention per place; a capitalised English word,
-  "Space launch sites", is no place).
+* `launch_site`: "<Name> (Satellite|Space) Launch Center/Centre/Site/Base", "<Name>[,
+  <Name> and <Name>] launch site(s)" (one mention per place), and a place a launch leaves
+  from: "lifted off from X", "launched the probe from X", "launch pads installed at X" (a
+  launch word at most four words before from/at, no function word but an article
+  between). A place is a pycountry subdivision ("Hainan Sheng" -> "Hainan") or a word
+  the English dictionaries list only capitalised or not at all; "Space", "Moon" are no
+  places, nor a country, nor a name followed by a capitalised word or a craft noun
+  ("Halvor space station").
 
 Where mentions overlap the longest wins ("China Manned Space Agency" over "China").
 Headings are not searched (they are sections, not paragraphs).
@@ -36,20 +42,34 @@ rule that decided it in `type_rule`:
   it): rocket/launcher/vehicle -> launch_vehicle; probe/spacecraft/module/space station/
   rover/lander/telescope/... -> spacecraft_probe; satellite/system/constellation/
   program/project/series -> satellite_system_program. Only the document is read, so a
-  document's output does not depend on the rest of its shard. Fallback, documented and
-  marked type_rule="fallback": a designation with no vote is spacecraft_probe.
+  document's output does not depend on the rest of its shard. Also votes (same rule,
+  head_noun_vote): a name in apposition, whose last word is the head ("the Algerian
+  Communications Satellite (X-1)", "X-1 (... Lunar Orbiter)", "X-1, also known as the
+  ... Satellite," / "X-1, China's ... satellite."), and a head noun after plural noun
+  modifiers ("X-3 earth resources satellite,": an -s word followed by a singular head
+  noun that closes the phrase is no verb). Fallback, documented and marked
+  type_rule="fallback": a designation with no vote is spacecraft_probe.
 * acronyms: canonical = the long form (the acronym stays in `code`) for both forms;
   type by the long form's head word (the last word before of/for/on/in): a launch-site
   name -> launch_site_place, Organization/Agency/... -> organization, System/Program/
   Initiative/Project/Satellite -> satellite_system_program, a craft noun (Explorer,
-  Telescope...) -> its type; else a head-noun vote as for designations. An acronym whose
+  Telescope...) -> its type, an instrument (Monitor, Imager, Radar...) in a name that puts
+  it in space ("Space-based ... Monitor") -> spacecraft_probe; else a head-noun vote as
+  for designations. An acronym whose
   type cannot be decided ("Telemetry, Tracking and Command (TT&C)", a method, a service)
   is dropped, counted as acronym_untyped in the log line of `find_mentions`.
 * countries: the pycountry common name, country. A one-word country name used as a
   person's name (after a title, or after a capitalised word inside a sentence: "Dr.
   Jordan", "said Mary Jordan") is no mention.
 * launch sites: launch_site_place; canonical = the full name ("Centre" spelt "Center")
-  when the document writes it, else "<Name> Launch Site".
+  when the document writes it, else "<Name> Launch Site" when the document lists it as a
+  launch site, else (a place found by a launch context only) the place's name.
+
+Speed: the document is scanned with few, cheap passes: literal forms (acronyms, series,
+family names) are located with `str.find` and then matched where found
+(`_form_matches`), country names only where a capitalised word can start one, launch
+centers only before "Launch Center"; family votes are computed once per family and
+document. The output is the one the plain regular expressions give (tested).
 """
 
 from __future__ import annotations
@@ -57,6 +77,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -69,7 +90,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-MENTIONS_VERSION = "mentions_v2"
+MENTIONS_VERSION = "mentions_v3"
 MENTION_KINDS = ("country", "acronym", "designation", "launch_site")
 ENTITY_TYPES = (
     "spacecraft_probe",
@@ -133,6 +154,23 @@ class Mention:
 
 
 # ---- countries -----------------------------------------------------------------------------
+def _short_name(country) -> str:
+    """The canonical name of a country: pycountry's `common_name` ("South Korea", "Iran")
+    where it has one; else a usual name (COUNTRY_ALIASES) that ISO's own name begins with
+    ("Russia" for "Russian Federation", "Palestine" for "Palestine, State of"): the
+    library's name shortened, never a different name ("Turkey" for "Türkiye" is not);
+    else ISO's name."""
+    common = getattr(country, "common_name", None)
+    if common:
+        return common
+    shortenings = [
+        alias
+        for alias, code in COUNTRY_ALIASES.items()
+        if code == country.alpha_3 and country.name.startswith(alias) and alias != country.name
+    ]
+    return min(shortenings, key=len) if shortenings else country.name
+
+
 @cache
 def country_names() -> dict[str, tuple[str, str]]:
     """Surface name -> (common name, alpha-3)."""
@@ -142,7 +180,7 @@ def country_names() -> dict[str, tuple[str, str]]:
     common: dict[str, str] = {}
     for country in pycountry.countries:
         code = country.alpha_3
-        common[code] = getattr(country, "common_name", None) or country.name
+        common[code] = _short_name(country)
         names = [country.name, getattr(country, "common_name", None)]
         names.append(getattr(country, "official_name", None))
         for name in filter(None, names):
@@ -198,32 +236,109 @@ def _person_name(text: str, start: int, name: str) -> bool:
     return not sentence_start
 
 
+def _country_candidates(word: str, by_first: dict[str, list[str]]) -> list[str]:
+    candidates = by_first.get(word) or by_first.get(word.rstrip(".")) or ()
+    if not candidates:
+        # "Russia's", "Japan." : the name may be followed by a possessive or a stop.
+        candidates = by_first.get(_WORD_STEM.match(word).group(), ())
+    return list(candidates)
+
+
+def _capitalised_starts(text: str, by_first: dict[str, list[str]]) -> list[int] | None:
+    """Starts of the _CAPITALISED matches that can begin a country name, in order: the
+    distinct capitalised words are read in one `findall`, and only those that can start
+    a name are then located (`str.find`). None when a word follows an apostrophe (it
+    may be inside another match: the caller then reads every match)."""
+    words = {w for w in set(_CAPITALISED.findall(text)) if _country_candidates(w, by_first)}
+    starts = []
+    for word in words:
+        pos = text.find(word)
+        while pos >= 0:
+            m = _CAPITALISED.match(text, pos)
+            if m and m.group() == word:
+                if pos and text[pos - 1] in "'’":
+                    return None
+                starts.append(pos)
+            pos = text.find(word, pos + 1)
+    starts.sort()
+    return starts
+
+
 def _countries(text: str) -> list[Mention]:
     names = country_names()
     by_first = _countries_by_first_word()
+    starts = _capitalised_starts(text, by_first)
+    if starts is None:
+        starts = [m.start() for m in _CAPITALISED.finditer(text)]
     out = []
     end = 0
-    for m in _CAPITALISED.finditer(text):
-        if m.start() < end:
+    for start in starts:
+        if start < end:
             continue
-        word = m.group()
-        candidates = by_first.get(word) or by_first.get(word.rstrip(".")) or ()
-        if not candidates:
-            # "Russia's", "Japan." : the name may be followed by a possessive or a stop.
-            candidates = by_first.get(_WORD_STEM.match(word).group(), ())
-        for name in candidates:
-            stop = m.start() + len(name)
-            if text.startswith(name, m.start()) and not text[stop : stop + 1].isalnum():
+        word = _CAPITALISED.match(text, start).group()
+        for name in _country_candidates(word, by_first):
+            stop = start + len(name)
+            if text.startswith(name, start) and not text[stop : stop + 1].isalnum():
                 if text[stop : stop + 1] == "_":
                     continue
-                if _person_name(text, m.start(), name):
+                if _person_name(text, start, name):
                     end = stop
                     break
                 common, code = names[name]
-                out.append(Mention("country", m.start(), stop, common, code))
+                out.append(Mention("country", start, stop, common, code))
                 end = stop
                 break
     return out
+
+
+# ---- matching many literal forms ------------------------------------------------------
+_NO_WORD_BEFORE = re.compile(r"(?<![\w-])")
+_SERIAL_TAIL = re.compile(rf"(?:[- ]{_SERIAL})?(?![\w/-])")
+_SPACED_SERIAL = re.compile(rf" (?P<serial>{_SERIAL})(?![\w/-])")
+_WORD_END = re.compile(r"(?![\w-])")
+
+
+def _normalised(text: str) -> str:
+    """The text with curly apostrophes straight (same length, same offsets)."""
+    return text.replace("’", "'")
+
+
+def _form_matches(
+    text: str, norm: str | None, forms: Iterable[str], tail: re.Pattern[str]
+) -> Iterator[tuple[int, int, re.Match[str]]]:
+    r"""(start, form end, tail match) of each match of `(?<![\w-])(?:form|...)<tail>` in
+    `text`, longest form first, exactly as `re.finditer` would find them, but located with
+    `str.find` (one fast scan per form, not a regex tried at every position of the
+    document). With `norm` (`_normalised(text)`) a straight apostrophe in a form also
+    matches a curly one (the form escaped, then "'" -> "['’]")."""
+    ordered = sorted(forms, key=len, reverse=True)
+    starts: set[int] = set()
+    for form in ordered:
+        needle = form if norm is None else _normalised(form)
+        pos = (text if norm is None else norm).find(needle)
+        while pos >= 0:
+            starts.add(pos)
+            pos = (text if norm is None else norm).find(needle, pos + 1)
+    end = 0
+    for pos in sorted(starts):
+        if pos < end or not _NO_WORD_BEFORE.match(text, pos):
+            continue
+        for form in ordered:
+            stop = pos + len(form)
+            piece = text[pos:stop]
+            # re.escape(form).replace("'", "['’]"): only a straight apostrophe of the
+            # form matches either kind; any other character matches itself.
+            if piece != form and not (
+                norm is not None
+                and "'" in form
+                and len(piece) == len(form)
+                and all(a == b or (a == "'" and b == "’") for a, b in zip(form, piece, strict=True))
+            ):
+                continue
+            if m := tail.match(text, stop):
+                yield pos, stop, m
+                end = m.end()
+                break
 
 
 # ---- acronyms ------------------------------------------------------------------------------
@@ -293,17 +408,17 @@ def _acronyms(text: str, definitions: dict[str, str]) -> list[Mention]:
         forms.setdefault(long, (long, acr))
     if not forms:
         return []
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     out = []
-    for m in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):
-        long, acr = forms[m.group()]
-        in_parens = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
-        if m.group() == acr and in_parens:
+    for start, end, _ in _form_matches(text, None, forms, _WORD_END):
+        surface = text[start:end]
+        long, acr = forms[surface]
+        in_parens = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+        if surface == acr and in_parens:
             # The acronym inside its own definition is part of that mention.
-            inner = text[max(0, m.start() - 1 - len(long) - 2) : m.start() - 1]
+            inner = text[max(0, start - 1 - len(long) - 2) : start - 1]
             if inner.rstrip().rstrip("\"”’'").endswith(long):
                 continue
-        out.append(Mention("acronym", m.start(), m.end(), long, acr))
+        out.append(Mention("acronym", start, end, long, acr))
     return out
 
 
@@ -325,7 +440,7 @@ def _designation_matches(text: str):
                 break
 
 
-def _designations(text: str, series: set[str]) -> list[Mention]:
+def _designations(text: str, series: set[str], norm: str | None = None) -> list[Mention]:
     out = []
     for m in _designation_matches(text):
         start = m.start("name")
@@ -339,13 +454,10 @@ def _designations(text: str, series: set[str]) -> list[Mention]:
         name = name.replace("’", "'")
         out.append(Mention("designation", start, m.end(), name, m.group("serial")))
     if series:
-        names = "|".join(
-            re.escape(n).replace("'", "['’]") for n in sorted(series, key=len, reverse=True)
-        )
-        pattern = rf"(?<![\w-])(?P<name>{names}) (?P<serial>{_SERIAL})(?![\w/-])"
-        for m in re.finditer(pattern, text):
-            name = m.group("name").replace("’", "'")
-            out.append(Mention("designation", m.start(), m.end(), name, m.group("serial")))
+        norm = _normalised(text) if norm is None else norm
+        for start, stop, m in _form_matches(text, norm, series, _SPACED_SERIAL):
+            name = text[start:stop].replace("’", "'")
+            out.append(Mention("designation", start, m.end(), name, m.group("serial")))
     return out
 
 
@@ -357,39 +469,155 @@ def _series(text: str) -> set[str]:
 
 
 # ---- launch sites --------------------------------------------------------------------------
-_PLACE = r"(?!(?:Satellite|Space|Launch|The|A|An|And|Of)\b)[A-Z][a-z]+"
+_PLACE = r"(?!(?:Satellite|Space|Launch|The|A|An|And|Of)\b)[A-Z][a-z]+(?:['’][a-z]+)?"
 LAUNCH_CENTER_RE = re.compile(
     rf"(?<![\w-])(?P<name>{_PLACE}(?: {_PLACE})?) (?:(?:Satellite|Space) )?Launch "
     r"(?:Center|Centre|Site|Base)(?![\w-])"
 )
+# The end of every LAUNCH_CENTER_RE match (a literal start: a fast scan).
+_LAUNCH_CENTER_END = re.compile(r"Launch (?:Center|Centre|Site|Base)(?![\w-])")
 _LAUNCH_SITE_LIST_RE = re.compile(
     rf"(?<![\w-])(?P<list>{_PLACE}(?:, {_PLACE})*(?:,? and {_PLACE})?) launch sites?(?![\w-])"
 )
 _PLACE_WORD = re.compile(_PLACE)
+# "lifted off from Jiuquan", "launched the probe from Xichang", "launch pads installed at
+# Jiuquan": a place after from/at, with a launch word at most four words before it in the
+# same clause (articles aside, no function word between: "launched with support from
+# Huawei" names no site).
+_FROM_PLACE_RE = re.compile(
+    rf"(?:from|at)\s+(?:the\s+)?(?P<name>{_PLACE}(?: {_PLACE})?)(?![\w'’-])"
+)
+_LAUNCH_BEFORE_RE = re.compile(
+    r"(?i:\b(?:launch(?:es|ed|ing)?|lift(?:s|ed|ing)?\s+off|lift-?off|blast(?:s|ed|ing)?\s+off)"
+    r"(?P<gap>(?:\s+[\w'’-]+){0,4}?))\s+$"
+)
+_ARTICLES = _wordset("a an the")
+_NEXT_TWO_WORDS = re.compile(r" +([A-Za-z]+)(?: +([A-Za-z]+))?")
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """English words as the dictionaries list them in lower case ("moon", "station"):
+    a name listed only capitalised ("Beijing", "Florida") is a proper noun."""
+    from english_words import get_english_words_set
+
+    words: set[str] = set()
+    for source in ("web2", "gcide"):
+        words |= {
+            w for w in get_english_words_set([source], lower=False, alpha=True) if w.islower()
+        }
+    return frozenset(words)
+
+
+@cache
+def subdivision_places() -> dict[str, str]:
+    """Place name -> ISO 3166-2 code, from pycountry's subdivisions, each name without the
+    administrative words its country's names share ("Hainan Sheng" -> "Hainan", "Nei
+    Mongol Zizhiqu" -> "Nei Mongol"): a word that ends three or more names of one country
+    is such a word."""
+    import pycountry
+
+    by_country: dict[str, list] = {}
+    for sub in pycountry.subdivisions:
+        by_country.setdefault(sub.country_code, []).append(sub)
+    places: dict[str, str] = {}
+    for subs in by_country.values():
+        endings: dict[str, int] = {}
+        for sub in subs:
+            last = sub.name.split()[-1]
+            endings[last] = endings.get(last, 0) + 1
+        for sub in subs:
+            words = re.sub(r"\s*\(.*?\)", "", sub.name).split()
+            while len(words) > 1 and endings.get(words[-1], 0) >= 3:
+                words.pop()
+            places.setdefault(" ".join(words), sub.code)
+    return places
+
+
+def _place_like(name: str) -> bool:
+    """A place name, not a capitalised English word ("Space", "Moon"): a subdivision
+    (pycountry) or a word the dictionaries do not list in lower case."""
+    if name in subdivision_places():
+        return True
+    common = _common_words()
+    for word in name.split():
+        low = word.lower()
+        stem = low[:-1] if low.endswith("s") else low
+        if low in common or stem in common:
+            return False
+    return True
 
 
 def _place_name(word: str) -> bool:
-    """A place name, not a capitalised English word ("Space launch sites")."""
-    from taikong.clean.hyphens import is_word
+    """A place name in a list of launch sites ("Space launch sites" has none)."""
+    return _place_like(word)
 
-    return not is_word(word)
+
+def _launch_center_matches(text: str) -> Iterator[re.Match[str]]:
+    """LAUNCH_CENTER_RE.finditer(text), searched only just before each "Launch Center"
+    (its names are two words at most and cannot contain "Launch")."""
+    end = 0
+    for hit in _LAUNCH_CENTER_END.finditer(text):
+        if hit.start() < end:
+            continue
+        if m := LAUNCH_CENTER_RE.search(text, max(end, hit.start() - 100), hit.end()):
+            yield m
+            end = m.end()
+
+
+def _launched_from(text: str, countries: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of each place a launch is said to leave from."""
+    for m in _FROM_PLACE_RE.finditer(text):
+        if m.start() and not text[m.start() - 1].isspace():
+            continue
+        name = m.group("name")
+        after = text[m.end() : m.end() + 40]
+        nxt = _NEXT_TWO_WORDS.match(after)
+        if nxt and (
+            nxt.group(1)[0].isupper()
+            or any(_singular(w) in HEAD_NOUNS for w in nxt.groups() if w and w.islower())
+        ):
+            continue  # a longer name ("Wenchang International Forum"), a craft ("space station")
+        if name in countries or not _place_like(name):
+            continue
+        launch = _LAUNCH_BEFORE_RE.search(text, max(0, m.start() - 80), m.start())
+        if not launch:
+            continue
+        gap = launch.group("gap").split()
+        if any(w.lower() in _FUNCTION_WORDS and w.lower() not in _ARTICLES for w in gap):
+            continue
+        yield m.start("name"), m.end("name"), name
 
 
 def _launch_sites(text: str) -> list[Mention]:
     out = []
     full: dict[str, str] = {}
-    for m in LAUNCH_CENTER_RE.finditer(text):
+    for m in _launch_center_matches(text):
         canonical = m.group().replace("Centre", "Center")
         full.setdefault(m.group("name"), canonical)
         out.append(Mention("launch_site", m.start(), m.end(), m.group("name"), None, canonical))
-    for m in _LAUNCH_SITE_LIST_RE.finditer(text):
-        for w in _PLACE_WORD.finditer(m.group("list")):
-            start = m.start("list") + w.start()
-            if not _place_name(w.group()):
-                continue
-            name = w.group()
-            canonical = full.get(name, f"{name} Launch Site")
-            out.append(Mention("launch_site", start, start + len(name), name, None, canonical))
+    listed: set[str] = set()
+    if "launch site" in text:
+        for m in _LAUNCH_SITE_LIST_RE.finditer(text):
+            for w in _PLACE_WORD.finditer(m.group("list")):
+                start = m.start("list") + w.start()
+                if not _place_name(w.group()):
+                    continue
+                name = w.group()
+                listed.add(name)
+                canonical = full.get(name, f"{name} Launch Site")
+                out.append(Mention("launch_site", start, start + len(name), name, None, canonical))
+    # A place found by context is named as the document names it elsewhere (its launch
+    # center, or "<Name> Launch Site" if listed as a launch site), else by itself.
+    countries = frozenset(country_names())
+    for start, end, name in _launched_from(text, countries):
+        if name in full:
+            canonical = full[name]
+        elif name in listed:
+            canonical = f"{name} Launch Site"
+        else:
+            canonical = name
+        out.append(Mention("launch_site", start, end, name, None, canonical))
     return out
 
 
@@ -436,6 +664,14 @@ ACRONYM_HEADS = {
         "satellite_system_program",
     ),
 }
+# Instruments: the head of a craft's name when the name puts it in space (_IN_SPACE).
+INSTRUMENT_HEADS = _wordset(
+    "monitor imager detector spectrometer camera radar sensor altimeter radiometer "
+    "interferometer polarimeter scatterometer magnetometer"
+)
+_IN_SPACE = re.compile(
+    r"(?i)(?<![\w-])(?:space-based|spaceborne|space-borne|orbiting|orbital)(?![\w-])"
+)
 # Participles that still describe a craft ("manned spaceship"); other -ed/-s words in
 # the gap are read as verbs and stop the search ("Long March-5 launched a satellite").
 _CRAFT_PARTICIPLES = _wordset("manned crewed unmanned uncrewed")
@@ -467,10 +703,25 @@ def _head_after(text: str, end: int) -> str | None:
         low = token.lower()
         if i < 3 and (low.endswith("ed") and low not in _CRAFT_PARTICIPLES):
             return None
-        if low.endswith("s") and not low.endswith("ss") and not token[0].isupper():
+        verb_like = low.endswith("s") and not low.endswith("ss") and not token[0].isupper()
+        if verb_like and not _modifier_before_head(tokens, i):
             return None
         previous = low
     return None
+
+
+def _modifier_before_head(tokens: list[str], i: int) -> bool:
+    """A lower-case -s word is a verb ("Opalreed-1 sends data") unless it modifies a
+    singular head noun that closes the phrase ("Ziyuan-3 earth resources satellite,"):
+    a verb is rarely followed by a bare singular count noun. "launches satellite
+    missions" stays a verb (the noun after it is no head)."""
+    if i + 1 >= min(len(tokens), 4):
+        return False
+    head = tokens[i + 1].lower()
+    if head not in HEAD_NOUNS or head == "station":
+        return False
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    return not after or not after[0].isalnum()
 
 
 def _head_before(text: str, start: int) -> str | None:
@@ -488,26 +739,74 @@ _CHAIN = re.compile(
 )
 
 
-def family_votes(text: str, forms: list[str]) -> dict[str, int]:
+def family_votes(text: str, forms: list[str], norm: str | None = None) -> dict[str, int]:
     """Entity type -> number of uses of any of `forms` (with or without a serial) next to
-    a head noun of that type."""
+    a head noun of that type. `norm`: `_normalised(text)`, when the caller has it."""
     votes: dict[str, int] = {}
     if not forms:
         return votes
-    alternatives = "|".join(
-        re.escape(f).replace("'", "['’]") for f in sorted(forms, key=len, reverse=True)
-    )
-    pattern = rf"(?<![\w-])(?:{alternatives})(?:[- ]{_SERIAL})?(?![\w/-])"
-    for m in re.finditer(pattern, text):
+    if norm is None:
+        norm = _normalised(text)
+    for start, _, m in _form_matches(text, norm, forms, _SERIAL_TAIL):
         # A list of designations shares the head noun after it ("the Smart Dragon-1,
         # Kuaizhou-1A and other commercial vehicles", "Taiji-1 and Tianqin-1 satellites").
         end = m.end()
         while chained := _CHAIN.match(text, end):
             end = chained.end()
-        for vote in (_head_after(text, end), _head_before(text, m.start())):
+        for vote in (
+            _head_after(text, end),
+            _head_before(text, start),
+            _apposition_type(text, start, m.end()),
+        ):
             if vote:
                 votes[vote] = votes.get(vote, 0) + 1
     return votes
+
+
+# A name set beside a mention says what it is: "the Algerian Communications Satellite
+# (Alcomsat-1)", "Alcomsat-1 (Algerian Communications Satellite)", "Zhangheng-1, also
+# known as the China Seismo-Electromagnetic Satellite," / "Zhangheng-1, China's
+# seismo-electromagnetic satellite." The name's last word is its head.
+_NAME_BEFORE_PARENS = re.compile(r"[A-Z][\w'’-]*\s+(?P<head>[A-Z][A-Za-z]*)\s*\($")
+_NAME_IN_PARENS_AFTER = re.compile(r"\s*\((?P<name>[A-Z][^()]{2,100})\)")
+_APPOSITION_AFTER = re.compile(
+    r",\s+(?:(?:also\s+)?(?:known\s+as|called)\s+)?"
+    r"(?:(?:the|a|an)\s+|[A-Z][\w'’-]*['’]s\s+)?"
+    r"(?P<phrase>(?:[A-Za-z][A-Za-z'’-]*\s+){0,4}[A-Za-z]+)(?=\s*(?:[,.;:)]|$))"
+)
+
+
+def _name_head_type(words: list[str]) -> str | None:
+    """The type a name's head (last) word gives: "... Satellite System" -> system."""
+    if not words:
+        return None
+    head = re.sub(r"['’]s$", "", words[-1]).lower()
+    if head == "station" and (len(words) < 2 or words[-2].lower() not in ("space", "orbital")):
+        return None  # a ground station is no craft
+    if head in ACRONYM_HEADS:
+        return ACRONYM_HEADS[head]
+    return HEAD_NOUNS.get(_singular(head))
+
+
+def _apposition_type(text: str, start: int, end: int) -> str | None:
+    """Type given by a name in apposition to the mention at [start, end)."""
+    in_parens = text[start - 1 : start] == "(" and text[end : end + 1] == ")"
+    if in_parens and (m := _NAME_BEFORE_PARENS.search(text, max(0, start - 120), start)):
+        return _name_head_type([m.group("head")])
+    if m := _NAME_IN_PARENS_AFTER.match(text, end):
+        name = re.split(r"\s+(?:of|for|on|in)\s+", m.group("name"))[0]
+        return _name_head_type(name.split())
+    comma = text[end : end + 1] == "," and not _CHAIN.match(text, end)
+    if comma and (m := _APPOSITION_AFTER.match(text, end)):
+        words = m.group("phrase").split()
+        for word in words[:-1]:
+            low = word.lower()
+            if low in _FUNCTION_WORDS or (
+                low.endswith("ed") and "-" not in low and low not in _CRAFT_PARTICIPLES
+            ):
+                return None  # a clause, not a noun phrase
+        return _name_head_type(words)
+    return None
 
 
 def _winner(votes: dict[str, int]) -> str | None:
@@ -526,6 +825,10 @@ def _acronym_type(long: str, acr: str, text: str) -> tuple[str | None, str]:
         return ACRONYM_HEADS[head], "acronym_head_word"
     if _singular(head) in HEAD_NOUNS:
         return HEAD_NOUNS[_singular(head)], "acronym_head_word"
+    if head in INSTRUMENT_HEADS and _IN_SPACE.search(long):
+        # "Space-based ... Objects Monitor": an instrument said to be in space is a craft
+        # ("interferometric synthetic aperture radar" is a technique: no type).
+        return "spacecraft_probe", "acronym_head_word"
     voted = _winner(family_votes(text, [acr, long]))
     if voted:
         return voted, "head_noun_vote"

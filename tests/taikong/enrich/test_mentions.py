@@ -260,3 +260,129 @@ def test_entities_of_a_designation_list_point_at_the_raw_text_and_pass_the_relat
     assert len([r for r in results if r["table"] == "mentions"]) >= 5
     failed = [r["check"] for r in results if not r["passed"]]
     assert not [c for c in failed if c.startswith("mentions")]
+
+
+# ---- entity types from context (no name of any real craft) --------------------------------
+def test_a_name_in_apposition_types_a_designation():
+    found = typed(
+        "The Coral Navigation Satellite System (CNX-3) serves users, and the Brisan "
+        "Communications Satellite (Brisat-2) relays calls.",
+        "Quellen-1, also known as the Polar Magnetic Satellite, flew. Dorvik-2 (Dorvik "
+        "Lunar Orbiter) followed. Later Quellen-1, the country's polar magnetic satellite, "
+        "was retired.",
+    )
+    types = {c: (e, r) for _, c, e, r in found}
+    assert types["CNX-3"] == ("satellite_system_program", "head_noun_vote")
+    assert types["Brisat-2"] == ("satellite_system_program", "head_noun_vote")
+    assert types["Quellen-1"] == ("satellite_system_program", "head_noun_vote")
+    assert types["Dorvik-2"] == ("spacecraft_probe", "head_noun_vote")
+
+
+def test_what_follows_a_comma_is_no_apposition_unless_a_noun_phrase_closes():
+    found = typed(
+        "Work paused after Vantor-2, the ground station closed. It was with Mirel-4, the "
+        "system was tested. Once the Tasko-5, Pelin-6 and other vehicles flew, work stopped."
+    )
+    types = {c: (e, r) for _, c, e, r in found}
+    assert types["Vantor-2"] == ("spacecraft_probe", "fallback")  # a ground station
+    assert types["Mirel-4"] == ("spacecraft_probe", "fallback")  # a clause, not a name
+    assert types["Tasko-5"] == types["Pelin-6"] == ("launch_vehicle", "head_noun_vote")
+
+
+def test_a_plural_noun_modifier_before_a_head_noun_is_no_verb():
+    found = typed(
+        "They launched the Ziwen-3 02 land resources satellite, and the Opalreed-1 "
+        "launches satellite missions while Kestrel-2 sends probes."
+    )
+    types = {c: (e, r) for _, c, e, r in found}
+    assert types["Ziwen-3"] == ("satellite_system_program", "head_noun_vote")
+    assert types["Opalreed-1"] == ("spacecraft_probe", "fallback")  # "launches" is a verb
+    assert types["Kestrel-2"] == ("spacecraft_probe", "fallback")
+
+
+def test_an_acronym_for_an_instrument_in_space_is_a_craft(caplog):
+    with caplog.at_level("INFO", logger="taikong.enrich.mentions"):
+        found = typed(
+            "It will launch SWIM (Space-based Wide-field Imaging Monitor) next year. "
+            "The Ground Radar Monitor (GRM) and a multi-band tomographic radar (MTR) help."
+        )
+    assert ("SWIM", "Space-based Wide-field Imaging Monitor", "spacecraft_probe") in {
+        (t, c, e) for t, c, e, _ in found
+    }
+    # An instrument on the ground, a technique: no type, dropped and counted.
+    assert not [t for t, *_ in found if t in ("GRM", "MTR") or "Radar" in t or "radar" in t]
+    assert "acronym_untyped=" in caplog.text
+
+
+def test_launch_sites_found_by_a_launch_context():
+    found = typed(
+        "The Vexa-2 rocket lifted off from Qorvath on Monday. The Jorvik Satellite Launch "
+        "Center is busy; a probe was launched from Jorvik and new launch pads were "
+        "installed at Hainan. A satellite lifted off from Florida.",
+        # Not sites: a helper, a common word, a craft, a country, a longer name.
+        "It launched with support from Brevik. Samples were launched from the Moon and "
+        "launched from Halvor space station. Rockets launched from China. They launched "
+        "the talks at Qorvath Convention.",
+    )
+    sites = [(t, c) for t, c, e, _ in found if e == "launch_site_place"]
+    assert sites == [
+        ("Qorvath", "Qorvath"),
+        ("Jorvik Satellite Launch Center", "Jorvik Satellite Launch Center"),
+        ("Jorvik", "Jorvik Satellite Launch Center"),
+        ("Hainan", "Hainan"),  # a province (pycountry subdivision)
+        ("Florida", "Florida"),  # a word in dictionaries only capitalised: a proper noun
+    ]
+    assert ("China", "China", "country") in {(t, c, e) for t, c, e, _ in found}
+
+
+def test_country_canonical_is_the_short_name():
+    found = typed(
+        "Russia, the Russian Federation, Viet Nam, Brunei Darussalam, Turkey and the "
+        "United Kingdom signed."
+    )
+    assert [(t, c) for t, c, e, _ in found if e == "country"] == [
+        ("Russia", "Russia"),
+        ("Russian Federation", "Russia"),  # ISO's name begins with the usual name
+        ("Viet Nam", "Vietnam"),  # pycountry's common_name
+        ("Brunei Darussalam", "Brunei"),
+        ("Turkey", "Türkiye"),  # a different name, not a shortening: ISO's name stays
+        ("United Kingdom", "United Kingdom"),
+    ]
+
+
+# ---- the fast paths find what the plain regular expressions find --------------------------
+TRICKY = (
+    "Chang'e-4 and Chang’e 5, the Long March-5B/5C, O'Brazil and Russia's probe; "
+    "Kuaizhou-1A, Chang'e's lander, Long March 2F Y12 (LM-2F), Xi'an Satellite Launch "
+    "Center, New Zealand, Papua New Guinea. Dr. Jordan met Jordan's minister in Jordan, "
+    "Chad. The China Academy (CA) and CA-built Long March-5 launched. Long March-5B."
+)
+
+
+def test_form_matches_equal_re_finditer():
+    import re
+
+    from taikong.enrich.mentions import _SERIAL, _SERIAL_TAIL, _form_matches, _normalised
+
+    for forms in (["Chang'e", "Long March", "Long March 2F"], ["CA", "China Academy"]):
+        for flexible in (True, False):
+            escaped = [re.escape(f) for f in sorted(forms, key=len, reverse=True)]
+            if flexible:
+                escaped = [e.replace("'", "['’]") for e in escaped]
+            pattern = rf"(?<![\w-])(?:{'|'.join(escaped)})(?:[- ]{_SERIAL})?(?![\w/-])"
+            expected = [m.span() for m in re.finditer(pattern, TRICKY)]
+            norm = _normalised(TRICKY) if flexible else None
+            got = [(a, m.end()) for a, _, m in _form_matches(TRICKY, norm, forms, _SERIAL_TAIL)]
+            assert got == expected and expected
+
+
+def test_fast_country_and_launch_center_scans_equal_the_plain_scans(monkeypatch):
+    from taikong.enrich import mentions
+
+    text = TRICKY * 3
+    fast = mentions._countries(text)
+    centers = [m.span() for m in mentions._launch_center_matches(text)]
+    assert centers == [m.span() for m in mentions.LAUNCH_CENTER_RE.finditer(text)]
+    # The plain scan: every capitalised word.
+    monkeypatch.setattr(mentions, "_capitalised_starts", lambda *_: None)
+    assert mentions._countries(text) == fast and fast

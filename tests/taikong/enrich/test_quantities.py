@@ -85,3 +85,19 @@ def test_quantities_table_points_at_the_raw_text_across_a_line_break():
     assert [t for t, _, _ in rows] == ["two relay satellites", "more than 2,000 kilograms"]
     for quantity, start, end in rows:
         assert " ".join(text[start:end].split()) == quantity
+
+
+def test_candidate_positions_find_what_the_plain_scan_finds():
+    from taikong.enrich.quantities import _quantities, _quantities_of_paragraphs
+
+    paragraphs = [
+        "Someone saw 5 thousand km, often ten or Twenty-One thousand tonnes, 1,731 g.",
+        "Over 2.5 km, nearly fourteen launch missions; forty-two and SEVENTEEN probes, 0.5%.",
+        "",
+        "Tenth attempt: 4 June 2019, Group 20, 30-satellite sets, 12.5% and 3\n\nthousand.",
+        "No number here at all, only words like tent, fifth, fortune and thirsty.",
+    ]
+    found = dict(_quantities_of_paragraphs(paragraphs))
+    for i, text in enumerate(paragraphs):
+        assert found.get(i, []) == _quantities(text)
+    assert len(found) == 3
