@@ -812,7 +812,7 @@ def finalize(results: dict) -> None:
     cores = results["machine"]["cores_logical"]
     for e in results["sizes"].values():
         tk = e.get("taikong", {})
-        dead = tk.get("error", "").startswith("no result file") and not tk.get("from_log")
+        dead = (tk.get("error") or "").startswith("no result file") and not tk.get("from_log")
         if dead and Path(tk["log"]).exists():
             tk.update(_taikong_from_log(tk))
         if tk.get("wall_seconds"):
