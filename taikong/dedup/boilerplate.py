@@ -196,9 +196,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     long_repeated_chars = (
         pl.when(pl.col("_repeated") & short.not_()).then(text.str.len_chars()).otherwise(0)
     )
-    body_is_own = long_repeated_chars.sum().over("doc_id") <= pl.col("_unique").sum().over(
-        "doc_id"
-    )
+    body_is_own = long_repeated_chars.sum().over("doc_id") <= pl.col("_unique").sum().over("doc_id")
     edge_furniture = pl.col("_repeated") & (
         # Menus, widgets, headings: near an edge (a title or byline may come first).
         (short & (edge_distance <= EDGE_CHARS))

@@ -23,11 +23,12 @@ from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
     assemble_blocks,
+    mark_titles,
     published_dates,
     segment,
 )
 
-METADATA_VERSION = "metadata_v2"
+METADATA_VERSION = "metadata_v3"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -41,6 +42,10 @@ _NAME_WORD = r"(?:[A-Z][\w'’&.-]*|of|for|and|the|on|in|de|du)"
 # A running header that names an organisation: capitalised words, no digits.
 _ORG_NAME_RE = rf"^[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}}$"
 _NAME_FUNCTION_WORDS = frozenset(["of", "for", "and", "the", "on", "in", "de", "du"])
+# "Institute of Space Law (ISL)": an organisation name and its acronym, alone on a line.
+_NAME_WITH_ACRONYM_RE = (
+    rf"^(?P<name>[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}})\s+\((?P<acronym>[A-Z]{{2,10}})\)$"
+)
 
 _MONTHS = {
     m: i
@@ -184,6 +189,41 @@ def publisher_from_running_header(boilerplate: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def publisher_from_front_matter(lines: pl.DataFrame) -> pl.DataFrame:
+    """The organisation a report's front matter names with its acronym: doc_id, publisher.
+
+    "Academy of Launch Vehicle Technology (ALVT)" on a line of its own before the body,
+    furniture included, when the acronym is the initials of the name's capitalised words.
+    """
+    long_line = (pl.col("n_words") > 12).cast(pl.Int32)
+    candidates = (
+        lines.filter(pl.col("is_blank").not_() & pl.col("wrapped"))
+        .with_columns(
+            (long_line.cum_sum().over("doc_id", order_by="line_no") - long_line).alias("_body")
+        )
+        .filter(pl.col("_body") == 0)
+        .with_columns(pl.col("text").str.extract_groups(_NAME_WITH_ACRONYM_RE).alias("_m"))
+        .unnest("_m")
+        .drop_nulls("name")
+        .sort("doc_id", "line_no")
+    )
+    rows = [
+        (doc_id, name)
+        for doc_id, name, acronym in candidates.select("doc_id", "name", "acronym").iter_rows()
+        if _initials(name) == acronym
+    ]
+    return (
+        pl.DataFrame(rows, schema={"doc_id": pl.String, "publisher": pl.String}, orient="row")
+        .group_by("doc_id", maintain_order=True)
+        .first()
+    )
+
+
+def _initials(name: str) -> str:
+    words = re.findall(r"[A-Za-z][\w'’]*", name)
+    return "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS).upper()
+
+
 def publisher_acronym(publisher: str | None, text: str, definitions: dict[str, str]) -> str | None:
     """The acronym the text uses for the publisher, if any.
 
@@ -293,6 +333,9 @@ def build_tables(
     docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
 ) -> ShardTables:
     """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
+    # A title line is content even when other documents share its words: it leaves the
+    # boilerplate before anything is built from the labels.
+    lines = mark_titles(lines)
     # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
     lines = revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
     blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
@@ -441,6 +484,7 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
     paragraphs, boilerplate = tables["paragraphs"], tables["boilerplate"]
     dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
     publishers = {
+        **dict(publisher_from_front_matter(lines).iter_rows()),
         **dict(publisher_from_running_header(boilerplate).iter_rows()),
         **dict(publisher_from_copyright(lines).iter_rows()),
     }
