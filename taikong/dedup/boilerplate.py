@@ -78,7 +78,13 @@ def template_key(text: pl.Expr) -> pl.Expr:
 
 
 def _template_hash(text: pl.Expr) -> pl.Expr:
-    return template_key(text).hash(seed=7)
+    return _key_hash(template_key(text))
+
+
+def _key_hash(key: pl.Expr) -> pl.Expr:
+    # A null key (no letters: "2024", "- 7 -") has no template; hashing it would give
+    # every such line one shared value and make them all "repeated" across documents.
+    return pl.when(key.is_not_null()).then(key.hash(seed=7))
 
 
 def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
@@ -145,7 +151,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     # The masked key is the costliest expression here (several regexes): computed once.
     df = (
         lines.with_columns(template_key(text).alias("_key"))
-        .with_columns(pl.col("_key").hash(seed=7).alias("template"))
+        .with_columns(_key_hash(pl.col("_key")).alias("template"))
         .join(counts, on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),

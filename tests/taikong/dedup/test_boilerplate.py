@@ -9,7 +9,7 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.dedup.boilerplate import template_key
+from taikong.dedup.boilerplate import line_fingerprints, template_counts, template_key
 
 
 def _site():
@@ -214,3 +214,21 @@ def test_story_carried_by_three_sites_unclustered_keeps_its_body():
     assert kept.to_list() == ["Rocket Lifts Weather Satellites", *story]
     # The sites' own furniture is still removed from the copy with nothing of its own.
     assert not kept.str.contains("Copyright|Related Stories|Address").any()
+
+
+def test_lines_without_letters_have_no_template():
+    """ "2024", "- 7 -" or "•" carry no site signal: they must not all share one template
+    and so count as repeated across every document."""
+    lines = pl.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b"],
+            "line_no": [0, 1, 0, 1],
+            "text": ["2024", "Launch Report", "- 7 -", "Launch Report"],
+            "is_blank": [False] * 4,
+        }
+    )
+    fingerprints = line_fingerprints(lines)
+    assert fingerprints.height == 2  # only "Launch Report", once per document
+    no_clusters = pl.DataFrame(schema={"doc_id": pl.String, "cluster_id": pl.String})
+    counts = template_counts(fingerprints, no_clusters)
+    assert counts["n_docs"].to_list() == [2]
