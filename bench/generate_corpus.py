@@ -36,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-GENERATOR_VERSION = "corpus_v1"
+GENERATOR_VERSION = "corpus_v2"
 NBSP = "\u00a0"
 
 # ---- vocabulary ---------------------------------------------------------------------
@@ -637,8 +637,21 @@ class TextGen:
         if k == 1:
             return f"{r.choice(ORGS)[4:]} {r.choice(VERBS_PAST)} {r.choice(ADJS)} {r.choice(NOUNS)}"
         if k == 2:
-            return f"New {r.choice(TOPICS)} plan unveiled in {r.choice(SITES_GEO)}"
-        return f"{r.choice(VEHICLES)} {r.choice(['flies again', 'sets record', 'completes test', 'delivers payloads'])}"
+            return (
+                f"New {r.choice(TOPICS)} plan to {r.randint(2025, 2045)} unveiled in "
+                f"{r.choice(SITES_GEO)}"
+            )
+        # A detail per headline: real archives rarely repeat a title word for word.
+        detail = r.choice(
+            [
+                f"with {r.randint(2, 60)} payloads",
+                f"from {r.choice(SITES_GEO)}",
+                f"in {r.choice(['first', 'second', 'third', 'fourth', 'night', 'dawn'])} attempt",
+                f"for {r.choice(ORGS)[4:]}",
+            ]
+        )
+        verb = r.choice(["flies again", "sets record", "completes test", "delivers payloads"])
+        return f"{r.choice(VEHICLES)} {verb} {detail}"
 
     def heading(self) -> str:
         r = self.r
