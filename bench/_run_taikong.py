@@ -77,7 +77,7 @@ def main() -> int:
     ap.add_argument("--profile", help="write merged cProfile stats of all threads here")
     ap.add_argument("--shard-docs", type=int)
     ap.add_argument("--shard-bytes", type=int)
-    ap.add_argument("--runner", default="default", choices=["default", "dask"])
+    ap.add_argument("--runner", default="default", choices=["default", "processes", "dask"])
     ap.add_argument("--dask-workers", type=int, default=2)
     args = ap.parse_args()
 
@@ -109,8 +109,8 @@ def main() -> int:
         kwargs["shard_docs"] = args.shard_docs
     if args.shard_bytes:
         kwargs["shard_bytes"] = args.shard_bytes
-    if args.runner == "dask":
-        kwargs |= {"runner": "dask", "dask_workers": args.dask_workers}
+    if args.runner != "default":
+        kwargs |= {"runner": args.runner, "dask_workers": args.dask_workers}
     flow_call = time.time()
     state = release(**kwargs, return_state=True)
     flow_end = time.time()

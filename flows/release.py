@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 from prefect.settings import get_current_settings
 from prefect.states import Completed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows._common import TASK_DEFAULTS
 from flows.clean import clean
@@ -37,7 +37,7 @@ def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str
     return [(p, sha256_file(seeds_dir / p)) for p in paths]
 
 
-RUNNERS = ("default", "dask")
+RUNNERS = ("default", "processes", "dask")
 # Prefect's thread pool is unbounded by default, which puts every shard of a map stage in
 # memory at once. One task thread per core (or Prefect's own setting) bounds memory to
 # that many shards in flight; the work is CPU-bound, so more threads would not help.
@@ -59,9 +59,13 @@ def release(
 ):
     """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`.
 
-    runner="dask" runs the shard tasks on a Dask cluster (prefect-dask): the scheduler at
-    `dask_address`, or a local cluster of `dask_workers` worker processes. The shards'
-    work area must be reachable from every worker (same machine or shared filesystem).
+    runner="default" runs shard tasks on one thread per core (polars work runs in
+    parallel; Taikong's own Python steps share one core). runner="processes" runs them on
+    one process per core (Prefect's ProcessPoolTaskRunner): every step in parallel, at
+    the cost of each worker importing Taikong. runner="dask" runs them on a Dask cluster
+    (prefect-dask): the scheduler at `dask_address`, or a local cluster of `dask_workers`
+    worker processes. The shards' work area must be reachable from every worker (same
+    machine or shared filesystem).
     Progress goes to the `taikong-progress` artifact, and to a terminal bar on stderr
     when `progress_bar` is set (the CLI sets it when stderr is a terminal).
     """
@@ -78,21 +82,25 @@ def release(
         raise ValueError(f"runner must be one of {RUNNERS}, not {runner!r}")
     if runner == "default":
         return _release(**params)
-    from prefect_dask import DaskTaskRunner  # only Dask runs pay for importing it
+    if runner == "processes":
+        task_runner = ProcessPoolTaskRunner(max_workers=TASK_THREADS)
+    else:
+        from prefect_dask import DaskTaskRunner  # only Dask runs pay for importing it
 
-    cluster = (
-        {"address": dask_address}
-        if dask_address
-        else {"cluster_kwargs": {"n_workers": dask_workers, "threads_per_worker": 1}}
-    )
-    on_dask = release_on_dask.with_options(task_runner=DaskTaskRunner(**cluster))
-    state = on_dask(**params, return_state=True)
+        cluster = (
+            {"address": dask_address}
+            if dask_address
+            else {"cluster_kwargs": {"n_workers": dask_workers, "threads_per_worker": 1}}
+        )
+        task_runner = DaskTaskRunner(**cluster)
+    body = release_body.with_options(task_runner=task_runner)
+    state = body(**params, return_state=True)
     # .result() re-raises the subflow's failure; success keeps its message.
     return Completed(message=state.message, data=state.result())
 
 
-@flow(name="release-on-dask", log_prints=True)
-def release_on_dask(
+@flow(name="release-body", log_prints=True)
+def release_body(
     seeds_dir: str,
     datasets_dir: str,
     shard_docs: int,
@@ -101,7 +109,7 @@ def release_on_dask(
     near_duplicate_threshold: float,
     progress_bar: bool = False,
 ):
-    """The release body as a subflow, so that it can take the Dask task runner."""
+    """The release body as a subflow, so that it can take another task runner."""
     return _release(
         seeds_dir,
         datasets_dir,

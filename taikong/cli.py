@@ -323,9 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.add_argument(
         "--runner",
-        choices=["default", "dask"],
+        choices=["default", "processes", "dask"],
         default="default",
-        help="where shard tasks run: threads in this process (default) or a Dask cluster",
+        help="where shard tasks run: threads in this process (default), one process per "
+        "core, or a Dask cluster",
     )
     rel.add_argument(
         "--dask-address",

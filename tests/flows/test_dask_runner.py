@@ -1,4 +1,5 @@
-"""The sharded stages on a local 2-worker Dask cluster give byte-identical tables."""
+"""The sharded stages on a local 2-worker Dask cluster, or on one process per core, give
+byte-identical tables."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _digests(release_dir) -> dict[str, str]:
     }
 
 
-def test_dask_runner_matches_the_default_runner_byte_for_byte(tmp_path):
+def test_dask_and_process_runners_match_the_default_runner_byte_for_byte(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     pages = {
@@ -42,3 +43,11 @@ def test_dask_runner_matches_the_default_runner_byte_for_byte(tmp_path):
     assert on_dask.result()["summary"]["documents"] == 4
     assert _digests(tmp_path / "dask" / "latest") == _digests(tmp_path / "default" / "latest")
     assert default["summary"]["documents"] == 4
+    in_processes = release(
+        seeds_dir=str(seeds),
+        datasets_dir=str(tmp_path / "processes"),
+        shard_docs=1,
+        runner="processes",
+    )
+    assert in_processes["status"] == "published"
+    assert _digests(tmp_path / "processes" / "latest") == _digests(tmp_path / "default" / "latest")
