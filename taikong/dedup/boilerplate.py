@@ -13,6 +13,12 @@ make its own body look like furniture.
 Repetition alone is not enough: two articles quoting the same sentence keep it. A
 repeated line is furniture only when it sits at an edge of its document (little
 unique text before or after it) and is short or part of a run of repeated lines.
+In hard-wrapped (PDF) text, where a paragraph's lines run on without blank lines, it
+must also lie in a blank-separated block with no unique line: a repeated line glued to
+unique text is a fragment of it (the short last line of a stock sentence, the heading
+over the body). A lone repeated one-line block counts only beside page furniture or a
+multi-line repeated block (cover blurb), so a report's front matter ("Institute of X
+(IX)") is kept; so is a block that finishes, after a page break, a sentence left open.
 
 Single-document furniture is found by shape: the trailing footer zone that holds a
 copyright or contact line, a copyright line anywhere, and the running header/footer
@@ -26,7 +32,7 @@ import hashlib
 
 import polars as pl
 
-BOILERPLATE_VERSION = "boilerplate_v3"
+BOILERPLATE_VERSION = "boilerplate_v4"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
@@ -194,6 +200,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         how="left",
         maintain_order="left",
     )
+    df = _furniture_blocks(df, single_doc)
     short = pl.col("n_words") <= SHORT_LINE_WORDS
     edge_distance = pl.min_horizontal("_before", "_after")
     # When a document's long repeated lines outweigh its unique text, they are its body:
@@ -218,6 +225,12 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
                 | ((edge_distance == 0) & (pl.col("n_clusters") >= SITE_WIDE_CLUSTERS))
             )
         )
+    )
+    # Hard-wrapped (PDF) text: a paragraph's lines run on without blank lines, so a
+    # repeated line that shares its block with unique text is a fragment of that text
+    # (the last line of a stock sentence, a heading over the body), not furniture.
+    edge_furniture = edge_furniture & (
+        pl.col("wrapped").not_() | pl.col("_furniture_block").fill_null(False)
     )
     reason = (
         pl.when(nb.not_())
@@ -303,6 +316,65 @@ def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
         how="left",
         maintain_order="left",
     ).with_columns(pl.col("_running_header").fill_null(False))
+
+
+def _furniture_blocks(df: pl.DataFrame, single_doc: pl.Expr) -> pl.DataFrame:
+    """Add `_furniture_block`: the line's blank-separated block may be furniture.
+
+    Only a block with no unique line may: every line repeated across documents or
+    furniture of this document. A block of one line must also sit next to such a block
+    that holds page furniture or several lines (a running title beside its page number,
+    a heading over a cover blurb); a lone repeated line between other blocks is a
+    report's front matter ("Institute of X (IX)" under a title that other reports of
+    the series share, masked years aside) or a heading. A block that starts in lower
+    case after text left open before it (page furniture between them) finishes that
+    sentence across a page break: text, however repeated.
+    `df` carries `_block` (from `_running_headers`) and `_repeated`.
+    """
+    per_block = (
+        df.filter(pl.col("is_blank").not_())
+        .group_by("doc_id", "_block")
+        .agg(
+            (pl.col("_repeated") | single_doc).all().alias("_no_unique"),
+            single_doc.any().alias("_page_furniture"),
+            pl.len().alias("_n_block_lines"),
+            pl.col("starts_upper").sort_by("line_no").first().alias("_starts_upper"),
+            pl.col("ends_sentence").sort_by("line_no").last().alias("_ends_sentence"),
+        )
+        .with_columns(
+            (pl.col("_no_unique") & pl.col("_page_furniture")).alias("_page_block"),
+            (
+                pl.col("_no_unique") & (pl.col("_page_furniture") | (pl.col("_n_block_lines") >= 2))
+            ).alias("_anchor"),
+        )
+    )
+    by_block = {"order_by": "_block"}
+    next_to_anchor = pl.any_horizontal(
+        pl.col("_anchor").shift(n).over("doc_id", **by_block).fill_null(False) for n in (1, -1)
+    )
+    # Is the last text before this block (page furniture skipped) an unfinished sentence?
+    open_before = (
+        pl.when(pl.col("_page_block").not_())
+        .then(pl.col("_ends_sentence").not_())
+        .shift(1)
+        .forward_fill()
+        .over("doc_id", **by_block)
+        .fill_null(False)
+    )
+    continues = pl.col("_starts_upper").not_() & open_before
+    per_block = per_block.with_columns(
+        (
+            pl.col("_no_unique")
+            & ((pl.col("_n_block_lines") >= 2) | next_to_anchor)
+            & continues.not_()
+        ).alias("_furniture_block")
+    )
+    return df.join(
+        per_block.select("doc_id", "_block", "_furniture_block"),
+        on=["doc_id", "_block"],
+        how="left",
+        maintain_order="left",
+    )
 
 
 def _footer_zone(df: pl.DataFrame) -> pl.DataFrame:

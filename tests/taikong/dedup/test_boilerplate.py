@@ -1,3 +1,5 @@
+import textwrap
+
 import polars as pl
 from corpus import (
     LAUNCH_BODY,
@@ -9,7 +11,11 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.dedup.boilerplate import line_fingerprints, template_counts, template_key
+from taikong.dedup.boilerplate import (
+    line_fingerprints,
+    template_counts,
+    template_key,
+)
 
 
 def _site():
@@ -232,3 +238,153 @@ def test_lines_without_letters_have_no_template():
     no_clusters = pl.DataFrame(schema={"doc_id": pl.String, "cluster_id": pl.String})
     counts = template_counts(fingerprints, no_clusters)
     assert counts["n_docs"].to_list() == [2]
+
+
+# ---- hard-wrapped reports: repeated fragments of body text are not furniture -------
+
+# A standard sentence every report of the series repeats: wrapped at one width, it gives
+# the same lines in each report, the last one short ("in orbit.").
+STOCK = (
+    "The institute publishes its reviews every year so that its partners can follow the "
+    "progress of the programme from one year to the next and compare it with the plans made "
+    "for the five years ahead in orbit."
+)
+COVER = [
+    "About the Institute",
+    "",
+    "The Institute for Orbital Policy Studies is an independent research body that advises",
+    "agencies and companies on launch markets, space law and the long-term plans of the",
+    "national programme.",
+]
+
+
+def _wrapped_report(title: str, body: list[str], year: int, cover: bool = False) -> str:
+    """A report of the invented institute: front matter, a page break, stock sentences."""
+    name = "Institute for Orbital Policy Studies"
+    lines = [f"{title}: {year} Annual Report", "", f"{name} (IOPS)", "", f"May {year}", ""]
+    lines += [" Preamble"] + textwrap.wrap(" ".join(body), 88) + textwrap.wrap(STOCK, 88)
+    lines += textwrap.wrap(" ".join(body[::-1]), 88)
+    lines += ["", name, "", str(year), "", "2", ""]
+    lines += textwrap.wrap(" ".join(body[1:] + body[:1]), 88) + textwrap.wrap(STOCK, 88)
+    if cover:
+        lines += ["", *COVER]
+    return "\n".join(lines) + "\n"
+
+
+def _reports(cover: bool = False) -> dict[str, str]:
+    return {
+        "r1.txt": _wrapped_report("Rockets in Review", LAUNCH_BODY, 2022, cover),
+        "r2.txt": _wrapped_report("Probes in Review", PROBE_BODY, 2023, cover),
+        "r3.txt": _wrapped_report("Stations in Review", STATION_BODY, 2024, cover),
+    }
+
+
+def test_repeated_lines_of_wrapped_body_text_are_kept():
+    """Three reports of one series share a heading, front matter and a stock sentence:
+    every one of those lines is repeated across documents, and the stock sentence's short
+    last line ends each document, yet all of it is text. The running header between the
+    pages is still furniture."""
+    tables, labelled = run_in_memory(_reports())
+    assert labelled["wrapped"].all()
+    stock_lines = textwrap.wrap(STOCK, 88)
+    assert len(stock_lines[-1].split()) <= 12  # a short last line, as meant
+    removed = tables.boilerplate
+    for text in ["Preamble", "Institute for Orbital Policy Studies (IOPS)", *stock_lines]:
+        assert text not in removed["text"].to_list(), text
+    assert set(removed["text"]) == {
+        "Institute for Orbital Policy Studies",
+        "2022",
+        "2023",
+        "2024",
+        "2",
+    }
+    for doc_id in tables.documents["doc_id"]:
+        paragraphs = tables.paragraphs.filter(pl.col("doc_id") == doc_id)["text"].to_list()
+        assert sum(STOCK in p for p in paragraphs) == 2, paragraphs
+        assert "Institute for Orbital Policy Studies (IOPS)" in paragraphs
+    assert set(tables.sections["heading"]) == {"Preamble"}
+
+
+def test_cover_block_repeated_across_wrapped_reports_is_still_removed():
+    """A blank-separated block that every report of the series ends with, and that holds
+    no text of its own, is furniture, sentences and all."""
+    tables, _ = run_in_memory(_reports(cover=True))
+    removed = tables.boilerplate.filter(pl.col("reason") == "repeated_template")
+    assert removed.group_by("text").len()["len"].to_list() == [3] * len([c for c in COVER if c])
+    assert set(removed["text"]) == {c for c in COVER if c}
+    kept = "\n".join(tables.paragraphs["text"])
+    assert "independent research body" not in kept
+    assert STOCK in kept  # the text just before the cover block is not taken with it
+
+
+def test_sentence_finished_after_a_page_break_is_text_though_repeated():
+    """The last page holds only the end of a sentence, short and repeated across the
+    series: it follows page furniture, but continues the open line before it."""
+    page = ["", "Institute for Orbital Policy Studies", "", "3", "", "the first quarter.", ""]
+    texts = {}
+    for path, text in _reports().items():
+        # The last stock sentence runs on over the page break.
+        head, _ = text.rsplit(" in orbit.", 1)
+        texts[path] = head + " in orbit before\n" + "\n".join(page)
+    tables, labelled = run_in_memory(texts)
+    tail = labelled.filter(pl.col("text") == "the first quarter.")
+    assert tail.height == 3
+    assert tail["bp_reason"].null_count() == 3
+    assert tables.boilerplate["text"].to_list().count("Institute for Orbital Policy Studies") == 6
+
+
+def test_running_header_in_mid_sentence_is_removed_when_reports_share_it():
+    """The page break of REPORT_WITH_PAGE_BREAK, in three reports of one institute: its
+    header is repeated across documents and sits between two halves of a sentence."""
+    texts = {
+        f"r{i}.txt": REPORT_WITH_PAGE_BREAK.replace("five years", f"{n} years")
+        + "\n".join(textwrap.wrap(" ".join(body), 88))
+        + "\n"
+        for i, (n, body) in enumerate(
+            [("five", LAUNCH_BODY), ("six", PROBE_BODY), ("seven", STATION_BODY)]
+        )
+    }
+    tables, _ = run_in_memory(texts)
+    assert sorted(set(tables.boilerplate["text"])) == ["17", "Institute for Orbital Policy Studies"]
+    assert tables.boilerplate.height == 6
+    for text in tables.paragraphs["text"]:
+        assert "Institute for Orbital Policy Studies" not in text
+    assert (
+        tables.paragraphs["text"]
+        .str.contains("activity, from the infrastructure on the ground")
+        .sum()
+        == 3
+    )
+
+
+def test_web_teaser_and_contact_block_repeated_across_a_site_are_removed():
+    """On web pages (not wrapped) a teaser of several lines and a contact block with
+    lines glued together stay furniture: the wrapped-text rule does not apply there."""
+    teaser = [
+        "Our Institutes",
+        "",
+        "There are 40 institutes of the academy, with research on launchers, probes and",
+        "the science of the solar system, and 12 joint laboratories abroad.",
+        ">> more",
+        "",
+        "Contact Us",
+        "Orbital Academy",
+        "Add: 12 Star Road, Xi'an",
+        "Tel: 029-5550123",
+    ]
+    texts = {
+        name: "\n".join(["Home | News", "", title, "", *[p + "\n" for p in body], *teaser]) + "\n"
+        for name, title, body in [
+            ("a.txt", "Rocket Flies", LAUNCH_BODY),
+            ("b.txt", "Probe Lowers Orbit", PROBE_BODY),
+            ("c.txt", "Spacewalk Done", STATION_BODY),
+        ]
+    }
+    tables, labelled = run_in_memory(texts)
+    assert not labelled["wrapped"].any()
+    kept = "\n".join(tables.paragraphs["text"])
+    for line in teaser:
+        if line:
+            assert line not in kept, line
+    for para in LAUNCH_BODY + PROBE_BODY + STATION_BODY:
+        assert para in tables.paragraphs["text"].to_list()
