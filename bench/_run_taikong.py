@@ -166,18 +166,31 @@ def main() -> int:
 
 def _task_runs(flow_run_id) -> tuple[list[dict], dict]:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+    )
 
     runs: list[dict] = []
     with get_client(sync_client=True) as client:
+        # Other runners run the shard tasks in a subflow (release-body): count its tasks.
+        children = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])
+            )
+        )
+        run_ids = [flow_run_id, *(c.id for c in children)]
         offset = 0
         while True:
             page = client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=run_ids)),
                 limit=200,
                 offset=offset,
             )
             for tr in page:
+                if tr.name.startswith("release-body"):
+                    continue  # the subflow's placeholder in the parent, not a task
                 runs.append(
                     {
                         "name": tr.name,

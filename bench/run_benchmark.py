@@ -612,8 +612,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument(
         "--dask-sizes",
-        default="10MB",
-        help="sizes also run with --runner dask on 1 and 2 local workers ('' to skip)",
+        default="100MB",
+        help="sizes also run with --runner processes and with --runner dask on 1 and 2 "
+        "local workers ('' to skip)",
     )
     ap.add_argument("--corpus-dir", type=Path, default=HERE / "corpus")
     ap.add_argument("--work", type=Path, default=Path("/tmp/taikong-bench"))
@@ -767,6 +768,10 @@ def main() -> int:
                 )
                 save()
             _dask_speedup(entry["dask"])
+            say(f"{size}: taikong --runner processes")
+            entry["processes"] = taikong_run(
+                corpus, args.work, f"{size}-processes", env, extra_args=["--runner", "processes"]
+            )
             save()
         if "datatrove" in tools:
             est = _tool_estimate(results, "datatrove", mb)
@@ -1182,6 +1187,33 @@ def render(results: dict) -> str:
             + ", ".join(f"{k} `{v}`" for k, v in code.items()),
         ]
     dask_rows = [(size, e["dask"]) for size, e in results["sizes"].items() if e.get("dask")]
+    proc_rows = [
+        (size, e["processes"], e.get("taikong", {}))
+        for size, e in results["sizes"].items()
+        if e.get("processes")
+    ]
+    if proc_rows:
+        lines += [
+            "",
+            "### Process runner (`--runner processes`: one process per core) vs the default "
+            "(one thread per core)",
+            "",
+            "| corpus | wall s, threads | wall s, processes | pipeline s, threads | "
+            "pipeline s, processes | speedup (pipeline) | peak RSS tree MB, threads / processes |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for size, pr, tk in proc_rows:
+            speedup = (
+                tk["pipeline_seconds"] / pr["pipeline_seconds"]
+                if tk.get("pipeline_seconds") and pr.get("pipeline_seconds")
+                else None
+            )
+            lines.append(
+                f"| {size} | {_f(tk.get('wall_seconds'))} | {_f(pr.get('wall_seconds'))} | "
+                f"{_f(tk.get('pipeline_seconds'))} | {_f(pr.get('pipeline_seconds'))} | "
+                f"{_f(speedup, 2)}× | {_f(tk.get('peak_rss_tree_mb'), 0)} / "
+                f"{_f(pr.get('peak_rss_tree_mb'), 0)} |"
+            )
     if dask_rows:
         lines += [
             "",

@@ -13,7 +13,7 @@ from taikong.ingest.decode import DEFAULT_MAX_BYTES, content_id, decode_bytes
 # A shard is cut at whichever limit comes first. Task runs grow with shards, not files;
 # memory grows with the shards in flight (one per task thread), so shards stay small.
 DEFAULT_SHARD_DOCS = 1_000
-DEFAULT_SHARD_BYTES = 16 * 1024 * 1024
+DEFAULT_SHARD_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
