@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from contracts import TABLES
 from flows.release import release
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -204,18 +205,7 @@ def published(tmp_path_factory) -> dict[str, pl.DataFrame]:
     result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
     assert result["status"] == "published"
     latest = datasets / "latest"
-    return {
-        table: pl.read_parquet(latest / f"{table}.parquet")
-        for table in (
-            "documents",
-            "sections",
-            "paragraphs",
-            "boilerplate",
-            "edits",
-            "mentions",
-            "quantities",
-        )
-    }
+    return {table: pl.read_parquet(latest / f"{table}.parquet") for table in TABLES}
 
 
 def _mine(published, table: str, text: str) -> pl.DataFrame:
