@@ -90,7 +90,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-MENTIONS_VERSION = "mentions_v3"
+MENTIONS_VERSION = "mentions_v4"
 MENTION_KINDS = ("country", "acronym", "designation", "launch_site")
 ENTITY_TYPES = (
     "spacecraft_probe",
@@ -130,6 +130,16 @@ _FUNCTION_WORDS = _wordset(
     "those our all both "
 )
 
+# Words that open a sentence or headline before a name ("Before Tianzhou-1 docks",
+# "After Vantor-2"): prepositions, conjunctions and adverbs, a closed class of English,
+# never the first word of a craft's name (unlike "Long" in "Long March-5").
+_SENTENCE_OPENERS = _wordset(
+    "after before during since until till when whenever while once as following "
+    "despite unlike like amid among between beyond without within through across "
+    "against toward towards upon onto via per meanwhile then now today yesterday "
+    "tomorrow also however yet so but if because though although whether where "
+    "why how unless here there thus hence"
+)
 _NAME = r"[A-Z][A-Za-z]*(?:['’][a-z]+)?"
 _SERIAL = r"\d{1,3}[A-Z]?(?:/\d{0,3}[A-Z]?)*"
 DESIGNATION_RE = re.compile(
@@ -446,7 +456,11 @@ def _designations(text: str, series: set[str], norm: str | None = None) -> list[
         start = m.start("name")
         name = m.group("name")
         first, _, rest = name.partition(" ")
-        if rest and (first.lower() in _FUNCTION_WORDS or first.endswith(("'s", "’s"))):
+        if rest and (
+            first.lower() in _FUNCTION_WORDS
+            or first.lower() in _SENTENCE_OPENERS
+            or first.endswith(("'s", "’s"))
+        ):
             start += len(first) + 1
             name = rest
         if name.lower() in NOT_CRAFT or name.split("-")[0].lower() in NOT_CRAFT:

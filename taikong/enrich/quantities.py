@@ -8,7 +8,8 @@ noun, "launch missions", "major and catastrophic natural disasters"); a bare num
 digits ("exceeded 400") is a quantity too. A qualifier right before it ("over", "more
 than", "nearly") goes in `qualifier`.
 
-Not quantities: years (1800-2100 with neither unit nor count), dates ("May 28",
+Not quantities: list numbers opening a paragraph ("2. The second reason"), years
+(1800-2100 with neither unit nor count), dates ("May 28",
 "28 May"), ordinals ("13th"), numbers glued to letters or joined by a hyphen or slash to
 other characters ("Tianwen-1", "Space2030", "4K", "2016-2025"), numbers with a leading
 zero ("Satellite 02") or right after a capitalised word ("Group 20", "Vision 2030"), which
@@ -30,7 +31,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-QUANTITIES_VERSION = "quantities_v1"
+QUANTITIES_VERSION = "quantities_v2"
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -118,6 +119,10 @@ _DIGIT_RUN = re.compile(r"\d+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+# After a number that opens a paragraph: "." or ")" and a capitalised word.
+_LIST_MARKER_RE = re.compile(r"[.)]\s+[\"“(]?[A-Z]")
+
+
 def _word_value(words: str) -> float:
     total = 0
     for part in _WORD_PARTS.split(words.lower()):
@@ -148,7 +153,13 @@ def _counted(text: str, pos: int) -> tuple[str | None, int]:
         word = m.group("word")
         if word.lower() in ("and", "or") and words:
             nxt = _WORD_RE.match(text, m.end())
-            if nxt and nxt.group("word").lower() not in _STOP:
+            # "one pad and one crew": a number after "and" starts a count of its own.
+            if (
+                nxt
+                and nxt.group("word").lower() not in _STOP
+                and nxt.group("word").lower() not in _SMALL
+                and not nxt.group("word")[:1].isdigit()
+            ):
                 words.append(word)
                 end = m.end()
                 continue
@@ -260,6 +271,8 @@ def _quantities(text: str, starts: list[int] | None = None) -> list[dict]:
             continue
         if _MONTH_AFTER_RE.match(text, m.end()):
             continue  # "28 May 2018"
+        if digits and not text[: m.start()].strip() and _LIST_MARKER_RE.match(text, m.end()):
+            continue  # "2. The second reason": the number of a list item, not a quantity
         value = float(digits.replace(",", "")) if digits else _word_value(words)
         if m.group("scale"):
             value *= _SCALE[m.group("scale").strip().lower()]

@@ -386,3 +386,9 @@ def test_fast_country_and_launch_center_scans_equal_the_plain_scans(monkeypatch)
     # The plain scan: every capitalised word.
     monkeypatch.setattr(mentions, "_capitalised_starts", lambda *_: None)
     assert mentions._countries(text) == fast and fast
+
+
+def test_a_word_opening_a_headline_is_not_part_of_a_designation():
+    found = mentions_of("Before Tianzhou-1 Docks, After Vantor-2 Launch: Long March-5 Flies")
+    names = {name for kind, _, name, _ in found if kind == "designation"}
+    assert names == {"Tianzhou", "Vantor", "Long March"}

@@ -101,3 +101,24 @@ def test_candidate_positions_find_what_the_plain_scan_finds():
     for i, text in enumerate(paragraphs):
         assert found.get(i, []) == _quantities(text)
     assert len(found) == 3
+
+
+def test_a_list_number_opening_a_paragraph_is_no_quantity():
+    found = quantities_of("2. The second reason is cost: the rocket carries 40 satellites.")
+    assert [(value, counted) for _, value, _, counted, _ in found] == [(40.0, "satellites")]
+    # a decimal or a count opening a paragraph is still a quantity
+    assert [value for _, value, *_ in quantities_of("2.5 tonnes reached orbit.")] == [2.5]
+    counted = [c for *_, c, _ in quantities_of("12 satellites were launched.")]
+    assert counted == ["satellites"]
+
+
+def test_a_count_stops_where_another_number_starts():
+    found = quantities_of("The site has one pad and one crew, and three hangars.")
+    # not "one pad and one crew": "one crew" is a count of its own ("crew" is collective)
+    assert [(value, counted) for _, value, _, counted, _ in found] == [
+        (1.0, "crew"),
+        (3.0, "hangars"),
+    ]
+    # a coordinated modifier is still part of one counted phrase
+    found = quantities_of("It survived 12 major and catastrophic natural disasters.")
+    assert [c for *_, c, _ in found] == ["major and catastrophic natural disasters"]
