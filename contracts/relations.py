@@ -295,8 +295,11 @@ def check_relations(tables: Tables, max_examples: int = 5) -> list[dict]:
     """Run every relation check; one result dict per check (passed, n_failed, examples)."""
     results = []
     for check in RELATION_CHECKS:
-        # Streaming keeps memory bounded by batches, not by whole tables.
+        # The streaming engine reads the tables in batches (a join still holds its build
+        # side); its row order is arbitrary, so examples are sorted to be reproducible.
         bad = check.violations(tables).collect(engine="streaming")
+        sortable = [c for c, t in bad.schema.items() if not t.is_nested() and c != "raw_text"]
+        bad = bad.sort(sortable, nulls_last=True) if sortable else bad
         results.append(
             {
                 "check": check.name,

@@ -14,6 +14,6 @@ if TYPE_CHECKING:
 TASK_DEFAULTS = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": 1}
 
 
-def gather(stage: str, futures, progress: RunProgress | None = None) -> list:
-    """Results of a map stage in shard order; reported to `progress` (a RunProgress)."""
-    return progress.gather(stage, futures) if progress is not None else futures.result()
+def gather(stage: str, futures, shards: list[int], progress: RunProgress | None = None) -> list:
+    """Results of a map stage (future i works on `shards[i]`), reported to `progress`."""
+    return progress.gather(stage, futures, shards) if progress is not None else futures.result()

@@ -22,5 +22,6 @@ def clean(
     progress: RunProgress | None = None,
 ) -> tuple[int, int]:
     """Clean every shard: (lines, cache hits)."""
-    results = gather("clean", clean_shard.map(unmapped(work), shards, unmapped(cache)), progress)
+    futures = clean_shard.map(unmapped(work), shards, unmapped(cache))
+    results = gather("clean", futures, shards, progress)
     return sum(r["lines"] for r in results), sum(r["cache_hit"] for r in results)

@@ -54,13 +54,14 @@ def deduplicate_documents(
     progress: RunProgress | None = None,
 ) -> dict:
     sig_futures = signatures_shard.map(unmapped(work), shards, unmapped(cache))
-    sig_hits = gather("minhash", sig_futures, progress)
+    sig_hits = gather("minhash", sig_futures, shards, progress)
     near_dups = cluster_near_duplicates(work, threshold)
     # Cross-document statistics are recomputed from (cached) per-document fingerprints.
     fp_futures = fingerprints_shard.map(unmapped(work), shards, unmapped(cache))
-    fp_hits = gather("fingerprint", fp_futures, progress)
+    fp_hits = gather("fingerprint", fp_futures, shards, progress)
     templates = count_templates(work)
-    gather("label-boilerplate", label_boilerplate_shard.map(unmapped(work), shards), progress)
+    labelled = label_boilerplate_shard.map(unmapped(work), shards)
+    gather("label-boilerplate", labelled, shards, progress)
     return {
         "near_duplicate_documents": near_dups,
         "repeated_templates": templates,
@@ -72,5 +73,6 @@ def deduplicate_paragraphs(
     work: WorkArea, shards: list[int], progress: RunProgress | None = None
 ) -> int:
     n = find_duplicate_paragraphs(work)
-    gather("mark-duplicates", mark_duplicates_shard.map(unmapped(work), shards), progress)
+    marked = mark_duplicates_shard.map(unmapped(work), shards)
+    gather("mark-duplicates", marked, shards, progress)
     return n

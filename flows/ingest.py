@@ -49,5 +49,5 @@ def ingest(
         unmapped(cache),
         unmapped(input_shas or {}),
     )
-    results = gather("ingest", futures, progress)
+    results = gather("ingest", futures, list(range(len(shards))), progress)
     return resolve_duplicate_files(work), sum(r["cache_hit"] for r in results)

@@ -24,6 +24,7 @@ class RunProgress:
     def __init__(self, plan: ShardProgress, show_bar: bool = False):
         self.plan, self.show_bar = plan, show_bar
         self._last_update = 0.0
+        self.percent = 0.0
         self.artifact_id = create_progress_artifact(
             progress=0.0,
             key=ARTIFACT_KEY,
@@ -31,11 +32,12 @@ class RunProgress:
             f"{plan.bytes_total / MB:,.1f} MB in {len(plan.shard_docs)} shard(s)",
         )
 
-    def gather(self, stage: str, futures: Sequence[PrefectFuture]) -> list:
-        """Wait for one map stage's shard futures (in shard order), reporting each one done."""
-        shard_of = {id(f): i for i, f in enumerate(futures)}
+    def gather(self, stage: str, futures: Sequence[PrefectFuture], shards: list[int]) -> list:
+        """Wait for one map stage's futures (future i works on `shards[i]`), reporting each
+        shard done; returns the results in that order."""
+        shard_of = {id(f): shard for f, shard in zip(futures, shards, strict=True)}
         bar = tqdm(
-            total=round(self.plan.bytes_total / MB, 1),
+            total=self.plan.bytes_total / MB,
             unit="MB",
             desc=f"{stage:>17}",
             disable=not self.show_bar,
@@ -47,16 +49,23 @@ class RunProgress:
             for n_done, future in enumerate(as_completed(list(futures)), start=1):
                 shard = shard_of[id(future)]
                 snapshot = self.plan.done(stage, shard)
-                bar.update(round(self.plan.shard_bytes[shard] / MB, 1))
+                bar.update(self.plan.shard_bytes[shard] / MB)  # exact: rounding is display
                 bar.set_postfix_str(f"{snapshot.docs_done:,}/{snapshot.docs_total:,} docs")
                 self._update_artifact(snapshot, final=n_done == len(futures))
         return [f.result() for f in futures]
+
+    def finish(self, description: str, done: bool = True) -> None:
+        """The run's end: 100% once it published or was rejected; a run stopped by an
+        error keeps the share it reached."""
+        self.percent = 100.0 if done else self.percent
+        update_progress_artifact(self.artifact_id, progress=self.percent, description=description)
 
     def _update_artifact(self, snapshot: Snapshot, final: bool) -> None:
         now = time.monotonic()
         if not final and now - self._last_update < ARTIFACT_INTERVAL_S:
             return
         self._last_update = now
+        self.percent = snapshot.percent
         update_progress_artifact(
             self.artifact_id, progress=snapshot.percent, description=snapshot.describe()
         )

@@ -41,6 +41,7 @@ RUNNERS = ("default", "processes", "dask")
 # Prefect's thread pool is unbounded by default, which puts every shard of a map stage in
 # memory at once. One task thread per core (or Prefect's own setting) bounds memory to
 # that many shards in flight; the work is CPU-bound, so more threads would not help.
+# The same number sizes the process pool of runner="processes" (one process per core).
 TASK_THREADS = get_current_settings().tasks.runner.thread_pool_max_workers or os.cpu_count() or 2
 
 
@@ -135,6 +136,8 @@ def _release(
     options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}
     catalog = load_catalog(seeds)
     files = list_inputs(seeds)
+    if not files:
+        raise FileNotFoundError(f"no input files in the seeds directory {seeds}")
     shards = plan_shards(files, shard_docs, shard_bytes)
     log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
 
@@ -195,10 +198,11 @@ def _release(
             catalog_sha=catalog.sha256,
             today=dt.datetime.now(dt.UTC).date(),
         )
-    except BaseException:
+    except BaseException as exc:
         # A failed or cancelled run leaves nothing half-written behind; the error
         # (disk full, permission denied, a bug) propagates with its own message.
         store.discard(staging)
+        progress.finish(f"stopped: {type(exc).__name__}: {exc}"[:500], done=False)
         raise
     swept = cache.sweep(run_started)
     log.info("cache: hits per stage %s; %d stale entries removed", cache_hits, swept)
@@ -206,6 +210,7 @@ def _release(
     report_dir = outcome.path if outcome.status != "unchanged" else None
     record_artifacts(report, tables, str(report_dir or staging.release_dir))
     log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)
+    progress.finish(f"{outcome.status}: {outcome.release_id or outcome.path}")
     result = _result(outcome)
     if outcome.status == "failed":
         # Fail the flow run with the reason, after the report has been kept.

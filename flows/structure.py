@@ -20,4 +20,4 @@ def structure(
     work: WorkArea, shards: list[int], catalog: Catalog, progress: RunProgress | None = None
 ) -> list[dict]:
     futures = structure_shard.map(unmapped(work), shards, unmapped(catalog))
-    return gather("structure", futures, progress)
+    return gather("structure", futures, shards, progress)

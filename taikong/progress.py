@@ -2,8 +2,10 @@
 
 Plain bookkeeping, no executor or UI: the flows feed it shard completions and show it
 (a terminal bar, a Prefect progress artifact). Every shard passes through each of the
-map stages below once, so overall progress is the share of (stage, shard) work done,
-weighted by the shard's input bytes.
+map stages below once, so progress is the share of (stage, shard) work done, weighted
+by the shard's input bytes. The shard stages make up SHARD_STAGES_PERCENT of a run:
+writing, auditing and publishing the release come after them. "Documents" here are the
+planned input files, some of which may end up quarantined.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ SHARD_STAGES = (
     "mark-duplicates",
 )
 MB = 1024 * 1024
+SHARD_STAGES_PERCENT = 90.0
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Snapshot:
     docs_total: int
     bytes_done: int
     bytes_total: int
-    percent: float  # of the whole run's shard work, 0-100
+    percent: float  # of the whole run, 0-SHARD_STAGES_PERCENT
 
     def describe(self) -> str:
         return (
@@ -74,5 +77,5 @@ class ShardProgress:
             docs_total=self.docs_total,
             bytes_done=sum(self.shard_bytes[s] for s in finished),
             bytes_total=self.bytes_total,
-            percent=100.0 * work / total,
+            percent=SHARD_STAGES_PERCENT * work / total,
         )

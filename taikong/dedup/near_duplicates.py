@@ -26,7 +26,8 @@ BODY_MIN_WORDS = 10
 
 def minhash_signatures(lines: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
     """One row per document with enough body text: doc_id, source_path, sig (list[u64])."""
-    body = lines.filter(pl.col("n_words") >= BODY_MIN_WORDS)
+    # Documents are numbered by run of doc_id below: their lines must be contiguous.
+    body = lines.filter(pl.col("n_words") >= BODY_MIN_WORDS).sort("doc_id", "line_no")
     # Memory follows the number of words: each is kept as a document number and a
     # 64-bit hash, and a shingle is the hash of its words' hashes (no shingle strings).
     words = (

@@ -121,7 +121,8 @@ _TABLE_CHECKS: dict[str, list[Expectation]] = {
 # its length in characters and a 64-bit hash (for the share of distinct values).
 TEXT_PROXIES = {
     "text_length": lambda text: text.str.len_chars(),
-    "text_hash": lambda text: text.hash(),
+    # A null text stays null (hashing would give every null one shared value).
+    "text_hash": lambda text: pl.when(text.is_not_null()).then(text.hash()),
 }
 
 
@@ -136,9 +137,10 @@ def gx_view(frame: pl.DataFrame | pl.LazyFrame, table: str) -> pl.DataFrame:
         for name, proxy in TEXT_PROXIES.items()
         if name in wanted and "text" in names
     ]
-    # The row count is checked too, so a table whose suite reads no column keeps its rows.
+    # The row count is checked too, so a table whose suite reads no column keeps its
+    # rows: a row number (a literal alone would collapse the frame to a single row).
     if not columns:
-        columns = [pl.lit(True).alias("row")]
+        columns = [pl.int_range(pl.len()).alias("row")]
     return lazy.select(columns).collect(engine="streaming")
 
 

@@ -225,9 +225,8 @@ def test_shard_size_changes_task_runs_not_results(tmp_path, capfd):
             a for a in _progress_artifacts(state.state_details.flow_run_id) if a.type == "progress"
         ]
         assert [a.data for a in progress] == [100.0]
-        assert f"mark-duplicates (stage 7/7): {n_inputs}/{n_inputs} documents" in (
-            progress[0].description
-        )
+        release_id = state.result()["release_id"]
+        assert progress[0].description == f"published: {release_id}"
         assert sum(n.startswith("ingest-shard") for n in names) == n_shards
         assert sum(n.startswith("structure-shard") for n in names) == n_shards
         outputs[shard_docs] = {
@@ -376,3 +375,10 @@ def test_final_state_says_what_happened(tmp_path):
     assert (
         second.is_completed() and second.message == f"unchanged: latest is {result['release_id']}"
     )
+
+
+def test_an_empty_seeds_directory_is_a_clear_error(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    with pytest.raises(FileNotFoundError, match="no input files in the seeds directory"):
+        release(seeds_dir=str(tmp_path / "seeds"), datasets_dir=str(tmp_path / "datasets"))
+    assert not (tmp_path / "datasets" / "latest").exists()

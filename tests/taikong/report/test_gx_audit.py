@@ -91,3 +91,17 @@ def test_an_overlong_paragraph_fails_through_its_length_proxy(tables, tmp_path):
     summary = run_gx_audit({**tables, "paragraphs": long}, tmp_path / "gx", run_name="unit")
     failed = summary["suites"]["paragraphs"]["failed"]
     assert [f["kwargs"]["column"] for f in failed] == ["text_length"]
+
+
+def test_a_table_no_column_check_reads_keeps_its_row_count(tables, tmp_path):
+    mentions = pl.DataFrame({"mention_id": [f"m{i}" for i in range(4)]})
+    assert gx_view(mentions.lazy(), "mentions").height == 4
+    assert gx_view(mentions.head(0), "mentions").height == 0
+    summary = run_gx_audit(
+        {**tables, "mentions": mentions},
+        tmp_path / "gx",
+        previous_rows={"mentions": 400},
+        run_name="unit",
+    )
+    failed = summary["suites"]["mentions"]["failed"]
+    assert [f["observed"] for f in failed] == [4]  # far below the previous 400: caught
