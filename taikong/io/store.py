@@ -35,6 +35,8 @@ import pyarrow.parquet as pq
 RELEASE_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?$")
 MANIFEST = "manifest.json"
 LATEST = "latest"
+# Uncompressed bytes per batch when a table is read back for validation.
+BATCH_BYTES = 64 * 1024 * 1024
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -117,9 +119,20 @@ class ReleaseDir:
     def read_table(self, table: str, columns: list[str] | None = None) -> pl.DataFrame:
         return pl.read_parquet(self.table_path(table), columns=columns)
 
-    def iter_table_batches(self, table: str, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
-        """Read a table back in bounded batches (for contract validation)."""
+    def iter_table_batches(
+        self, table: str, batch_rows: int | None = None
+    ) -> Iterator[pl.DataFrame]:
+        """Read a table back in bounded batches (for contract validation).
+
+        By default a batch holds about BATCH_BYTES of uncompressed data: 100,000 rows of
+        paragraphs are a few MB, but 100,000 documents carry their whole raw text.
+        """
         pf = pq.ParquetFile(self.table_path(table))
+        if batch_rows is None:
+            meta = pf.metadata
+            size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            per_row = size / max(meta.num_rows, 1)
+            batch_rows = int(min(100_000, max(100, BATCH_BYTES / max(per_row, 1.0))))
         for batch in pf.iter_batches(batch_size=batch_rows):
             yield pl.from_arrow(batch)  # type: ignore[misc]
         if pf.metadata.num_rows == 0:
@@ -189,7 +202,9 @@ class Staging:
     def scan_tables(self, tables: Iterable[str]) -> dict[str, pl.LazyFrame]:
         return self.release.scan_tables(tables)
 
-    def iter_table_batches(self, table: str, batch_rows: int = 100_000) -> Iterator[pl.DataFrame]:
+    def iter_table_batches(
+        self, table: str, batch_rows: int | None = None
+    ) -> Iterator[pl.DataFrame]:
         return self.release.iter_table_batches(table, batch_rows)
 
     def write_json(self, relpath: str, payload: dict) -> Path:

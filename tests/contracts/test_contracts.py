@@ -700,3 +700,25 @@ def test_found_rows_need_a_known_paragraph_and_counts_must_match():
         "edits.paragraph_id_resolves",
         "documents.n_mentions_matches",
     }
+
+
+def test_checks_per_bucket_of_documents_find_the_same_violations():
+    rows = base_rows()
+    for seq in range(10, 14):
+        p = paragraph(DOC1, RAW1, seq, "Shenzhou-5")
+        p["raw_end"] = len(RAW1) + seq  # past the end of its document
+        rows["paragraphs"].append(p)
+    tables = {k: v.lazy() for k, v in frames(rows).items()}
+    tables["documents"] = tables["documents"].with_columns(
+        pl.when(pl.col("doc_id") == DOC2)
+        .then(pl.lit(5, dtype=pl.Int32))
+        .otherwise(pl.col("n_paragraphs"))
+        .alias("n_paragraphs")
+    )
+    whole = check_relations(tables)
+    assert {r["check"] for r in whole if not r["passed"]} >= {
+        "paragraphs.span_inside_document",
+        "documents.n_paragraphs_matches",
+    }
+    for buckets in (2, 5):
+        assert check_relations(tables, buckets=buckets) == whole

@@ -307,3 +307,18 @@ def test_recover_removes_only_stale_staging_and_rolls_latest_forward(tmp_path):
     assert any("rolled forward" in a for a in actions)
     # The crashed run left its (lock-free) staging behind; the first recover removed it.
     assert not (tmp_path / ".staging" / "crashed").exists()
+
+
+def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch):
+    from taikong.io import store as store_module
+
+    release = store_module.ReleaseDir(tmp_path)
+    texts = [hashlib.sha256(str(i).encode()).hexdigest() * 32 for i in range(1000)]  # 2 KB
+    frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(1000)], "raw_text": texts})
+    schema = frame.to_arrow().schema
+    release.write_table("documents", [frame], schema)
+    monkeypatch.setattr(store_module, "BATCH_BYTES", 400_000)  # about 200 rows of 2 KB
+    batches = list(release.iter_table_batches("documents"))
+    assert sum(b.height for b in batches) == 1000
+    assert 3 <= len(batches) <= 10 and max(b.height for b in batches) <= 400
+    assert pl.concat(batches).equals(frame)
