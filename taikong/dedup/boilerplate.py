@@ -229,9 +229,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     # Hard-wrapped (PDF) text: a paragraph's lines run on without blank lines, so a
     # repeated line that shares its block with unique text is a fragment of that text
     # (the last line of a stock sentence, a heading over the body), not furniture.
-    edge_furniture = edge_furniture & (
-        pl.col("wrapped").not_() | pl.col("_furniture_block").fill_null(False)
-    )
+    edge_furniture = edge_furniture & (pl.col("wrapped").not_() | pl.col("_furniture_block"))
     reason = (
         pl.when(nb.not_())
         .then(None)
@@ -291,31 +289,38 @@ def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("_last") < pl.col("_doc_last"))
     )
     marked = pl.col("_candidate") & (pl.col("_page_mark") | pl.col("_repeats"))
-    by_block = {"order_by": "_block"}
     per_block = (
         per_block.join(n_lines, on="doc_id")
         .with_columns(candidate.alias("_candidate"))
         .with_columns(marked.alias("_marked"))
         .with_columns(
             # A page mark often sits in its own block next to the running title.
-            (
-                pl.col("_marked")
-                | (
-                    pl.col("_candidate")
-                    & (
-                        pl.col("_marked").shift(1).over("doc_id", **by_block).fill_null(False)
-                        | pl.col("_marked").shift(-1).over("doc_id", **by_block).fill_null(False)
-                    )
-                )
-            ).alias("_running_header")
+            (pl.col("_marked") | (pl.col("_candidate") & _next_to("_marked"))).alias(
+                "_running_header"
+            )
         )
     )
+    return _onto_lines(df, per_block, "_running_header")
+
+
+_BY_BLOCK = {"order_by": "_block"}
+
+
+def _next_to(flag: str) -> pl.Expr:
+    """Per block: the block before or after it, in the same document, has `flag`."""
+    return pl.any_horizontal(
+        pl.col(flag).shift(n).over("doc_id", **_BY_BLOCK).fill_null(False) for n in (1, -1)
+    )
+
+
+def _onto_lines(df: pl.DataFrame, per_block: pl.DataFrame, flag: str) -> pl.DataFrame:
+    """A per-block flag joined onto the block's lines (False on blank lines)."""
     return df.join(
-        per_block.select("doc_id", "_block", "_running_header"),
+        per_block.select("doc_id", "_block", flag),
         on=["doc_id", "_block"],
         how="left",
         maintain_order="left",
-    ).with_columns(pl.col("_running_header").fill_null(False))
+    ).with_columns(pl.col(flag).fill_null(False))
 
 
 def _furniture_blocks(df: pl.DataFrame, single_doc: pl.Expr) -> pl.DataFrame:
@@ -348,33 +353,24 @@ def _furniture_blocks(df: pl.DataFrame, single_doc: pl.Expr) -> pl.DataFrame:
             ).alias("_anchor"),
         )
     )
-    by_block = {"order_by": "_block"}
-    next_to_anchor = pl.any_horizontal(
-        pl.col("_anchor").shift(n).over("doc_id", **by_block).fill_null(False) for n in (1, -1)
-    )
     # Is the last text before this block (page furniture skipped) an unfinished sentence?
     open_before = (
         pl.when(pl.col("_page_block").not_())
         .then(pl.col("_ends_sentence").not_())
         .shift(1)
         .forward_fill()
-        .over("doc_id", **by_block)
+        .over("doc_id", **_BY_BLOCK)
         .fill_null(False)
     )
     continues = pl.col("_starts_upper").not_() & open_before
     per_block = per_block.with_columns(
         (
             pl.col("_no_unique")
-            & ((pl.col("_n_block_lines") >= 2) | next_to_anchor)
+            & ((pl.col("_n_block_lines") >= 2) | _next_to("_anchor"))
             & continues.not_()
         ).alias("_furniture_block")
     )
-    return df.join(
-        per_block.select("doc_id", "_block", "_furniture_block"),
-        on=["doc_id", "_block"],
-        how="left",
-        maintain_order="left",
-    )
+    return _onto_lines(df, per_block, "_furniture_block")
 
 
 def _footer_zone(df: pl.DataFrame) -> pl.DataFrame:
