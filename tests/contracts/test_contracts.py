@@ -619,14 +619,25 @@ def test_dangling_section_and_duplicate_references_are_flagged():
     }
 
 
-def test_count_mismatch_is_flagged_and_examples_omit_raw_text():
-    tables = frames(base_rows())
-    tables["documents"] = tables["documents"].with_columns(
+def _miscount_paragraphs_of_doc2(documents):
+    return documents.with_columns(
         pl.when(pl.col("doc_id") == DOC2)
         .then(pl.lit(5, dtype=pl.Int32))
         .otherwise(pl.col("n_paragraphs"))
         .alias("n_paragraphs")
     )
+
+
+def _add_paragraphs_past_the_end_of_doc1(rows, seqs) -> None:
+    for seq in seqs:
+        p = paragraph(DOC1, RAW1, seq, "Shenzhou-5")
+        p["raw_end"] = len(RAW1) + seq
+        rows["paragraphs"].append(p)
+
+
+def test_count_mismatch_is_flagged_and_examples_omit_raw_text():
+    tables = frames(base_rows())
+    tables["documents"] = _miscount_paragraphs_of_doc2(tables["documents"])
     results = relations(tables)
     assert failed(results) == {"documents.n_paragraphs_matches"}
     example = results["documents.n_paragraphs_matches"]["examples"][0]
@@ -636,10 +647,7 @@ def test_count_mismatch_is_flagged_and_examples_omit_raw_text():
 
 def test_examples_are_capped():
     rows = base_rows()
-    for seq in range(10, 20):
-        p = paragraph(DOC1, RAW1, seq, "Shenzhou-5")
-        p["raw_end"] = len(RAW1) + seq
-        rows["paragraphs"].append(p)
+    _add_paragraphs_past_the_end_of_doc1(rows, range(10, 20))
     results = check_relations({k: v.lazy() for k, v in frames(rows).items()}, max_examples=3)
     span_check = next(r for r in results if r["check"] == "paragraphs.span_inside_document")
     assert span_check["n_failed"] == 10
@@ -704,17 +712,9 @@ def test_found_rows_need_a_known_paragraph_and_counts_must_match():
 
 def test_checks_per_bucket_of_documents_find_the_same_violations():
     rows = base_rows()
-    for seq in range(10, 14):
-        p = paragraph(DOC1, RAW1, seq, "Shenzhou-5")
-        p["raw_end"] = len(RAW1) + seq  # past the end of its document
-        rows["paragraphs"].append(p)
+    _add_paragraphs_past_the_end_of_doc1(rows, range(10, 14))
     tables = {k: v.lazy() for k, v in frames(rows).items()}
-    tables["documents"] = tables["documents"].with_columns(
-        pl.when(pl.col("doc_id") == DOC2)
-        .then(pl.lit(5, dtype=pl.Int32))
-        .otherwise(pl.col("n_paragraphs"))
-        .alias("n_paragraphs")
-    )
+    tables["documents"] = _miscount_paragraphs_of_doc2(tables["documents"])
     whole = check_relations(tables)
     assert {r["check"] for r in whole if not r["passed"]} >= {
         "paragraphs.span_inside_document",
