@@ -224,7 +224,36 @@ def _in_paragraph_checks() -> list[RelationCheck]:
     return checks
 
 
+def _duplicate_keys(table: str, key: str) -> Callable[[Tables], pl.LazyFrame]:
+    def query(t: Tables) -> pl.LazyFrame:
+        # pandera checks uniqueness within each validated batch; this is across them all.
+        counts = t[table].group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
+        return t[table].join(counts.select(key), on=key, how="semi")
+
+    return query
+
+
+def _key_checks() -> list[RelationCheck]:
+    from contracts import TABLES
+    from contracts.base import primary_key
+
+    checks = []
+    for name, model in TABLES.items():
+        key = primary_key(model)
+        if key:
+            checks.append(
+                RelationCheck(
+                    f"{name}.{key}_unique",
+                    name,
+                    f"every {name}.{key} occurs once in the whole table",
+                    _duplicate_keys(name, key),
+                )
+            )
+    return checks
+
+
 RELATION_CHECKS: list[RelationCheck] = [
+    *_key_checks(),
     *[
         RelationCheck(
             f"{t}.doc_id_resolves",
@@ -321,6 +350,7 @@ def check_relations(tables: Tables, max_examples: int = 5, buckets: int = 1) -> 
         )
         sortable = [c for c, t in bad.schema.items() if not t.is_nested() and c != "raw_text"]
         bad = bad.sort(sortable, nulls_last=True) if sortable else bad
+        doc_ids = bad["doc_id"].unique().sort().to_list() if "doc_id" in bad.columns else []
         results.append(
             {
                 "check": check.name,
@@ -328,6 +358,9 @@ def check_relations(tables: Tables, max_examples: int = 5, buckets: int = 1) -> 
                 "description": check.description,
                 "passed": bad.height == 0,
                 "n_failed": bad.height,
+                # The documents the failing rows belong to (a failure confined to a few
+                # documents quarantines them; see taikong.quarantine).
+                "doc_ids": doc_ids,
                 "examples": bad.drop("raw_text", strict=False).head(max_examples).to_dicts(),
             }
         )

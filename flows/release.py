@@ -7,7 +7,6 @@ import os
 import time
 from pathlib import Path
 
-import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 from prefect.settings import get_current_settings
@@ -22,6 +21,7 @@ from flows.progress import RunProgress
 from flows.publish import publish
 from flows.structure import structure
 from flows.validate import audit, record_artifacts, stage_tables
+from taikong.audit_settings import load_audit_settings
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
@@ -29,6 +29,8 @@ from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_
 from taikong.io.store import ShardCache, open_store, sha256_file
 from taikong.progress import ShardProgress
 from taikong.publish import ReleaseOutcome
+from taikong.report.expectations import DATA_CHECK_IDS
+from taikong.validation import warning_summary
 from taikong.versions import code_version, release_fingerprint
 
 
@@ -133,7 +135,13 @@ def _release(
 ):
     log = get_run_logger()
     seeds, store = Path(seeds_dir).resolve(), open_store(datasets_dir)
-    options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}
+    settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
+    options = {
+        "max_bytes": max_bytes,
+        "near_duplicate_threshold": near_duplicate_threshold,
+        # The audit's grading decides what is published: a change is a new release.
+        "audit": {k: v for k, v in settings.record().items() if k != "source"},
+    }
     catalog = load_catalog(seeds)
     files = list_inputs(seeds)
     if not files:
@@ -183,10 +191,18 @@ def _release(
         n_duplicates = deduplicate_paragraphs(work, shard_ids, progress=progress)
         log.info("deduplicate: %d duplicate paragraph(s)", n_duplicates)
         tables = stage_tables(staging)
-        previous = store.manifest(latest) if latest else None
-        published_bytes = int(inputs.filter(pl.col("fate") == "published")["n_bytes"].sum())
-        report = audit(staging, tables, previous, run_name=run_id, input_bytes=published_bytes)
-        log.info("audit: %s", "passed" if report["passed"] else "FAILED")
+        previous = store.release(latest) if latest else None
+        report, inputs, tables = audit(staging, inputs, tables, previous, run_id, settings)
+        for q in report["quarantined"]:
+            log.warning("audit: quarantined %s (%s)", q["source_path"], q["reason"])
+        for message in warning_summary(report):
+            log.warning("audit warning: %s", message)
+        log.info(
+            "audit: %s",
+            ("passed with warnings" if report["max_severity"] else "passed")
+            if report["passed"]
+            else "FAILED",
+        )
         outcome = publish(
             store=store,
             staging=staging,

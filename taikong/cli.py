@@ -34,6 +34,11 @@ def _print_summary(result: dict) -> None:
         print("validation FAILED: nothing was published")
         for problem in result.get("problems", []):
             print(f"  {problem}")
+    warnings = summary.get("warnings", [])
+    if warnings:
+        print(f"  warnings:    {len(warnings)} (published; details in validation/summary.json)")
+        for warning in warnings:
+            print(f"    {warning}")
     print(f"  inputs:      {summary.get('inputs', 0)}")
     print(f"  documents:   {summary.get('documents', 0)}")
     print(f"  sections:    {summary.get('sections', 0)}")
@@ -49,6 +54,14 @@ def _print_summary(result: dict) -> None:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from taikong.audit_settings import AuditSettingsError, load_audit_settings
+    from taikong.report.expectations import DATA_CHECK_IDS
+
+    try:  # before Prefect starts: a bad setting is a usage error, reported at once
+        load_audit_settings(known_ids=DATA_CHECK_IDS)
+    except AuditSettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     _prefect_env()
     from flows.release import ValidationFailed, release
     from taikong.ingest.catalog import CatalogError
@@ -66,7 +79,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     except ValidationFailed as exc:
         _print_summary(exc.result)
         return 1
-    except (CatalogError, FileNotFoundError) as exc:
+    except (CatalogError, AuditSettingsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
@@ -111,13 +124,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from taikong.audit_settings import AuditSettingsError, load_audit_settings
     from taikong.io.store import MANIFEST, ReleaseDir
-    from taikong.validation import (
-        SUMMARY,
-        audit_release,
-        failure_summary,
-        published_input_bytes,
-    )
+    from taikong.report.expectations import DATA_CHECK_IDS
+    from taikong.validation import SUMMARY, audit_release, failure_summary, warning_summary
 
     try:
         release = _release_dir(args.release, args.datasets)
@@ -128,14 +138,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     predecessor = manifest.get("predecessor")
     previous = None
     if predecessor:
-        sibling = release.root.parent / predecessor
-        try:
-            previous = _release_dir(str(sibling), args.datasets).read_json(MANIFEST)
-        except FileNotFoundError:
+        for candidate in (str(release.root.parent / predecessor), predecessor):
             try:
-                previous = _release_dir(predecessor, args.datasets).read_json(MANIFEST)
+                previous = _release_dir(candidate, args.datasets)
+                break
             except FileNotFoundError:
-                previous = None  # pruned: the row-count band is then not checked
+                continue  # pruned: row counts are then not compared
+    try:
+        settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
+    except AuditSettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = args.out or (release.root.parent / ".validations" / f"{release.root.name}-{stamp}")
     report = audit_release(
@@ -144,11 +157,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         manifest["tables"],
         previous,
         run_name=f"revalidate-{stamp}",
-        input_bytes=published_input_bytes(manifest),
+        settings=settings,
     )
     print(f"{'passed' if report['passed'] else 'validation FAILED'}: {release.root}")
     for problem in failure_summary(report):
         print(f"  {problem}")
+    for warning in warning_summary(report):
+        print(f"  warning: {warning}")
     print(f"report: {Path(out) / SUMMARY}")
     return 0 if report["passed"] else 1
 

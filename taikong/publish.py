@@ -15,7 +15,8 @@ from contracts.changelog import Changelog
 from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
 from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
-from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary
+from taikong.quarantine import without_documents
+from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary, warning_summary
 from taikong.versions import HEURISTICS, code_version
 
 CHANGES_FILE = "CHANGES.md"
@@ -30,17 +31,22 @@ class ReleaseOutcome:
     problems: list[str] = field(default_factory=list)
 
 
-def _table_frames(work: WorkArea, table: str) -> Iterator[pl.DataFrame]:
+def _table_frames(
+    work: WorkArea, table: str, exclude: frozenset[str] = frozenset()
+) -> Iterator[pl.DataFrame]:
     for shard in work.shards(f"t_{table}"):
-        yield work.read(f"t_{table}", shard)
+        yield without_documents(work.read(f"t_{table}", shard), table, exclude)
 
 
-def write_tables(staging: Staging) -> dict:
-    """Stream every table's shards into its release file; returns per-table file facts."""
+def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> dict:
+    """Stream every table's shards into its release file; returns per-table file facts.
+
+    `exclude`: doc_ids of quarantined documents, left out of every table.
+    """
     facts = {}
     for name, model in TABLES.items():
         schema = arrow_schema(model)
-        info = staging.write_table(name, _table_frames(staging.work, name), schema)
+        info = staging.write_table(name, _table_frames(staging.work, name, exclude), schema)
         info["schema_hash"] = schema_hash(schema)
         info["schema_version"] = model.__schema_version__
         info["grain"] = schema.metadata[b"taikong.grain"].decode()
@@ -49,9 +55,14 @@ def write_tables(staging: Staging) -> dict:
     return facts
 
 
-def summarize(inputs: pl.DataFrame, tables: dict, boilerplate_by_reason: dict) -> dict:
+def summarize(
+    inputs: pl.DataFrame, tables: dict, boilerplate_by_reason: dict, audit: dict | None = None
+) -> dict:
     quarantined = inputs.filter(pl.col("fate") == "quarantined")
+    audit = audit or {}
     return {
+        "warnings": warning_summary(audit),
+        "problems": failure_summary(audit),
         "inputs": inputs.height,
         "documents": tables["documents"]["rows"],
         "sections": tables["sections"]["rows"],
@@ -86,6 +97,11 @@ def build_manifest(
         "summary": summary,
         "validation": {
             "passed": validation["passed"],
+            "max_severity": validation.get("max_severity"),
+            "warnings": warning_summary(validation),
+            "quarantined": [q["source_path"] for q in validation.get("quarantined", [])],
+            # The audit settings this release was judged by ([tool.taikong.audit]).
+            "settings": validation.get("settings"),
             "report": REPORT,
             "summary": SUMMARY,
             "data_docs": DATA_DOCS if validation["gx"].get("suites") else None,
@@ -116,8 +132,12 @@ def finish_release(
     today: dt.date,
 ) -> ReleaseOutcome:
     """Publish an audited staging area, or move it to quarantine if the audit failed."""
-    summary = summarize(inputs, tables, boilerplate_counts(staging))
+    summary = summarize(inputs, tables, boilerplate_counts(staging), audit)
+    site = staging.release_dir / "validation" / "gx"
     if not audit["passed"]:
+        _name_data_docs(
+            site, f"Taikong run {staging.run_id}: rejected by its audit, nothing published"
+        )
         problems = failure_summary(audit)
         staging.write_json(
             "QUARANTINED.json",
@@ -154,9 +174,17 @@ def finish_release(
         # Imported here: only a publish needs the card writers.
         from taikong.report.release_card import write_release_metadata
 
+        _name_data_docs(site, f"Taikong release {release_id} · run {staging.run_id}")
         write_release_metadata(staging.release_dir, manifest)
         manifest["files"] = staging.release.inventory()
         # The manifest is written last: a release directory with a manifest is complete.
         staging.write_json(MANIFEST, manifest)
         path = store.publish(staging, release_id)
     return ReleaseOutcome("published", release_id, path, summary)
+
+
+def _name_data_docs(site: Path, title: str) -> None:
+    if (site / "index.html").exists():
+        from taikong.report.gx_audit import name_site
+
+        name_site(site, title)

@@ -1,12 +1,16 @@
 """Audit a release: contracts (pandera), cross-table checks, schema evolution, GX suites.
 
-Write-audit-publish: the release flow audits the staged release and publishes only if
-every part passed. Invalid rows are never dropped: pandera's failure cases go to
-`validation/failure_cases/<table>.parquet` next to the report.
+Write-audit-publish: the release flow audits the staged release and publishes unless a
+`critical` check failed. Contracts, relations, keys and schema evolution are critical;
+the Great Expectations data suites are `warning` unless the project says otherwise
+(`taikong.audit_settings`): a release with warnings is published and says what it saw.
+Invalid rows are never dropped: pandera's failure cases go to
+`validation/failure_cases/<table>.parquet` next to the report, and documents whose rows
+alone broke a contract are quarantined whole (`taikong.quarantine`).
 
 Report files (under a release, or any directory for `taikong validate`):
     validation/report.json          full detail: every check and its failure examples
-    validation/summary.json         machine-readable pass/fail per check family and table
+    validation/summary.json         status per check family, table and suite; findings
     validation/failure_cases/*.parquet
     validation/gx/index.html        Great Expectations Data Docs (renders offline)
 """
@@ -14,36 +18,80 @@ Report files (under a release, or any directory for `taikong validate`):
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import pandera.errors
 import polars as pl
 
 from contracts import TABLES
-from contracts.relations import check_relations
-from taikong.io.store import ReleaseDir, Staging
+from contracts.relations import RELATION_CHECKS, check_relations
+from taikong.audit_settings import AuditSettings
+from taikong.io.store import MANIFEST, ReleaseDir
 
 MAX_FAILURE_CASES = 50
+MAX_EXAMPLES = 5
 # Raw characters per bucket of documents for the text-comparing relation checks: their
 # joins hold a bucket's document and paragraph texts (~4 bytes per character in all).
 RELATION_BUCKET_CHARS = 128_000_000
 REPORT = "validation/report.json"
 SUMMARY = "validation/summary.json"
 DATA_DOCS = "validation/gx/index.html"
+CRITICAL, WARNING = "critical", "warning"
+
+# pandera checks that compare rows with each other or the file's shape with the
+# contract: a failure is the table's, not one document's.
+TABLE_WIDE_CHECKS = ("field_uniqueness", "multiple_fields_uniqueness", "dtype", "column_in_")
+
+
+@dataclass
+class ContractResults:
+    """Pandera and cross-table results of one pass over a release."""
+
+    pandera: list[dict]
+    relations: list[dict]
+    cases: dict[str, pl.DataFrame] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+
+    def failed_checks(self) -> list[dict]:
+        """Every failed contract or relation check: name, documents, table-wide?"""
+        failed = [c for t in self.pandera for c in t["failed_checks"]]
+        failed += [
+            {
+                "check": r["check"],
+                "table": r["table"],
+                "failed_rows": r["n_failed"],
+                "doc_ids": r["doc_ids"],
+                "table_wide": r["table_wide"],
+            }
+            for r in self.relations
+            if not r["passed"]
+        ]
+        return failed
 
 
 def validate_table(release: ReleaseDir, table: str) -> tuple[dict, pl.DataFrame]:
-    """Contract check of one table in bounded batches: (result, all failure cases)."""
+    """Contract check of one table in bounded batches: (result, all failure cases).
+
+    Each failure case carries the doc_id of its row (null for a failure of the table as
+    a whole, such as a wrong dtype), so that a failure confined to a few documents can
+    quarantine them instead of the release.
+    """
     model = TABLES[table]
     failures: list[pl.DataFrame] = []
     rows = 0
     for batch in release.iter_table_batches(table):
-        rows += batch.height
         try:
             model.validate(batch, lazy=True)
         except pandera.errors.SchemaErrors as exc:
-            failures.append(exc.failure_cases.with_columns(pl.all().cast(pl.String)))
+            failures.append(_with_doc_ids(exc.failure_cases, batch, rows))
         except pandera.errors.SchemaError as exc:
-            failures.append(pl.DataFrame({"check": [str(exc.check)], "failure_case": [str(exc)]}))
+            failures.append(
+                pl.DataFrame(
+                    {"check": [str(exc.check)], "failure_case": [str(exc)]},
+                    schema={"check": pl.String, "failure_case": pl.String},
+                )
+            )
+        rows += batch.height
     cases = pl.concat(failures, how="diagonal") if failures else pl.DataFrame()
     result = {
         "table": table,
@@ -52,9 +100,50 @@ def validate_table(release: ReleaseDir, table: str) -> tuple[dict, pl.DataFrame]
         "rows": rows,
         "passed": cases.height == 0,
         "n_failure_cases": cases.height,
+        "failed_checks": _failed_checks(table, cases),
         "failure_cases": cases.head(MAX_FAILURE_CASES).to_dicts(),
     }
     return result, cases
+
+
+def _with_doc_ids(cases: pl.DataFrame, batch: pl.DataFrame, offset: int) -> pl.DataFrame:
+    cases = cases.with_columns(pl.all().cast(pl.String))
+    if "index" not in cases.columns or "doc_id" not in batch.columns:
+        return cases
+    index = cases["index"].cast(pl.Int64)
+    in_batch = index.is_not_null() & (index < batch.height)
+    doc_ids = [
+        batch["doc_id"][i] if ok else None
+        for i, ok in zip(index.fill_null(0).to_list(), in_batch.to_list(), strict=True)
+    ]
+    return cases.with_columns(
+        pl.Series("doc_id", doc_ids, dtype=pl.String),
+        (index + offset).cast(pl.String).alias("index"),
+    )
+
+
+def _failed_checks(table: str, cases: pl.DataFrame) -> list[dict]:
+    if cases.height == 0:
+        return []
+    if "column" not in cases.columns:
+        cases = cases.with_columns(pl.lit(None, pl.String).alias("column"))
+    if "doc_id" not in cases.columns:
+        cases = cases.with_columns(pl.lit(None, pl.String).alias("doc_id"))
+    out = []
+    for (column, check), group in cases.group_by("column", "check", maintain_order=True):
+        name = f"{column}: {check}" if column else str(check)
+        table_wide = str(check).startswith(TABLE_WIDE_CHECKS) or group["doc_id"].is_null().any()
+        out.append(
+            {
+                "check": f"{table}.{name}",
+                "table": table,
+                "failed_rows": group.height,
+                "doc_ids": sorted(group["doc_id"].drop_nulls().unique().to_list()),
+                "table_wide": bool(table_wide),
+                "examples": group.head(MAX_EXAMPLES).to_dicts(),
+            }
+        )
+    return out
 
 
 def _unreadable(table: str, exc: Exception) -> dict:
@@ -65,6 +154,16 @@ def _unreadable(table: str, exc: Exception) -> dict:
         "rows": 0,
         "passed": False,
         "n_failure_cases": 1,
+        "failed_checks": [
+            {
+                "check": f"{table}.readable_parquet",
+                "table": table,
+                "failed_rows": 0,
+                "doc_ids": [],
+                "table_wide": True,
+                "examples": [],
+            }
+        ],
         "failure_cases": [
             {"check": "readable_parquet", "failure_case": f"{type(exc).__name__}: {exc}"}
         ],
@@ -74,15 +173,32 @@ def _unreadable(table: str, exc: Exception) -> dict:
 def _relations(release: ReleaseDir) -> list[dict]:
     tables = release.scan_tables(TABLES)
     raw_chars = tables["documents"].select(pl.col("n_chars_raw").sum()).collect().item() or 0
-    return check_relations(tables, buckets=max(1, -(-raw_chars // RELATION_BUCKET_CHARS)))
+    results = check_relations(tables, buckets=max(1, -(-raw_chars // RELATION_BUCKET_CHARS)))
+    # A failure of a check that compares rows within one document belongs to the
+    # documents its rows are in; one across documents (a key) belongs to the table.
+    per_document = {c.name for c in RELATION_CHECKS if c.per_document}
+    for r in results:
+        r["table_wide"] = r["check"] not in per_document or not r["doc_ids"]
+    return results
 
 
-def validate_staged(staging: Staging) -> dict:
-    """Contracts and cross-table checks only (no GX, no report files)."""
-    tables = [validate_table(staging.release, t)[0] for t in TABLES]
-    relations = _relations(staging.release)
-    passed = all(t["passed"] for t in tables) and all(r["passed"] for r in relations)
-    return {"passed": passed, "pandera": tables, "relations": relations}
+def check_contracts(release: ReleaseDir, report_dir: ReleaseDir | None = None) -> ContractResults:
+    """Every pandera contract and cross-table check; failure cases written if asked."""
+    pandera_results, cases, unreadable = [], {}, []
+    for table in TABLES:
+        try:
+            result, table_cases = validate_table(release, table)
+        except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
+            # pyarrow's ArrowInvalid is a ValueError: a truncated or foreign file.
+            unreadable.append(table)
+            result, table_cases = _unreadable(table, exc), pl.DataFrame()
+        pandera_results.append(result)
+        if table_cases.height:
+            cases[table] = table_cases
+            if report_dir is not None:
+                report_dir.write_parquet(f"validation/failure_cases/{table}.parquet", table_cases)
+    relations = [] if unreadable else _relations(release)
+    return ContractResults(pandera_results, relations, cases, unreadable)
 
 
 def _major(version: str) -> int:
@@ -156,79 +272,331 @@ def audit_release(
     release: ReleaseDir,
     report_dir: ReleaseDir,
     tables_facts: dict,
-    previous_manifest: dict | None,
+    previous: ReleaseDir | None,
     run_name: str,
-    input_bytes: int | None = None,
+    settings: AuditSettings | None = None,
+    contracts: ContractResults | None = None,
+    quarantined: list[dict] | None = None,
+    blocking: list[str] | None = None,
     run_gx: bool = True,
 ) -> dict:
-    """Run every audit on `release`; write reports under `report_dir`; return the summary."""
+    """Run every audit on `release`; write reports under `report_dir`; return the report.
+
+    `previous` is the release this one follows (schema evolution, row counts for the
+    same documents); `contracts` the pandera and relation results if already computed
+    (the quarantine pass computes them); `quarantined` the documents that pass removed.
+    The report passes unless a critical check failed.
+    """
+    settings = settings or AuditSettings()
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
-    pandera_results = []
-    unreadable = []
-    for table in TABLES:
-        try:
-            result, cases = validate_table(release, table)
-        except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
-            # pyarrow's ArrowInvalid is a ValueError: a truncated or foreign file.
-            unreadable.append(table)
-            result, cases = _unreadable(table, exc), pl.DataFrame()
-        pandera_results.append(result)
-        if cases.height:
+    if contracts is None:
+        contracts = check_contracts(release, report_dir)
+    else:
+        for table, cases in contracts.cases.items():
             report_dir.write_parquet(f"validation/failure_cases/{table}.parquet", cases)
-    seconds["pandera"] = round(time.perf_counter() - clock, 3)
-    clock = time.perf_counter()
-    relations = [] if unreadable else _relations(release)
-    seconds["relations"] = round(time.perf_counter() - clock, 3)
-    previous_tables = (previous_manifest or {}).get("tables")
-    schema = schema_changes(previous_tables, tables_facts)
+    seconds["contracts"] = round(time.perf_counter() - clock, 3)
+    previous_manifest = previous.read_json(MANIFEST) if previous else None
+    schema = schema_changes((previous_manifest or {}).get("tables"), tables_facts)
 
-    gx_summary: dict = {"passed": not unreadable, "skipped": True, "suites": {}}
-    if run_gx and not unreadable:
-        from taikong.report.expectations import expected_rows
-        from taikong.report.gx_audit import run_gx_audit  # GX costs ~6 s to import
-
-        frames = release.scan_tables(TABLES)  # GX reads a projection (see gx_view)
-        previous_rows = expected_rows(
-            {t: info["rows"] for t, info in (previous_tables or {}).items()},
-            published_input_bytes(previous_manifest),
-            input_bytes,
-        )
-        gx_summary = run_gx_audit(
-            frames, report_dir.root / "validation" / "gx", previous_rows, run_name=run_name
-        )
-
-    passed = (
-        all(t["passed"] for t in pandera_results)
-        and all(r["passed"] for r in relations)
-        and not schema
-        and gx_summary["passed"]
-    )
+    names = _document_names(release, quarantined or [])
+    gx_summary: dict = {"passed": True, "skipped": True, "suites": {}}
+    if run_gx and not contracts.unreadable:
+        gx_summary = _run_gx(release, report_dir, previous, contracts, run_name, settings)
     report = {
-        "passed": passed,
-        "pandera": pandera_results,
-        "relations": relations,
+        "passed": False,
+        "run": run_name,
+        "settings": settings.record(),
+        "pandera": contracts.pandera,
+        "relations": contracts.relations,
         "schema_changes": schema,
+        "quarantined": quarantined or [],
+        "blocking": blocking or [],
         "gx": gx_summary,
         "seconds": {**seconds, **{f"gx_{k}": v for k, v in gx_summary.get("seconds", {}).items()}},
     }
-    report_dir.write_json(REPORT, report)
-    summary = summarize_audit(report)
-    report_dir.write_json(SUMMARY, summary)
+    report["findings"] = findings(report, names, settings)
+    report["passed"] = not any(f["severity"] == CRITICAL for f in report["findings"])
+    report["max_severity"] = (
+        CRITICAL if not report["passed"] else (WARNING if report["findings"] else None)
+    )
+    write_reports(report_dir, report)
     return report
 
 
-def published_input_bytes(manifest: dict | None) -> int | None:
-    if not manifest:
+def write_reports(report_dir: ReleaseDir, report: dict) -> None:
+    from taikong.report.gx_audit import jsonable
+
+    report_dir.write_json(REPORT, jsonable_deep(report, jsonable))
+    report_dir.write_json(SUMMARY, jsonable_deep(summarize_audit(report), jsonable))
+
+
+def jsonable_deep(value, leaf):
+    """`value` with every leaf made strict-JSON (no NaN): JSON files must parse."""
+    if isinstance(value, dict):
+        return {str(k): jsonable_deep(v, leaf) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable_deep(v, leaf) for v in value]
+    return leaf(value)
+
+
+def _run_gx(
+    release: ReleaseDir,
+    report_dir: ReleaseDir,
+    previous: ReleaseDir | None,
+    contracts: ContractResults,
+    run_name: str,
+    settings: AuditSettings,
+) -> dict:
+    from taikong.report.gx_audit import run_gx_audit  # GX costs ~6 s to import
+
+    previous_documents = previous.scan_tables(["documents"])["documents"] if previous else None
+    batches, suites = gx_batches(
+        release.scan_tables(TABLES), previous_documents, contracts, settings
+    )
+    return run_gx_audit(
+        batches,
+        suites,
+        report_dir.root / "validation" / "gx",
+        run_name=run_name,
+        title=f"Taikong audit · run {run_name}",
+    )
+
+
+def gx_batches(
+    frames: dict[str, pl.DataFrame | pl.LazyFrame],
+    previous_documents: pl.LazyFrame | None,
+    contracts: ContractResults | None,
+    settings: AuditSettings,
+) -> tuple[dict[str, pl.DataFrame], dict[str, list]]:
+    """What GX validates: each suite's batch (a projection of a table, a derived view,
+    or a table of contract results) and the suites, graded by the project settings."""
+    from taikong.report.expectations import (
+        RELATIONS_EXPECTATION,
+        contract_expectation,
+        data_suites,
+        document_quality,
+        gx_view,
+        row_counts,
+    )
+
+    lazy = {t: f.lazy() for t, f in frames.items()}
+    suites = data_suites(settings.severity_of)
+    batches = {t: gx_view(lazy[t], t) for t in suites if t in lazy}
+    batches["document_quality"] = gx_view(
+        document_quality(lazy["documents"], lazy["paragraphs"], lazy["boilerplate"]),
+        "document_quality",
+    )
+    batches["row_counts"] = row_counts(lazy["documents"], previous_documents)
+    if contracts is not None:
+        for t in contracts.pandera:
+            suites[f"contract.{t['table']}"] = [contract_expectation(t["table"])]
+            batches[f"contract.{t['table']}"] = contract_view(t)
+        suites["relations"] = [RELATIONS_EXPECTATION]
+        batches["relations"] = relations_view(contracts.relations)
+    return batches, {name: suite for name, suite in suites.items() if name in batches}
+
+
+def contract_view(result: dict) -> pl.DataFrame:
+    """One row per check of a table's pandera contract: its name, failing rows and a few
+    failure examples (HTML-escaped: GX renders these cells unescaped)."""
+    import html
+
+    model = TABLES[result["table"]]
+    schema = model.to_schema()
+    names: list[str] = []
+    for column, spec in schema.columns.items():
+        names.append(f"{column}: dtype('{spec.dtype}')")
+        if not spec.nullable:
+            names.append(f"{column}: not_nullable")
+        if spec.unique:
+            names.append(f"{column}: field_uniqueness")
+        names += [f"{column}: {check.name}" for check in spec.checks]
+    names += [str(check.name) for check in schema.checks]
+
+    # pandera names a failed check with its arguments ("isin([...])"): match on the name.
+    def key(name: str) -> str:
+        return name.split("(")[0]
+
+    failed = {key(c["check"].split(".", 1)[1]): c for c in result["failed_checks"]}
+    declared = {key(n): n for n in names}
+    rows = []
+    for k in dict.fromkeys([*declared, *failed]):  # declared checks, then any other failure
+        hit = failed.get(k)
+        examples = "; ".join(
+            html.escape(str(e.get("failure_case"))[:120]) for e in (hit or {}).get("examples", [])
+        )
+        rows.append(
+            {
+                "check": declared.get(k) or hit["check"].split(".", 1)[1],
+                "failed_rows": hit["failed_rows"] if hit else 0,
+                "examples": examples,
+            }
+        )
+    return pl.DataFrame(rows, schema=_CHECK_VIEW_SCHEMA)
+
+
+_CHECK_VIEW_SCHEMA = {"check": pl.String, "failed_rows": pl.Int64, "examples": pl.String}
+
+
+def relations_view(relations: list[dict]) -> pl.DataFrame:
+    """One row per cross-table check (escaped examples: see contract_view)."""
+    import html
+
+    rows = [
+        {
+            "check": r["check"],
+            "failed_rows": r["n_failed"],
+            "examples": html.escape("; ".join(str(e)[:160] for e in r["examples"][:MAX_EXAMPLES])),
+        }
+        for r in relations
+    ]
+    return pl.DataFrame(
+        rows, schema={"check": pl.String, "failed_rows": pl.Int64, "examples": pl.String}
+    )
+
+
+def _document_names(release: ReleaseDir, quarantined: list[dict]) -> dict[str, str]:
+    """doc_id -> source_path, for naming the documents behind a finding."""
+    try:
+        docs = release.read_table("documents", columns=["doc_id", "source_path"])
+        names = dict(zip(docs["doc_id"].to_list(), docs["source_path"].to_list(), strict=True))
+    except (OSError, pl.exceptions.PolarsError, ValueError):
+        names = {}
+    names.update({q["doc_id"]: q["source_path"] for q in quarantined})
+    return names
+
+
+def _paths(doc_ids, names: dict[str, str]) -> list[str]:
+    seen = list(dict.fromkeys(names.get(d, d) for d in doc_ids if d))
+    return seen[:MAX_EXAMPLES]
+
+
+def _listing(paths: list[str], total: int) -> str:
+    if not paths:
+        return ""
+    more = f" and {total - len(paths)} more" if total > len(paths) else ""
+    return ": " + ", ".join(paths) + more
+
+
+def findings(report: dict, names: dict[str, str], settings: AuditSettings) -> list[dict]:
+    """Every failed or warned check, with what was seen: the observed value, the counts
+    behind it and up to five documents by source_path. Critical findings block."""
+    out: list[dict] = []
+
+    def add(check, severity, message, **facts):
+        out.append({"check": check, "severity": severity, "message": message, **facts})
+
+    for t in report["pandera"]:
+        for c in t["failed_checks"]:
+            paths = _paths(c["doc_ids"], names)
+            where = (
+                f" in {len(c['doc_ids'])} document(s){_listing(paths, len(c['doc_ids']))}"
+                if c["doc_ids"]
+                else " (the table as a whole)"
+            )
+            add(
+                c["check"],
+                CRITICAL,
+                f"contract {c['check']}: {c['failed_rows']} of {t['rows']} row(s) fail{where}",
+                failed_rows=c["failed_rows"],
+                rows=t["rows"],
+                documents=paths,
+            )
+    for r in report["relations"]:
+        if not r["passed"]:
+            paths = _paths(r["doc_ids"], names)
+            add(
+                r["check"],
+                CRITICAL,
+                f"{r['check']}: {r['n_failed']} row(s) violate '{r['description']}'"
+                + (
+                    f" in {len(r['doc_ids'])} document(s){_listing(paths, len(r['doc_ids']))}"
+                    if r["doc_ids"]
+                    else ""
+                ),
+                failed_rows=r["n_failed"],
+                documents=paths,
+            )
+    for s in report["schema_changes"]:
+        add(f"schema.{s['table']}", CRITICAL, f"schema of {s['table']}: {s['detail']}")
+    for reason in report.get("blocking", []):
+        add("quarantine.too_many_documents", CRITICAL, reason)
+    for q in report["quarantined"]:
+        add(
+            "quarantine.failed_contract",
+            WARNING,
+            f"quarantined {q['source_path']}: {q['reason']} (its rows alone broke the "
+            f"contract; failure cases in {q['failure_cases']})",
+            documents=[q["source_path"]],
+        )
+    for suite, result in report["gx"].get("suites", {}).items():
+        if suite == "relations" or suite.startswith("contract."):
+            continue  # reported above from the pandera and relation results themselves
+        for check in result["checks"]:
+            if not check["success"]:
+                add(
+                    check["id"],
+                    check["severity"],
+                    describe_expectation(suite, check, names, settings),
+                    observed=check["observed"],
+                    evaluated=_sample(check),
+                    unexpected=check["unexpected_count"],
+                    documents=_paths(
+                        [e.get("doc_id") for e in check["examples"] if isinstance(e, dict)], names
+                    ),
+                )
+    return out
+
+
+def _sample(check: dict) -> int | None:
+    n = check.get("element_count")
+    if n is None:
         return None
-    return sum(i["n_bytes"] or 0 for i in manifest.get("inputs", []) if i["fate"] == "published")
+    return n - (check.get("missing_count") or 0)
+
+
+def describe_expectation(suite: str, check: dict, names: dict[str, str], settings) -> str:
+    """`documents.title_present (warning): title is null in 2 of 5 documents (40 %;
+    expected: at least 80 % of documents have a title) — small sample: …: a.txt, b.txt`."""
+    from taikong.report.expectations import ROW_NOUNS
+
+    noun = ROW_NOUNS.get(suite, "rows")
+    head = f"{check['id']} ({check['severity']})"
+    n, bad = _sample(check), check.get("unexpected_count")
+    if suite == "row_counts":
+        tables = ", ".join(str(e.get("table")) for e in check["examples"] if isinstance(e, dict))
+        return (
+            f"{head}: rows changed beyond the band for the same documents in {tables} "
+            f"(expected: {check['says']}; see row_counts in the report)"
+        )
+    if n is not None and bad is not None:
+        share = f"{100 * bad / n:.0f} %" if n else "n/a"
+        text = (
+            f"{head}: {check['failing']} in {bad} of {n} {noun} "
+            f"({share}; expected: {check['says']})"
+        )
+        if check["is_rate"] and n < settings.small_sample:
+            text += f" — small sample ({n} {noun}): the share is indicative only"
+        doc_ids = [e.get("doc_id") for e in check["examples"] if isinstance(e, dict)]
+        paths = _paths(doc_ids, names)
+        return text + _listing(
+            paths, bad if suite in ("documents", "document_quality") else len(paths)
+        )
+    return f"{head}: {check['failing']} is {check['observed']} (expected: {check['says']})"
 
 
 def summarize_audit(report: dict) -> dict:
-    """The machine-readable summary: one status per check family, table and suite."""
+    """The machine-readable summary: one status per check family, table and suite, and
+    every finding with what was seen."""
     return {
         "passed": report["passed"],
+        "max_severity": report.get("max_severity"),
+        "run": report.get("run"),
         "problems": failure_summary(report),
+        "warnings": warning_summary(report),
+        "findings": report.get("findings", []),
+        "settings": report.get("settings"),
         "pandera": {
             t["table"]: {
                 "passed": t["passed"],
@@ -242,8 +610,10 @@ def summarize_audit(report: dict) -> dict:
             for r in report["relations"]
         },
         "schema_changes": report["schema_changes"],
+        "quarantined": report.get("quarantined", []),
         "gx": {
             name: {
+                "status": s["status"],
                 "passed": s["passed"],
                 "evaluated": s["evaluated"],
                 "successful": s["successful"],
@@ -256,20 +626,10 @@ def summarize_audit(report: dict) -> dict:
 
 
 def failure_summary(report: dict) -> list[str]:
-    """Human-readable lines naming each failed contract, relation, schema or GX check."""
-    lines = []
-    for t in report["pandera"]:
-        if not t["passed"]:
-            checks = sorted({str(c.get("check")) for c in t["failure_cases"]})
-            lines.append(
-                f"{t['table']}: {t['n_failure_cases']} failure case(s) in {', '.join(checks)}"
-            )
-    for r in report["relations"]:
-        if not r["passed"]:
-            lines.append(f"{r['check']}: {r['n_failed']} row(s) violate '{r['description']}'")
-    for s in report.get("schema_changes", []):
-        lines.append(f"schema of {s['table']}: {s['detail']}")
-    for name, suite in report.get("gx", {}).get("suites", {}).items():
-        for f in suite["failed"]:
-            lines.append(f"gx {name}: {f['expectation']} {f['kwargs']} observed {f['observed']}")
-    return lines
+    """One line per critical finding: why the release was (or would be) rejected."""
+    return [f["message"] for f in report.get("findings", []) if f["severity"] == CRITICAL]
+
+
+def warning_summary(report: dict) -> list[str]:
+    """One line per warning: published, but worth a look."""
+    return [f["message"] for f in report.get("findings", []) if f["severity"] == WARNING]

@@ -152,7 +152,9 @@ class ReleaseDir:
     def write_json(self, relpath: str, payload: dict) -> Path:
         path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+        # allow_nan=False: a NaN would make the file invalid JSON; fail loudly instead.
+        text = json.dumps(payload, indent=2, default=str, ensure_ascii=False, allow_nan=False)
+        path.write_text(text + "\n")
         return path
 
     def write_text(self, relpath: str, text: str) -> Path:

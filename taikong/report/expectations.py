@@ -1,152 +1,372 @@
-"""Great Expectations suites: the dataset-level checks beyond the pandera contracts.
+"""Great Expectations suites: every check of the audit, declared with its severity.
+
+Two kinds of suite, run side by side by `taikong.report.gx_audit`:
+
+- **data suites** over the tables and two derived views (`document_quality`, one row per
+  document; `row_counts`, one row per table, comparing the documents shared with the
+  previous release): rates, value mixes, text lengths, boilerplate share, row counts.
+  They are `warning` by default: unusual data is published and reported. A project can
+  make any of them blocking or switch it off (`taikong.audit_settings`).
+- **contract suites** over the pandera and cross-table results (`contract.<table>`,
+  `relations`), one row per check: always `critical`, so that the Data Docs show every
+  check that decides whether a release is published, not only the statistical ones.
 
 The contracts already pin every column's dtype, nullability, ranges and value sets, so
-these suites do not restate them. They check what a data engineer watches from
-release to release: row counts against the previous release, null and uniqueness
-rates, value mixes, text length distributions, boilerplate share per document and
-foreign-key coverage. Declared here, run by `taikong.report.gx_audit`.
-
-Each suite is a list of (expectation class name, kwargs); GX is only imported by the
-runner, so declaring suites costs nothing.
+the data suites do not restate them. GX is only imported by the runner: declaring
+suites costs nothing.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import TypeVar
 
 import polars as pl
 
-GX_SUITES_VERSION = "gx_suites_v1"
+GX_SUITES_VERSION = "gx_suites_v2"
+CRITICAL, WARNING, OFF = "critical", "warning", "off"
 
-# Row counts are compared with the previous release scaled by the change in input size:
-# a table may shrink to half or grow to double that expectation (plus an absolute slack,
-# as small corpora move in steps: one new site makes all its furniture "repeated").
-ROW_BAND_LOW, ROW_BAND_HIGH, ROW_BAND_SLACK = 0.5, 2.0, 50
+# Same documents, same code: a table's rows for them should not halve or double.
+ROW_RATIO_LOW, ROW_RATIO_HIGH = 0.6, 1 / 0.6
 
-Expectation = tuple[str, dict]
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
-def expected_rows(
-    previous_rows: dict[str, int], previous_input_bytes: int | None, input_bytes: int | None
-) -> dict[str, float]:
-    """Previous row counts scaled by how much the published input grew or shrank."""
-    ratio = 1.0
-    if previous_input_bytes and input_bytes:
-        ratio = input_bytes / previous_input_bytes
-    return {table: rows * ratio for table, rows in previous_rows.items()}
+@dataclass(frozen=True)
+class Expect:
+    """One expectation: its stable id (used in settings and reports), the GX class and
+    arguments, what passing means and what a failing row is, in words."""
+
+    id: str
+    gx: str
+    kwargs: dict
+    says: str
+    failing: str
+    severity: str = WARNING
+
+    @property
+    def column(self) -> str | None:
+        return self.kwargs.get("column")
+
+    @property
+    def is_rate(self) -> bool:
+        """A share of rows is judged: on a small sample the share is only indicative."""
+        return "mostly" in self.kwargs
 
 
-def row_count_band(table: str, previous_rows: dict[str, float] | None) -> Expectation:
-    prev = (previous_rows or {}).get(table)
-    if prev is None:
-        return ("ExpectTableRowCountToBeBetween", {"min_value": 0})
-    return (
-        "ExpectTableRowCountToBeBetween",
-        {
-            "min_value": max(0, math.floor(prev * ROW_BAND_LOW) - ROW_BAND_SLACK),
-            "max_value": math.ceil(prev * ROW_BAND_HIGH) + ROW_BAND_SLACK,
-        },
-    )
+def _expect(view: str, name: str, gx: str, says: str, failing: str, **kwargs) -> Expect:
+    return Expect(f"{view}.{name}", gx, kwargs, says, failing)
 
 
-_TABLE_CHECKS: dict[str, list[Expectation]] = {
+DATA_SUITES: dict[str, list[Expect]] = {
     "documents": [
-        ("ExpectColumnValuesToNotBeNull", {"column": "title", "mostly": 0.8}),
-        ("ExpectColumnValuesToNotBeNull", {"column": "published_date", "mostly": 0.5}),
-        ("ExpectColumnValuesToNotBeNull", {"column": "publisher", "mostly": 0.5}),
-        ("ExpectColumnProportionOfUniqueValuesToBeBetween", {"column": "title", "min_value": 0.8}),
+        _expect(
+            "documents",
+            "title_present",
+            "ExpectColumnValuesToNotBeNull",
+            "at least 80 % of documents have a title",
+            "title is null",
+            column="title_hash",
+            mostly=0.8,
+        ),
+        _expect(
+            "documents",
+            "published_date_present",
+            "ExpectColumnValuesToNotBeNull",
+            "at least half of the documents have a publication date",
+            "published_date is null",
+            column="published_date",
+            mostly=0.5,
+        ),
+        _expect(
+            "documents",
+            "publisher_present",
+            "ExpectColumnValuesToNotBeNull",
+            "at least half of the documents name a publisher",
+            "publisher is null",
+            column="publisher",
+            mostly=0.5,
+        ),
+        _expect(
+            "documents",
+            "titles_mostly_unique",
+            "ExpectColumnProportionOfUniqueValuesToBeBetween",
+            "at least 80 % of titles are distinct",
+            "share of distinct titles",
+            column="title_hash",
+            min_value=0.8,
+        ),
         # The corpus is English: other languages are allowed but should stay rare.
-        ("ExpectColumnValuesToBeInSet", {"column": "language", "value_set": ["en"], "mostly": 0.9}),
+        _expect(
+            "documents",
+            "mostly_english",
+            "ExpectColumnValuesToBeInSet",
+            "at least 90 % of documents are in English",
+            "language is not en",
+            column="language",
+            value_set=["en"],
+            mostly=0.9,
+        ),
         # Most documents are original, not re-published copies.
-        ("ExpectColumnValuesToBeNull", {"column": "near_duplicate_of", "mostly": 0.7}),
-        (
+        _expect(
+            "documents",
+            "mostly_original",
+            "ExpectColumnValuesToBeNull",
+            "at most 30 % of documents are near-duplicates of another",
+            "is a near-duplicate of another document",
+            column="near_duplicate_of",
+            mostly=0.7,
+        ),
+        _expect(
+            "documents",
+            "enough_text",
             "ExpectColumnValuesToBeBetween",
-            {"column": "n_chars_clean", "min_value": 200, "mostly": 0.9},
+            "at least 90 % of documents keep 200 characters of text or more",
+            "keeps fewer than 200 characters",
+            column="n_chars_clean",
+            min_value=200,
+            mostly=0.9,
         ),
     ],
     "sections": [
-        (
-            "ExpectColumnValueLengthsToBeBetween",
-            {"column": "heading", "min_value": 2, "max_value": 150, "mostly": 0.99},
+        _expect(
+            "sections",
+            "heading_length",
+            "ExpectColumnValuesToBeBetween",
+            "99 % of headings are 2-150 characters long",
+            "heading is shorter than 2 or longer than 150 characters",
+            column="heading_length",
+            min_value=2,
+            max_value=150,
+            mostly=0.99,
         ),
-        ("ExpectColumnValuesToBeBetween", {"column": "level", "max_value": 4, "mostly": 0.99}),
+        _expect(
+            "sections",
+            "level_at_most_4",
+            "ExpectColumnValuesToBeBetween",
+            "99 % of sections are at most 4 levels deep",
+            "level is deeper than 4",
+            column="level",
+            max_value=4,
+            mostly=0.99,
+        ),
     ],
     "paragraphs": [
-        (
+        _expect(
+            "paragraphs",
+            "text_length",
             "ExpectColumnValuesToBeBetween",
-            {"column": "text_length", "min_value": 2, "max_value": 5000, "mostly": 0.99},
+            "99 % of paragraphs are 2-5,000 characters long",
+            "text is shorter than 2 or longer than 5,000 characters",
+            column="text_length",
+            min_value=2,
+            max_value=5000,
+            mostly=0.99,
         ),
-        (
+        _expect(
+            "paragraphs",
+            "median_length",
             "ExpectColumnMedianToBeBetween",
-            {"column": "n_chars", "min_value": 40, "max_value": 2000},
+            "the median paragraph is 40-2,000 characters long",
+            "median paragraph length (characters)",
+            column="n_chars",
+            min_value=40,
+            max_value=2000,
         ),
-        (
+        _expect(
+            "paragraphs",
+            "mostly_unique",
             "ExpectColumnProportionOfUniqueValuesToBeBetween",
-            {"column": "text_hash", "min_value": 0.8},
+            "at least 80 % of paragraph texts are distinct",
+            "share of distinct paragraph texts",
+            column="text_hash",
+            min_value=0.8,
         ),
-        ("ExpectColumnValuesToBeNull", {"column": "duplicate_of", "mostly": 0.8}),
-        ("ExpectColumnDistinctValuesToContainSet", {"column": "kind", "value_set": ["paragraph"]}),
+        _expect(
+            "paragraphs",
+            "mostly_not_duplicates",
+            "ExpectColumnValuesToBeNull",
+            "at most 20 % of paragraphs repeat an earlier one",
+            "is a duplicate of an earlier paragraph",
+            column="duplicate_of",
+            mostly=0.8,
+        ),
+        _expect(
+            "paragraphs",
+            "has_body_paragraphs",
+            "ExpectColumnDistinctValuesToContainSet",
+            "the release has body paragraphs (kind 'paragraph')",
+            "paragraph kinds present",
+            column="kind",
+            value_set=["paragraph"],
+        ),
     ],
     "boilerplate": [
         # Furniture is a line or a short block, never a whole article.
-        (
+        _expect(
+            "boilerplate",
+            "line_length",
             "ExpectColumnValuesToBeBetween",
-            {"column": "text_length", "max_value": 2000, "mostly": 0.99},
+            "99 % of removed furniture lines are at most 2,000 characters long",
+            "removed line is longer than 2,000 characters",
+            column="text_length",
+            max_value=2000,
+            mostly=0.99,
         ),
     ],
-    # A view derived from the tables (see `document_quality`), one row per document.
     "document_quality": [
-        (
+        _expect(
+            "document_quality",
+            "boilerplate_share",
             "ExpectColumnValuesToBeBetween",
-            {"column": "boilerplate_share", "min_value": 0.0, "max_value": 0.75, "mostly": 0.9},
+            "in 90 % of documents furniture is at most 75 % of the text",
+            "furniture is more than 75 % of the text",
+            column="boilerplate_share",
+            min_value=0.0,
+            max_value=0.75,
+            mostly=0.9,
         ),
-        (
+        _expect(
+            "document_quality",
+            "kept_share",
             "ExpectColumnValuesToBeBetween",
-            {"column": "kept_share", "min_value": 0.2, "max_value": 1.0, "mostly": 0.9},
+            "90 % of documents keep at least 20 % of their text",
+            "keeps less than 20 % of its text",
+            column="kept_share",
+            min_value=0.2,
+            max_value=1.0,
+            mostly=0.9,
         ),
-        # Foreign-key coverage: documents that produced paragraphs, report paragraphs in a section.
-        ("ExpectColumnValuesToBeInSet", {"column": "has_paragraphs", "value_set": [True]}),
-        (
+        _expect(
+            "document_quality",
+            "has_paragraphs",
+            "ExpectColumnValuesToBeInSet",
+            "every document has at least one paragraph",
+            "has no paragraph",
+            column="has_paragraphs",
+            value_set=[True],
+        ),
+        _expect(
+            "document_quality",
+            "reports_sectioned",
             "ExpectColumnValuesToBeBetween",
-            {"column": "sectioned_share", "min_value": 0.8, "max_value": 1.0, "mostly": 0.9},
+            "in 90 % of reports at least 80 % of paragraphs sit in a section",
+            "report has fewer than 80 % of its paragraphs in a section",
+            column="sectioned_share",
+            min_value=0.8,
+            max_value=1.0,
+            mostly=0.9,
+        ),
+    ],
+    "row_counts": [
+        _expect(
+            "row_counts",
+            "same_documents_same_rows",
+            "ExpectColumnValuesToBeBetween",
+            f"for the documents the previous release also had, each table keeps "
+            f"{ROW_RATIO_LOW:.2f}-{ROW_RATIO_HIGH:.2f} times its rows",
+            "rows changed beyond the band for the same documents",
+            column="ratio",
+            min_value=ROW_RATIO_LOW,
+            max_value=ROW_RATIO_HIGH,
         ),
     ],
 }
 
+# Which column identifies a failing row in each view (GX reports up to 20 of them).
+INDEX_COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id"],
+    "sections": ["doc_id"],
+    "paragraphs": ["doc_id"],
+    "boilerplate": ["doc_id"],
+    "document_quality": ["doc_id"],
+    "row_counts": ["table"],
+    "relations": ["check", "examples"],
+}
+CONTRACT_INDEX = ["check", "examples"]
+
+# What one row of each view is, for messages ("title is null in 2 of 5 documents").
+ROW_NOUNS = {
+    "documents": "documents",
+    "sections": "sections",
+    "paragraphs": "paragraphs",
+    "boilerplate": "furniture lines",
+    "document_quality": "documents",
+    "row_counts": "tables",
+    "relations": "checks",
+}
+
+
+def contract_expectation(table: str) -> Expect:
+    return Expect(
+        f"contract.{table}.passes",
+        "ExpectColumnValuesToBeBetween",
+        {"column": "failed_rows", "max_value": 0},
+        f"every row of {table} passes each check of its pandera contract",
+        "contract check failed",
+        CRITICAL,
+    )
+
+
+RELATIONS_EXPECTATION = Expect(
+    "relations.pass",
+    "ExpectColumnValuesToBeBetween",
+    {"column": "failed_rows", "max_value": 0},
+    "every cross-table check holds (keys resolve, spans lie in their documents and "
+    "paragraphs, texts match the raw text at their offsets, counts agree)",
+    "cross-table check failed",
+    CRITICAL,
+)
+
+DATA_CHECK_IDS = {e.id for suite in DATA_SUITES.values() for e in suite}
+
+
+def data_suites(severity_of) -> dict[str, list[Expect]]:
+    """The data suites with each expectation's severity as the project sets it
+    (`severity_of(id, default)`); expectations switched off are left out."""
+    suites = {}
+    for view, expects in DATA_SUITES.items():
+        graded = [
+            Expect(e.id, e.gx, e.kwargs, e.says, e.failing, severity_of(e.id, e.severity))
+            for e in expects
+        ]
+        suites[view] = [e for e in graded if e.severity != OFF]
+    return suites
+
+
 # GX validates pandas frames, which hold every string as a Python object: a 1 GB corpus
 # would need many GB. So each table reaches GX as a projection of the columns its
-# expectations read, with a long text column replaced by what is checked about it:
-# its length in characters and a 64-bit hash (for the share of distinct values).
+# expectations read, with a text column replaced by what is checked about it: its
+# length in characters and a 64-bit hash (for the share of distinct values). Document
+# text never reaches GX, so none of it can be rendered (unescaped) into the Data Docs.
 TEXT_PROXIES = {
-    "text_length": lambda text: text.str.len_chars(),
+    "text_length": ("text", lambda text: text.str.len_chars()),
     # A null text stays null (hashing would give every null one shared value).
-    "text_hash": lambda text: pl.when(text.is_not_null()).then(text.hash()),
+    "text_hash": ("text", lambda text: pl.when(text.is_not_null()).then(text.hash())),
+    "heading_length": ("heading", lambda text: text.str.len_chars()),
+    "title_hash": ("title", lambda text: pl.when(text.is_not_null()).then(text.hash())),
 }
 
 
 def gx_view(frame: pl.DataFrame | pl.LazyFrame, table: str) -> pl.DataFrame:
-    """The columns of `table` that its suite reads (text proxies derived), collected."""
+    """The columns of `table` that its suite reads (text proxies derived) and the row
+    key that names failing rows (doc_id, as a categorical: one copy per document)."""
     lazy = frame.lazy()
     names = lazy.collect_schema().names()
-    wanted = {kwargs["column"] for _, kwargs in suite_for(table, None) if "column" in kwargs}
+    wanted = {e.column for e in DATA_SUITES.get(table, []) if e.column}
     columns = [pl.col(c) for c in names if c in wanted]
     columns += [
-        proxy(pl.col("text")).alias(name)
-        for name, proxy in TEXT_PROXIES.items()
-        if name in wanted and "text" in names
+        proxy(pl.col(source)).alias(name)
+        for name, (source, proxy) in TEXT_PROXIES.items()
+        if name in wanted and source in names
     ]
-    # The row count is checked too, so a table whose suite reads no column keeps its
-    # rows: a row number (a literal alone would collapse the frame to a single row).
+    if "doc_id" in names:
+        columns.append(pl.col("doc_id").cast(pl.Categorical))
+    # A table whose suite reads no column keeps its rows: a row number (a literal alone
+    # would collapse the frame to a single row).
     if not columns:
         columns = [pl.int_range(pl.len()).alias("row")]
     return lazy.select(columns).collect(engine="streaming")
-
-
-def suite_for(table: str, previous_rows: dict[str, int] | None) -> list[Expectation]:
-    """Every table gets a row-count band; known tables get their own checks too."""
-    return [row_count_band(table, previous_rows), *_TABLE_CHECKS.get(table, [])]
 
 
 def document_quality(documents: FrameT, paragraphs: FrameT, boilerplate: FrameT) -> FrameT:
@@ -173,3 +393,61 @@ def document_quality(documents: FrameT, paragraphs: FrameT, boilerplate: FrameT)
             .alias("sectioned_share"),
         )
     )
+
+
+# documents.n_<table> counts each document's rows in <table> (a contract relation checks
+# it), so row counts per document come from the documents tables alone.
+COUNTED_TABLES = {
+    "sections": "n_sections",
+    "paragraphs": "n_paragraphs",
+    "boilerplate": "n_boilerplate",
+    "edits": "n_edits",
+    "mentions": "n_mentions",
+    "quantities": "n_quantities",
+}
+ROW_COUNTS_SCHEMA = {
+    "table": pl.String,
+    "shared_documents": pl.Int64,
+    "previous_rows": pl.Int64,
+    "current_rows": pl.Int64,
+    "ratio": pl.Float64,
+}
+
+
+def row_counts(current: pl.LazyFrame, previous: pl.LazyFrame | None) -> pl.DataFrame:
+    """One row per table: its rows for the documents (same bytes, same doc_id) that the
+    previous release also published, now and then. Empty without a previous release.
+
+    The ratio is null where the previous release had no rows for them (nothing to
+    compare against); GX skips null values.
+    """
+    if previous is None:
+        return pl.DataFrame(schema=ROW_COUNTS_SCHEMA)
+    cols = list(COUNTED_TABLES.values())
+    shared = (
+        current.select("doc_id", *cols)
+        .join(previous.select("doc_id", *cols), on="doc_id", how="inner", suffix="_prev")
+        .select(
+            pl.len().alias("shared_documents"),
+            *[pl.col(c).cast(pl.Int64).sum().alias(c) for c in cols],
+            *[pl.col(f"{c}_prev").cast(pl.Int64).sum().alias(f"{c}_prev") for c in cols],
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    if not shared["shared_documents"]:
+        return pl.DataFrame(schema=ROW_COUNTS_SCHEMA)
+    rows = []
+    for table, col in COUNTED_TABLES.items():
+        now, before = shared[col] or 0, shared[f"{col}_prev"] or 0
+        ratio = now / before if before else (1.0 if now == 0 else None)
+        rows.append(
+            {
+                "table": table,
+                "shared_documents": shared["shared_documents"],
+                "previous_rows": before,
+                "current_rows": now,
+                "ratio": ratio,
+            }
+        )
+    return pl.DataFrame(rows, schema=ROW_COUNTS_SCHEMA)

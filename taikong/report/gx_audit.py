@@ -1,7 +1,7 @@
 """Run the Great Expectations suites through a checkpoint and build offline Data Docs.
 
-GX cannot read polars frames, so each table is handed over as pandas: only the columns
-its expectations read, long texts as their length and hash (`expectations.gx_view`).
+GX cannot read polars frames, so each view is handed over as pandas: only the columns
+its expectations read, texts as their length and hash (`expectations.gx_view`).
 The Data Docs site is written under the release's `validation/gx/`; the stock pages
 load jQuery, Bootstrap and friends from CDNs, so the pages are rewritten to use copies
 vendored in `taikong/report/static/vendor` and the report renders with no network.
@@ -9,6 +9,8 @@ vendored in `taikong/report/static/vendor` and the report renders with no networ
 
 from __future__ import annotations
 
+import html
+import math
 import re
 import shutil
 import time
@@ -17,9 +19,12 @@ from pathlib import Path
 import polars as pl
 
 from taikong.report.expectations import (
-    document_quality,
-    gx_view,
-    suite_for,
+    CONTRACT_INDEX,
+    CRITICAL,
+    DATA_SUITES,
+    INDEX_COLUMNS,
+    WARNING,
+    Expect,
 )
 
 VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
@@ -49,15 +54,18 @@ _EXTERNAL_IMG = re.compile(r"(<img\b[^>]*?src=)[\"']https?://[^\"']*[\"']", re.I
 
 
 def run_gx_audit(
-    tables: dict[str, pl.DataFrame | pl.LazyFrame],
+    batches: dict[str, pl.DataFrame],
+    suites: dict[str, list[Expect]],
     site_dir: Path,
-    previous_rows: dict[str, int] | None = None,
     run_name: str = "taikong",
+    title: str = "Taikong audit",
 ) -> dict:
-    """Validate every table (and the document_quality view); write Data Docs to site_dir.
+    """Validate each batch against its suite (one checkpoint each); write Data Docs.
 
-    Returns a JSON-able summary: overall success and, per suite, statistics and the
-    failed expectations with their observed values.
+    `batches` are the frames GX reads (already projected, see `expectations.gx_view`),
+    keyed like `suites`. Returns a JSON-able summary: per suite its status (passed,
+    warning: only warning-severity failures, failed: a critical one), GX's highest
+    failure severity, and every expectation's result with what it observed.
     """
     started = time.perf_counter()
     import great_expectations as gx
@@ -66,12 +74,6 @@ def run_gx_audit(
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     imported = time.perf_counter()
-
-    frames = dict(tables)
-    frames["document_quality"] = document_quality(
-        tables["documents"].lazy(), tables["paragraphs"].lazy(), tables["boilerplate"].lazy()
-    )
-
     site_dir.mkdir(parents=True, exist_ok=True)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
@@ -87,42 +89,57 @@ def run_gx_audit(
         },
     )
     source = ctx.data_sources.add_pandas("taikong")
-    definitions, batches = [], {}
-    for name, frame in frames.items():
+    results = {}
+    for name, expects in suites.items():
+        if not expects:
+            continue
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
         suite = ctx.suites.add(gx.ExpectationSuite(name=name))
-        for expectation, kwargs in suite_for(name, previous_rows):
-            suite.add_expectation(getattr(gxe, expectation)(**kwargs))
-        definitions.append(
-            ctx.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        for e in expects:
+            suite.add_expectation(
+                getattr(gxe, e.gx)(
+                    **e.kwargs,
+                    severity=e.severity,
+                    # Rendered in the Data Docs as the expectation's text (GX does not
+                    # escape it, so it is escaped here).
+                    description=html.escape(f"[{e.severity}] {e.id}: {e.says}"),
+                )
             )
+        definition = ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
-        batches[name] = gx_view(frame, name).to_pandas()
-
-    results = {}
-    for definition in definitions:
-        # One checkpoint per table: each batch is its own dataframe. Every run stores its
-        # results; the site is rendered once afterwards, not by an action per checkpoint,
-        # because each render recompiles GX's page templates (~0.8 s each time).
+        frame = batches[name]
+        index = [c for c in INDEX_COLUMNS.get(name, CONTRACT_INDEX) if c in frame.columns]
+        # Small check-result views list every failing row in the Data Docs; big data
+        # views report a sample (GX's partial lists hold 20).
+        small = frame.height <= 1000 and name not in DATA_SUITES
+        result_format: dict = {"result_format": "COMPLETE" if small else "SUMMARY"}
+        if index:
+            result_format["unexpected_index_column_names"] = index
+        # One checkpoint per batch: each is its own dataframe. Results are stored; the
+        # site is rendered once afterwards (each render recompiles GX's templates).
         checkpoint = ctx.checkpoints.add(
             gx.Checkpoint(
-                name=f"release-{definition.name}",
+                name=f"release-{name}",
                 validation_definitions=[definition],
                 actions=[],
-                result_format="SUMMARY",
+                result_format=result_format,
             )
         )
         run = checkpoint.run(
-            batch_parameters={"dataframe": batches[definition.name]},
+            batch_parameters={"dataframe": frame.to_pandas()},
             run_id=RunIdentifier(run_name=run_name),
         )
         for result in run.run_results.values():
-            results[definition.name] = _summarize(result)
+            results[name] = _summarize(result, expects, frame.height)
     ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(site_dir)
+    mark_severities(site_dir, results)
+    name_site(site_dir, title)
+    worst = _worst(s["max_severity"] for s in results.values())
     return {
-        "passed": all(r["passed"] for r in results.values()),
+        "passed": worst != CRITICAL,
+        "max_severity": worst,
         "data_docs": "gx/index.html",
         "suites": results,
         # GX's import is a library's start-up cost, not the audit's work: kept apart.
@@ -133,36 +150,66 @@ def run_gx_audit(
     }
 
 
-def _summarize(result) -> dict:
-    stats = result.statistics
-    failed = []
+def _worst(severities) -> str | None:
+    found = {s for s in severities if s}
+    return CRITICAL if CRITICAL in found else (WARNING if WARNING in found else None)
+
+
+def _summarize(result, expects: list[Expect], rows: int) -> dict:
+    by_id = {html.escape(f"[{e.severity}] {e.id}: {e.says}"): e for e in expects}
+    checks = []
     for r in result.results:
-        if not r.success:
-            config = r.expectation_config
-            failed.append(
-                {
-                    "expectation": config.type,
-                    "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
-                    "observed": _jsonable(r.result.get("observed_value")),
-                    "unexpected_percent": r.result.get("unexpected_percent"),
-                    "partial_unexpected_list": _jsonable(r.result.get("partial_unexpected_list")),
-                }
-            )
+        config = r.expectation_config
+        e = by_id[config.description]
+        details = r.result or {}
+        checks.append(
+            {
+                "id": e.id,
+                "severity": e.severity,
+                "success": bool(r.success),
+                "says": e.says,
+                "failing": e.failing,
+                "is_rate": e.is_rate,
+                "kwargs": e.kwargs,
+                "observed": jsonable(details.get("observed_value")),
+                "element_count": details.get("element_count"),
+                "unexpected_count": details.get("unexpected_count"),
+                "missing_count": details.get("missing_count"),
+                "unexpected_percent": jsonable(details.get("unexpected_percent")),
+                "examples": jsonable(
+                    details.get("unexpected_index_list")
+                    or details.get("partial_unexpected_index_list")
+                    or []
+                ),
+            }
+        )
+    max_severity = result.get_max_severity_failure()
+    max_severity = max_severity.value if max_severity is not None else None
     return {
-        "passed": bool(result.success),
-        "evaluated": stats["evaluated_expectations"],
-        "successful": stats["successful_expectations"],
-        "failed": failed,
+        "passed": max_severity != CRITICAL,
+        "status": {None: "passed", WARNING: "warning"}.get(max_severity, "failed"),
+        "max_severity": max_severity,
+        "rows": rows,
+        "evaluated": result.statistics["evaluated_expectations"],
+        "successful": result.statistics["successful_expectations"],
+        "checks": checks,
     }
 
 
-def _jsonable(value):
-    if value is None or isinstance(value, (str, int, float, bool)):
+def jsonable(value):
+    """A value as strict JSON holds it: NaN and infinities become null, numpy scalars
+    plain numbers, anything else its string."""
+    if value is None or isinstance(value, (str, bool, int)):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value][:20]
+        return [jsonable(v) for v in value][:20]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
+    item = getattr(value, "item", None)  # numpy and pandas scalars
+    if callable(item):
+        return jsonable(item())
     return str(value)
 
 
@@ -182,3 +229,67 @@ def make_offline(site_dir: Path) -> None:
         html = _EXTERNAL_TAG.sub("", html)
         html = _EXTERNAL_IMG.sub(rf'\1"{prefix}static/images/logo-long.png"', html)
         page.write_text(html, encoding="utf-8")
+
+
+# GX's pages end with a newsletter footer and a "join the community" banner: furniture
+# that a release report has no use for.
+_GX_FOOTERS = re.compile(
+    r"<footer>\s*<p>Stay current on everything GX.*?</footer>"
+    r"|<footer\b[^>]*id=\"ge-cta-footer\".*?</footer>",
+    re.S,
+)
+_FAILED_ICON = "fas fa-times text-danger"
+_WARNING_ICON = "fas fa-exclamation-triangle text-warning"
+_TITLE_MARK = "<!-- taikong-title -->"
+
+
+def mark_severities(site_dir: Path, results: dict) -> None:
+    """Make warnings look like warnings (GX renders every failure as a red cross) and
+    drop GX's footers. A failed expectation row whose text starts "[warning]" gets a
+    warning sign; a suite whose failures are all warnings says so on its page and in the
+    index."""
+    for page in site_dir.rglob("*.html"):
+        text = _GX_FOOTERS.sub("", page.read_text(encoding="utf-8"))
+        rows = text.split("<tr>")
+        for i, row in enumerate(rows):
+            if f"[{WARNING}]" in row and _FAILED_ICON in row:
+                rows[i] = row.replace(_FAILED_ICON, _WARNING_ICON).replace(
+                    'class="text-danger"', 'class="text-warning"'
+                )
+        text = "<tr>".join(rows)
+        parts = page.relative_to(site_dir).parts
+        if parts[0] == "validations" and results.get(parts[1], {}).get("status") == "warning":
+            text = re.sub(
+                r"(Status:</span>\s*)<i class=\"fas fa-times text-danger\"([^>]*)></i>\s*Failed",
+                rf'\1<i class="{_WARNING_ICON}"\2></i> Passed with warnings',
+                text,
+            )
+        if page.name == "index.html" and len(parts) == 1:
+            text = _mark_index(text, results)
+        page.write_text(text, encoding="utf-8")
+
+
+def _mark_index(text: str, results: dict) -> str:
+    rows = text.split("{'validation_success': ")
+    for i, row in enumerate(rows[1:], start=1):
+        suite = re.search(r"'_expectation_suite_name_sort': '([^']*)'", row)
+        if suite and results.get(suite.group(1), {}).get("status") == "warning":
+            row = row.replace("fas fa-times text-danger ge-failed-icon", _WARNING_ICON)
+            rows[i] = row.replace(
+                "'_validation_success_text': 'Failed'", "'_validation_success_text': 'Warning'"
+            )
+    return "{'validation_success': ".join(rows)
+
+
+def name_site(site_dir: Path, title: str) -> None:
+    """Put a heading naming the release and the run at the top of the index page."""
+    index = site_dir / "index.html"
+    text = index.read_text(encoding="utf-8")
+    heading = f'{_TITLE_MARK}<h3 class="taikong-title m-3">{html.escape(title)}</h3>'
+    if _TITLE_MARK in text:
+        text = re.sub(
+            re.escape(_TITLE_MARK) + r"<h3[^>]*>.*?</h3>", lambda _: heading, text, flags=re.S
+        )
+    else:
+        text = re.sub(r"<body[^>]*>", lambda m: m.group(0) + heading, text, count=1)
+    index.write_text(text, encoding="utf-8")

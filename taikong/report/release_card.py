@@ -589,6 +589,27 @@ def _release_section(manifest: dict) -> list[str]:
     return lines
 
 
+def _audit_section(manifest: dict) -> list[str]:
+    """What the audit saw: published with warnings, or clean; documents it quarantined."""
+    validation = manifest.get("validation") or {}
+    warnings = validation.get("warnings") or []
+    quarantined = validation.get("quarantined") or []
+    verdict = "passed with warnings" if warnings else "passed"
+    lines = [
+        "## Audit",
+        "",
+        f"Verdict: {verdict}. Critical checks (contracts, cross-table relations, keys, schema "
+        "evolution) all hold; warnings are unusual data, published and listed here. Details: "
+        "`validation/summary.json`, Data Docs: `validation/gx/index.html`.",
+    ]
+    if warnings:
+        lines += ["", "Warnings:", ""] + [f"- {_cell(w)}" for w in warnings]
+    if quarantined:
+        lines += ["", "Documents quarantined because their rows broke a contract:", ""]
+        lines += [f"- `{_cell(path)}`" for path in quarantined]
+    return lines
+
+
 def _tables_section(tables: list[Table], links: list[ForeignKey]) -> list[str]:
     lines = [
         "## Tables",
@@ -734,6 +755,8 @@ def readme(manifest: dict, tables: list[Table], langs: list[str]) -> str:
         _description(manifest, tables),
         "",
         *_release_section(manifest),
+        "",
+        *_audit_section(manifest),
         "",
         *_tables_section(tables, links),
         "",

@@ -322,31 +322,6 @@ def test_validate_reruns_the_audit_on_a_published_release(seeds_release, tmp_pat
     assert (out / "validation" / "gx" / "index.html").exists()
 
 
-def test_gx_failure_quarantines_the_run_and_publishes_nothing(tmp_path, monkeypatch):
-    from taikong.report import expectations
-
-    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
-    seeds.mkdir()
-    (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
-    good = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
-    # A corpus that is suddenly all one language we do not expect: GX's value-set check fails.
-    checks = dict(expectations._TABLE_CHECKS)
-    checks["documents"] = [
-        ("ExpectColumnValuesToBeInSet", {"column": "language", "value_set": ["zh"]})
-    ]
-    monkeypatch.setattr(expectations, "_TABLE_CHECKS", checks)
-    (seeds / "b.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
-    with pytest.raises(ValidationFailed) as failure:
-        release(seeds_dir=str(seeds), datasets_dir=str(datasets))
-    assert ReleaseStore(datasets).releases() == [good["release_id"]]
-    assert (datasets / "latest").resolve().name == good["release_id"]
-    quarantine = Path(failure.value.result["path"])
-    assert quarantine.parent == datasets / ".failed"
-    reasons = json.loads((quarantine / "QUARANTINED.json").read_text())["reasons"]
-    assert any("gx documents" in r and "language" in r for r in reasons)
-    assert (quarantine / "validation" / "gx" / "index.html").exists()
-
-
 def test_artifacts_summarize_each_run(seeds_release):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey

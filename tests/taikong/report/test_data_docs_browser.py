@@ -9,10 +9,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, news_page, run_in_memory
 
+from taikong.audit_settings import AuditSettings
 from taikong.report.gx_audit import run_gx_audit
+from taikong.validation import gx_batches
 
 CHROMIUM = shutil.which("chromium")
 
@@ -49,15 +52,17 @@ def rendered_dom(page: Path, profile: Path) -> str:
 
 
 def status_rows(dom: str) -> dict[str, str]:
-    """Suite name -> 'passed'/'failed' from the rendered validation results table."""
+    """Suite name -> 'passed'/'warning'/'failed' from the rendered validation results table."""
     rows = {}
     for match in re.finditer(r"<tr[^>]*data-index[^>]*>(.*?)</tr>", dom, re.S):
         cells = match.group(1)
-        link = re.search(r'href="expectations/([\w-]+)\.html"', cells)
+        link = re.search(r'href="expectations/([\w.-]+)\.html"', cells)
         if link is None or "ge-index-page-table-validation-links-item" not in cells:
             continue
         if "fa-check-circle" in cells:
             rows[link.group(1)] = "passed"
+        elif "fa-exclamation-triangle" in cells:
+            rows[link.group(1)] = "warning"
         elif "fa-times" in cells:
             rows[link.group(1)] = "failed"
     return rows
@@ -76,16 +81,24 @@ def test_every_suite_is_listed_with_its_status(tmp_path):
         "paragraphs": tables.paragraphs,
         "boilerplate": tables.boilerplate,
     }
-    # The previous release had far more paragraphs: that suite must show as failed.
+    # The previous release had twice the paragraphs for the same documents (a warning),
+    # and the project made short texts blocking (a critical failure).
+    previous = frames["documents"].with_columns(pl.col("n_paragraphs") * 2)
+    settings = AuditSettings(severity={"documents.enough_text": "critical"})
+    short = frames["documents"].with_columns(n_chars_clean=pl.lit(10, pl.Int64))
+    batches, suites = gx_batches({**frames, "documents": short}, previous.lazy(), None, settings)
     summary = run_gx_audit(
-        frames, tmp_path / "gx", previous_rows={"paragraphs": 5000}, run_name="browser"
+        batches, suites, tmp_path / "gx", run_name="browser", title="Taikong release X"
     )
-    expected = {
-        name: "passed" if s["passed"] else "failed" for name, s in summary["suites"].items()
-    }
-    assert expected["paragraphs"] == "failed" and expected["documents"] == "passed"
+    expected = {name: s["status"] for name, s in summary["suites"].items()}
+    assert expected["row_counts"] == "warning" and expected["documents"] == "failed"
+    assert expected["paragraphs"] == "passed"
 
-    dom = rendered_dom(tmp_path / "gx" / "index.html", tmp_path / "profile")
+    # The index lists 10 suites per page: show them all.
+    index = tmp_path / "gx" / "index.html"
+    index.write_text(index.read_text().replace("'pagination': 'true'", "'pagination': 'false'"))
+    dom = rendered_dom(index, tmp_path / "profile")
     assert status_rows(dom) == expected
+    assert "Taikong release X" in dom
     # The page's own stylesheet and icon font were loaded from the vendored copies.
     assert "bootstrap-table" in dom and "fixed-table-body" in dom
