@@ -1,6 +1,13 @@
 import sys
 from pathlib import Path
 
+import pytest
+
+TESTS = Path(__file__).parent
+# Tests in these folders run the Prefect flow (test harness or a real server): they are
+# the slow lane. The fast lane is `pytest -m "not slow"`.
+FLOW_DIRS = {"flows": ("flow", "slow"), "integration": ("flow", "slow")}
+
 # Make tests/corpus.py importable as `corpus` from every test folder.
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -12,3 +19,10 @@ def pytest_addoption(parser):
         default=False,
         help="Rewrite tests/golden/*.json from the current output (review the diff by reading it).",
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(TESTS).parts[0]
+        for marker in FLOW_DIRS.get(folder, ()):
+            item.add_marker(getattr(pytest.mark, marker))

@@ -18,7 +18,6 @@ from taikong import steps
 from taikong.io.store import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-pytestmark = pytest.mark.slow
 
 
 def _strict_json(path: Path):

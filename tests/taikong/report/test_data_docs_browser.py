@@ -21,7 +21,10 @@ CHROMIUM = shutil.which("chromium")
 
 if CHROMIUM is None and os.environ.get("CI"):
     pytest.fail("CI must install Debian's chromium (see .ci/run)", pytrace=False)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
 
 
 def rendered_dom(page: Path, profile: Path) -> str:

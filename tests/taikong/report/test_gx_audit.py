@@ -21,6 +21,9 @@ from taikong.report.expectations import (
 from taikong.report.gx_audit import jsonable, run_gx_audit
 from taikong.validation import gx_batches
 
+# Great Expectations takes ~8 s to import and ~1 s per audit.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def tables():
