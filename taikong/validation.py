@@ -129,6 +129,15 @@ def _failed_checks(table: str, cases: pl.DataFrame) -> list[dict]:
         cases = cases.with_columns(pl.lit(None, pl.String).alias("column"))
     if "doc_id" not in cases.columns:
         cases = cases.with_columns(pl.lit(None, pl.String).alias("doc_id"))
+    if "schema_context" not in cases.columns:
+        cases = cases.with_columns(pl.lit(None, pl.String).alias("schema_context"))
+    # A check of the whole frame names the model in `column`: its name is the check's.
+    cases = cases.with_columns(
+        pl.when(pl.col("schema_context") == "DataFrameSchema")
+        .then(None)
+        .otherwise(pl.col("column"))
+        .alias("column")
+    )
     out = []
     for (column, check), group in cases.group_by("column", "check", maintain_order=True):
         name = f"{column}: {check}" if column else str(check)

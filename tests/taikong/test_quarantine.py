@@ -98,3 +98,19 @@ def test_pointers_to_quarantined_documents_are_cleared():
     paragraphs = pl.DataFrame({"doc_id": ["b" * 16], "duplicate_of": ["a" * 16 + "-p0001"]})
     cleared = without_documents(paragraphs, "paragraphs", frozenset({"a" * 16}))
     assert cleared["duplicate_of"].to_list() == [None]
+
+
+def test_a_frame_check_is_named_by_its_check_and_belongs_to_the_row_document():
+    cases = pl.DataFrame(
+        {
+            "schema_context": ["DataFrameSchema"],
+            "column": ["Paragraphs"],
+            "check": ["span_is_ordered"],
+            "failure_case": ["{...}"],
+            "index": ["2"],
+            "doc_id": ["d2"],
+        }
+    )
+    [failed] = _failed_checks("paragraphs", cases)
+    assert failed["check"] == "paragraphs.span_is_ordered"
+    assert (failed["doc_ids"], failed["table_wide"]) == (["d2"], False)

@@ -56,3 +56,37 @@ def test_widening_is_additive():
 def test_removed_table_is_reported():
     problems = schema_changes({"t": _table("1.0.0", BASE)}, {})
     assert problems[0]["change"] == "table_removed"
+
+
+def test_contract_failures_name_their_documents_and_line_up_with_the_declared_checks(tmp_path):
+    import polars as pl
+    from corpus import LAUNCH_BODY, PROBE_BODY, news_page, run_in_memory
+
+    from contracts import TABLES
+    from contracts.arrow import arrow_schema
+    from taikong.io.store import ReleaseDir
+    from taikong.validation import contract_view, validate_table
+
+    tables, _ = run_in_memory(
+        {
+            "a.txt": news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY),
+            "b.txt": news_page("Probe Lands", "Mar 5, 2024", PROBE_BODY),
+        }
+    )
+    bad = tables.documents.with_columns(
+        pl.when(pl.col("source_path") == "b.txt")
+        .then(pl.lit("press_release"))
+        .otherwise(pl.col("doc_type"))
+        .alias("doc_type")
+    )
+    release = ReleaseDir(tmp_path)
+    release.write_table("documents", [bad], arrow_schema(TABLES["documents"]))
+    result, cases = validate_table(release, "documents")
+    [failed] = result["failed_checks"]
+    b_id = bad.filter(pl.col("source_path") == "b.txt")["doc_id"].item()
+    assert failed["doc_ids"] == [b_id] and not failed["table_wide"]
+    view = contract_view(result)
+    rows = dict(view.select("check", "failed_rows").iter_rows())
+    assert rows["doc_type: isin"] == 1
+    assert sum(rows.values()) == 1  # every other declared check has its row, with 0
+    assert "press_release" in view.filter(pl.col("check") == "doc_type: isin")["examples"].item()
