@@ -402,7 +402,9 @@ def gx_batches(
             suites[f"contract.{t['table']}"] = [contract_expectation(t["table"])]
             batches[f"contract.{t['table']}"] = contract_view(t)
         suites["relations"] = [RELATIONS_EXPECTATION]
-        batches["relations"] = relations_view(contracts.relations)
+        docs = lazy["documents"].select("doc_id", "source_path").collect()
+        names = dict(docs.iter_rows())
+        batches["relations"] = relations_view(contracts.relations, names)
     return batches, {name: suite for name, suite in suites.items() if name in batches}
 
 
@@ -448,20 +450,37 @@ def contract_view(result: dict) -> pl.DataFrame:
 _CHECK_VIEW_SCHEMA = {"check": pl.String, "failed_rows": pl.Int64, "examples": pl.String}
 
 
-def relations_view(relations: list[dict]) -> pl.DataFrame:
-    """One row per cross-table check (escaped examples: see contract_view)."""
+# The columns that locate a failing row: its ids and its spans.
+_LOCATING = ("_id", "raw_start", "raw_end", "char_start", "char_end", "line_no", "seq")
+
+
+def _located(row: dict) -> str:
+    keep = {k: v for k, v in row.items() if k.endswith(_LOCATING) and v is not None}
+    return ", ".join(f"{k}={v}" for k, v in keep.items())
+
+
+def relations_view(relations: list[dict], names: dict[str, str]) -> pl.DataFrame:
+    """One row per cross-table check: failing rows, their documents by source_path and
+    where a few of them are (escaped: see contract_view)."""
     import html
 
     rows = [
         {
             "check": r["check"],
             "failed_rows": r["n_failed"],
-            "examples": html.escape("; ".join(str(e)[:160] for e in r["examples"][:MAX_EXAMPLES])),
+            "documents": html.escape(", ".join(_paths(r["doc_ids"], names))),
+            "examples": html.escape("; ".join(_located(e) for e in r["examples"][:3])),
         }
         for r in relations
     ]
     return pl.DataFrame(
-        rows, schema={"check": pl.String, "failed_rows": pl.Int64, "examples": pl.String}
+        rows,
+        schema={
+            "check": pl.String,
+            "failed_rows": pl.Int64,
+            "documents": pl.String,
+            "examples": pl.String,
+        },
     )
 
 

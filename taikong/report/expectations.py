@@ -281,7 +281,7 @@ INDEX_COLUMNS: dict[str, list[str]] = {
     "boilerplate": ["doc_id"],
     "document_quality": ["doc_id"],
     "row_counts": ["table"],
-    "relations": ["check", "examples"],
+    "relations": ["check", "documents", "examples"],
 }
 CONTRACT_INDEX = ["check", "examples"]
 
