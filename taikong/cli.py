@@ -123,9 +123,13 @@ class _WithoutTraceback(logging.Formatter):
         saved = record.exc_info, record.exc_text, record.stack_info
         record.exc_info = record.exc_text = record.stack_info = None
         try:
-            return self.inner.format(record)
+            text = self.inner.format(record)
         finally:
             record.exc_info, record.exc_text, record.stack_info = saved
+        # Some libraries (Great Expectations) put the traceback in the message itself.
+        if "Traceback (most recent call last)" not in text:
+            return text
+        return " ".join(text[: text.find("Traceback")].split()) + " [traceback in the log]"
 
 
 def _route_tracebacks_to(log_path: Path) -> logging.Handler:
@@ -138,7 +142,11 @@ def _route_tracebacks_to(log_path: Path) -> logging.Handler:
     ]
     for logger in loggers:
         for h in logger.handlers:
-            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+            if (
+                isinstance(h, logging.StreamHandler)
+                and not isinstance(h, logging.FileHandler)
+                and not isinstance(h.formatter, _WithoutTraceback)
+            ):
                 h.setFormatter(_WithoutTraceback(h.formatter))
     logging.getLogger().addHandler(handler)
     return handler
@@ -289,9 +297,10 @@ def _release_dir(name: str, datasets: str):
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from taikong.io.store import ReleaseStore, RemoteReleaseStore, open_store
-    from taikong.verify import verify_release
 
     release = _release_dir(args.release, args.datasets)
+    from taikong.verify import verify_release  # after the name resolved: it imports pandera
+
     remote = "://" in str(args.datasets) and "/" not in args.release
     store = open_store(args.datasets) if remote else ReleaseStore(release.root.parent)
     result = verify_release(
@@ -558,8 +567,9 @@ def build_parser() -> argparse.ArgumentParser:
         "then publish DATASETS/<YYYY-MM-DD>/ and point DATASETS/latest at it. "
         "Prints 'unchanged' if inputs and code match the latest release. Runs Prefect in "
         "embedded mode unless PREFECT_API_URL points at a server. Exit status: 0 published "
-        "or unchanged, 1 validation failed (nothing published), 2 bad arguments or catalog, "
-        "3 the release could not be written (disk full, permissions).",
+        "or unchanged, 1 validation failed (nothing published), 2 bad arguments, seeds or "
+        "catalog, 3 the release could not be written (disk full, permissions, read-only), "
+        "4 internal error (its traceback is in the log file named on stderr).",
     )
     _seeds_option(rel)
     _datasets_option(rel)
@@ -681,30 +691,27 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--out", type=Path, default=None, help="where to write the report")
     val.set_defaults(func=cmd_validate)
 
-    wdr = sub.add_parser(
-        "withdraw",
-        help="withdraw a release (recorded with a reason); latest moves to an earlier one",
-        description="Record in DATASETS/releases.jsonl that RELEASE is withdrawn, with "
-        "--reason. If it is latest, latest points at the newest earlier release that is not "
-        "withdrawn. No run or recovery serves it again; a run whose inputs, catalog and "
-        "code match it answers unchanged.",
-    )
-    wdr.add_argument("release", help="release id")
-    wdr.add_argument("--reason", required=True, help="why (kept in the releases log)")
-    _datasets_option(wdr)
-    wdr.set_defaults(func=cmd_decide)
-
-    rbk = sub.add_parser(
-        "rollback",
-        help="point latest at an earlier release and withdraw every newer one",
-        description="Point latest at RELEASE and record the decision with --reason in "
-        "DATASETS/releases.jsonl; every newer release is withdrawn, so that neither the "
-        "next run nor crash recovery rolls latest forward past it.",
-    )
-    rbk.add_argument("release", help="release id")
-    rbk.add_argument("--reason", required=True, help="why (kept in the releases log)")
-    _datasets_option(rbk)
-    rbk.set_defaults(func=cmd_decide)
+    decisions = {
+        "withdraw": (
+            "withdraw a release (recorded with a reason); latest moves to an earlier one",
+            "Record in DATASETS/releases.jsonl that RELEASE is withdrawn, with --reason. If "
+            "it is latest, latest points at the newest earlier release that is not "
+            "withdrawn. No run or recovery serves it again; a run whose inputs, catalog and "
+            "code match it answers unchanged.",
+        ),
+        "rollback": (
+            "point latest at an earlier release and withdraw every newer one",
+            "Point latest at RELEASE and record the decision with --reason in "
+            "DATASETS/releases.jsonl; every newer release is withdrawn, so that neither the "
+            "next run nor crash recovery rolls latest forward past it.",
+        ),
+    }
+    for name, (summary, description) in decisions.items():
+        cmd = sub.add_parser(name, help=summary, description=description)
+        cmd.add_argument("release", help="release id")
+        cmd.add_argument("--reason", required=True, help="why (kept in the releases log)")
+        _datasets_option(cmd)
+        cmd.set_defaults(func=cmd_decide)
 
     srv = sub.add_parser(
         "serve",

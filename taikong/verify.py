@@ -172,7 +172,7 @@ def _check_checksums(release: ReleaseDir, actual: dict[str, str], out: Verificat
         elif listed[rel] != sha:
             out.findings.append(f"{rel}: sha256 differs from {CHECKSUMS}")
     for rel in sorted(set(listed) - set(actual)):
-        out.findings.append(f"{CHECKSUMS}: lists {rel}, which is not in the release")
+        out.findings.append(f"{CHECKSUMS}: lists {rel}, which is not a regular file here")
 
 
 def _check_parquet(

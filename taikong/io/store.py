@@ -57,10 +57,43 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def _raise_if_unwritable(directory: Path, error: BaseException) -> None:
+    """Raise the OSError (ENOSPC, EROFS, EACCES, EDQUOT...) that writing into `directory`
+    gives now, chained to `error`; return if a small write succeeds.
+
+    polars reports a full disk during a Parquet write as "File out of specification:
+    Invalid thrift: transport error", without the OS error: probing with a small write of
+    our own recovers the real cause, so the CLI can say "could not write" (exit 3).
+    """
+    probe = directory / f".probe.{os.getpid()}"
+    try:
+        with probe.open("wb") as handle:
+            handle.write(b"\0" * (1 << 20))  # a polars write fails on chunks this big
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as cause:
+        raise cause from error
+    finally:
+        with suppress(OSError):
+            probe.unlink()
+
+
+def _polars_write(write, path: Path) -> None:
+    """Run a polars write into `path`; a failure caused by the filesystem is re-raised as
+    its OSError (see _raise_if_unwritable)."""
+    try:
+        write()
+    except OSError:
+        raise
+    except Exception as exc:
+        _raise_if_unwritable(path.parent, exc)
+        raise
+
+
 def _write_then_rename(write, tmp: Path, path: Path) -> None:
     """Write `tmp` and rename it to `path`; a failed write (disk full) leaves no `tmp`."""
     try:
-        write()
+        _polars_write(write, tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -165,7 +198,7 @@ class ReleaseDir:
     def write_parquet(self, relpath: str, frame: pl.DataFrame) -> Path:
         path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.write_parquet(path, compression="zstd")
+        _polars_write(lambda: frame.write_parquet(path, compression="zstd"), path)
         return path
 
     def write_json(self, relpath: str, payload: dict) -> Path:
@@ -430,6 +463,8 @@ class ReleaseStore:
             "predecessor": self.latest_id(),
         }
         _write_durably(staging.root / PUBLISH_JOURNAL, json.dumps(journal) + "\n")
+        # Logged before the rename: a full disk fails here, with nothing in place yet.
+        self._log_published(journal)
         _make_read_only(staging.release_dir)
         os.rename(staging.release_dir, target)
         # The top directory last: renaming a directory into another parent needs write
@@ -439,6 +474,25 @@ class ReleaseStore:
         self.discard(staging)
         return target
 
+    def _log_published(self, journal: dict) -> bool:
+        """Log a publish unless this very manifest is logged already; True if logged now."""
+        if any(
+            e["event"] == "published"
+            and e["release_id"] == journal["release_id"]
+            and e.get("manifest_sha256") == journal["manifest_sha256"]
+            for e in self.log_events()
+        ):
+            return False
+        self._append_log(
+            {
+                "event": "published",
+                "release_id": journal["release_id"],
+                "manifest_sha256": journal["manifest_sha256"],
+                "predecessor": journal["predecessor"],
+            }
+        )
+        return True
+
     def _complete_publish(self, journal: dict) -> list[str]:
         """Log a release that is in place and point `latest` at it (call under `lock()`).
 
@@ -447,16 +501,7 @@ class ReleaseStore:
         or other publish since) and the release was not withdrawn.
         """
         release_id, actions = journal["release_id"], []
-        logged = {e["release_id"] for e in self.log_events() if e["event"] == "published"}
-        if release_id not in logged:
-            self._append_log(
-                {
-                    "event": "published",
-                    "release_id": release_id,
-                    "manifest_sha256": journal["manifest_sha256"],
-                    "predecessor": journal["predecessor"],
-                }
-            )
+        if self._log_published(journal):
             actions.append(f"logged release {release_id}")
         current = self.latest_id()
         if (
@@ -569,6 +614,16 @@ class ReleaseStore:
 
     def discard(self, staging: Staging) -> None:
         _release_run_lock(staging)
+        journal = _read_journal(staging.root / PUBLISH_JOURNAL)
+        if (
+            journal is not None
+            and (self.root / journal["release_id"] / MANIFEST).exists()
+            and not (staging.release_dir / MANIFEST).exists()
+            and self.latest_id() != journal["release_id"]
+        ):
+            # The release is in place but the publish did not finish (e.g. the disk
+            # filled up at the pointer switch): keep the journal for `recover`.
+            return
         # What cannot be removed is stale staging: the next run's `recover` removes it.
         with suppress(OSError):
             _remove_tree(staging.root)
