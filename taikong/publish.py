@@ -14,12 +14,25 @@ from contracts.arrow import arrow_schema, schema_hash, type_name
 from contracts.changelog import Changelog
 from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
-from taikong.io.store import CHECKSUMS, MANIFEST, ReleaseStore, Staging, WorkArea, sha256_file
+from taikong.io.store import (
+    CHECKSUMS,
+    MANIFEST,
+    ReleaseStore,
+    Staging,
+    WorkArea,
+    empty_directories,
+    ensure_writable,
+    sha256_file,
+)
 from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary
 from taikong.versions import HEURISTICS, code_version
 
 CHANGES_FILE = "CHANGES.md"
+
+
+class IncompleteRelease(RuntimeError):
+    """The staged release is not whole although no write raised (exit status 4)."""
 
 
 @dataclass
@@ -187,6 +200,14 @@ def finish_release(
             "summary": CHANGES_FILE,
             "counts": changelog_counts(changelog),
         }
+        # A writer that swallowed its error (GX logs a failed Data Docs write and goes
+        # on) leaves a full disk or empty directories behind: never publish that.
+        ensure_writable(staging.release_dir)
+        if empty := empty_directories(staging.release_dir):
+            raise IncompleteRelease(
+                f"{staging.release_dir}: empty directories {empty[:3]} after the audit; "
+                "a writer failed without raising"
+            )
         # Imported here: only a publish needs the card writers.
         from taikong.report.release_card import write_release_metadata
 

@@ -57,13 +57,15 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def _raise_if_unwritable(directory: Path, error: BaseException) -> None:
-    """Raise the OSError (ENOSPC, EROFS, EACCES, EDQUOT...) that writing into `directory`
-    gives now, chained to `error`; return if a small write succeeds.
+def ensure_writable(directory: Path, error: BaseException | None = None) -> None:
+    """Raise the OSError (ENOSPC, EROFS, EACCES, EDQUOT...) that writing 1 MiB into
+    `directory` gives now, chained to `error`; return if the write succeeds.
 
     polars reports a full disk during a Parquet write as "File out of specification:
     Invalid thrift: transport error", without the OS error: probing with a small write of
     our own recovers the real cause, so the CLI can say "could not write" (exit 3).
+    Great Expectations logs a failed Data Docs write and carries on: the publish probes
+    the staging directory too before it writes the manifest.
     """
     probe = directory / f".probe.{os.getpid()}"
     try:
@@ -78,15 +80,24 @@ def _raise_if_unwritable(directory: Path, error: BaseException) -> None:
             probe.unlink()
 
 
+def empty_directories(root: Path) -> list[str]:
+    """Directories under `root` holding nothing (a writer that gave up half-way)."""
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_dir() and not p.is_symlink() and not any(p.iterdir())
+    )
+
+
 def _polars_write(write, path: Path) -> None:
     """Run a polars write into `path`; a failure caused by the filesystem is re-raised as
-    its OSError (see _raise_if_unwritable)."""
+    its OSError (see ensure_writable)."""
     try:
         write()
     except OSError:
         raise
     except Exception as exc:
-        _raise_if_unwritable(path.parent, exc)
+        ensure_writable(path.parent, exc)
         raise
 
 

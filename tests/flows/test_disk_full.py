@@ -55,9 +55,14 @@ def _fill(mnt: Path, leave: int) -> Path:
     return filler
 
 
+# The write helpers in store.py: the stage is whoever called them.
+_HELPERS = {"ensure_writable", "_polars_write", "_write_then_rename"}
+
+
 def _stage(log_text: str) -> str:
     """The deepest Taikong/flows frame of the logged traceback: where the write failed."""
     frames = re.findall(r'File ".*?/((?:taikong|flows)/[^"]+)", line \d+, in (\w+)', log_text)
+    frames = [f for f in frames if f[1] not in _HELPERS]
     return f"{frames[-1][0]}:{frames[-1][1]}" if frames else "?"
 
 

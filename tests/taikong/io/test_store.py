@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -397,3 +398,40 @@ def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch)
     assert sum(b.height for b in batches) == 1000
     assert 3 <= len(batches) <= 10 and max(b.height for b in batches) <= 400
     assert pl.concat(batches).equals(frame)
+
+
+def _enospc(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_disk_full_at_the_log_append_publishes_nothing(tmp_path, monkeypatch):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+    staging = stage_release(store, "b", "b")
+    monkeypatch.setattr(ReleaseStore, "_append_log", _enospc)
+    with pytest.raises(OSError) as failure, store.lock():
+        store.publish(staging, "2026-11-21")
+    assert failure.value.errno == errno.ENOSPC
+    store.discard(staging)
+    monkeypatch.undo()
+    assert store.releases() == ["2026-11-20"]
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+    assert store.recover() == []
+
+
+def test_disk_full_at_the_pointer_switch_is_completed_by_the_next_recover(tmp_path, monkeypatch):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+    staging = stage_release(store, "b", "b")
+    monkeypatch.setattr(ReleaseStore, "_point_latest", _enospc)
+    with pytest.raises(OSError), store.lock():
+        store.publish(staging, "2026-11-21")
+    store.discard(staging)  # what the flow does on any error: here it keeps the journal
+    monkeypatch.undo()
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+    assert (staging.root / "publish.json").exists()
+    store.recover()
+    assert os.readlink(tmp_path / "latest") == "2026-11-21"
+    assert not staging.root.exists()
