@@ -342,8 +342,14 @@ def test_gx_failure_quarantines_the_run_and_publishes_nothing(tmp_path, monkeypa
     assert (datasets / "latest").resolve().name == good["release_id"]
     quarantine = Path(failure.value.result["path"])
     assert quarantine.parent == datasets / ".failed"
-    reasons = json.loads((quarantine / "QUARANTINED.json").read_text())["reasons"]
+    quarantined = json.loads((quarantine / "QUARANTINED.json").read_text())
+    reasons = quarantined["reasons"]
     assert any("gx documents" in r and "language" in r for r in reasons)
+    # The failed run keeps its story: every input with its fate.
+    assert {(i["source_path"], i["fate"]) for i in quarantined["inputs"]} == {
+        ("a.txt", "published"),
+        ("b.txt", "published"),
+    }
     assert (quarantine / "validation" / "gx" / "index.html").exists()
 
 

@@ -164,3 +164,21 @@ def test_the_exit_code_registry_takes_other_modules_classes(monkeypatch):
     monkeypatch.setitem(cli.EXIT_CODES, f"{__name__}:{DecodeRefused.__qualname__}", 2)
     assert cli.exit_code_for(DecodeRefused("bad bytes")) == 2
     assert cli.exit_code_for(ValueError("bad bytes")) == 4
+
+
+def test_prune_keeps_the_newest_failed_runs_and_revalidations(tmp_path, capsys):
+    datasets = tmp_path / "datasets"
+    for folder in (".failed", ".validations"):
+        for n in range(3):
+            run = datasets / folder / f"run-{n}"
+            run.mkdir(parents=True)
+            (run / "report.json").write_text("{}")
+            os.utime(run, (1_000_000 + n, 1_000_000 + n))  # run-2 is the newest
+    args = ["prune", "--keep-failed", "1", "--keep-validations", "2", "--datasets", str(datasets)]
+    assert cli.main([*args, "--dry-run"]) == 0
+    assert len(list((datasets / ".failed").iterdir())) == 3
+    assert cli.main(args) == 0
+    assert [p.name for p in (datasets / ".failed").iterdir()] == ["run-2"]
+    assert sorted(p.name for p in (datasets / ".validations").iterdir()) == ["run-1", "run-2"]
+    assert "removed failed run(s) run-0" in capsys.readouterr().out
+    assert cli.main(["prune", "--datasets", str(datasets)]) == 2  # nothing to keep given
