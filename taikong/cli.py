@@ -45,10 +45,6 @@ class UsageError(ValueError):
     """A bad option value or a command that cannot apply (exit status 2)."""
 
 
-def suppress_oserror():
-    return suppress(OSError)
-
-
 def _chain(exc: BaseException):
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -132,10 +128,15 @@ class _WithoutTraceback(logging.Formatter):
         return " ".join(text[: text.find("Traceback")].split()) + " [traceback in the log]"
 
 
+class _LogFile(logging.FileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """Best effort: a log that cannot be written (full disk) prints no traceback."""
+
+
 def _route_tracebacks_to(log_path: Path) -> logging.Handler:
     """Keep Prefect's console lines, without tracebacks; everything, tracebacks included,
     goes to `log_path` (opened on the first record)."""
-    handler = logging.FileHandler(log_path, delay=True, encoding="utf-8")
+    handler = _LogFile(log_path, delay=True, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     loggers = [logging.getLogger()] + [
         logging.getLogger(name) for name in ("uvicorn", "fastapi", "prefect._internal")
@@ -245,7 +246,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     log_path = _new_log_path("release")
     args.log_path = log_path
-    with suppress_oserror():
+    with suppress(OSError):
         log_path.parent.mkdir(parents=True, exist_ok=True)
     handler = _route_tracebacks_to(log_path)
     try:
@@ -259,15 +260,16 @@ def cmd_release(args: argparse.Namespace) -> int:
             progress_bar=sys.stderr.isatty() if args.progress is None else args.progress,
         )
     except ValidationFailed as exc:
-        _print_summary(exc.result)
-        return EXIT_REJECTED
+        result, status = exc.result, EXIT_REJECTED  # the audit report says why
+    else:
+        status = EXIT_OK
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
     _print_summary(result)
-    with suppress_oserror():
-        log_path.unlink(missing_ok=True)  # a clean run keeps its log in Prefect only
-    return EXIT_OK
+    with suppress(OSError):
+        log_path.unlink(missing_ok=True)  # only a crashed run needs its log file
+    return status
 
 
 def _existing_store(datasets: str):
@@ -758,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         log = _write_log(getattr(args, "log_path", None) or _new_log_path(args.command), exc)
         if code == EXIT_WRITE:
             print(
-                f"error: could not write under {args_datasets(args)}: {_one_line(exc)}. "
+                f"error: could not write under {_args_datasets(args)}: {_one_line(exc)}. "
                 "Nothing was published; the previous release is intact.",
                 file=sys.stderr,
             )
@@ -768,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
 
-def args_datasets(args: argparse.Namespace) -> str:
+def _args_datasets(args: argparse.Namespace) -> str:
     return str(getattr(args, "datasets", None) or "the datasets directory")
 
 
