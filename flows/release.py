@@ -23,20 +23,21 @@ from flows.structure import structure
 from flows.validate import audit, record_artifacts, stage_tables
 from taikong.audit_settings import load_audit_settings
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
-from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
-from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
-from taikong.io.store import ShardCache, open_store, sha256_file
+from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, plan_shards
+from taikong.io.store import ShardCache, open_store
+from taikong.plan import fingerprint as run_fingerprint
+from taikong.plan import input_shas, known_release, plan_run, run_options
 from taikong.progress import ShardProgress
-from taikong.publish import ReleaseOutcome
+from taikong.publish import ReleaseOutcome, unchanged_outcome
 from taikong.report.expectations import DATA_CHECK_IDS
 from taikong.validation import warning_summary
-from taikong.versions import code_version, release_fingerprint
+from taikong.versions import code_version
 
 
 @task(name="fingerprint-inputs", **TASK_DEFAULTS)
 def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str]]:
-    return [(p, sha256_file(seeds_dir / p)) for p in paths]
+    return input_shas(seeds_dir, paths)
 
 
 RUNNERS = ("default", "processes", "dask")
@@ -134,31 +135,26 @@ def _release(
     progress_bar: bool = False,
 ):
     log = get_run_logger()
-    seeds, store = Path(seeds_dir).resolve(), open_store(datasets_dir)
+    store = open_store(datasets_dir)
     settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
-    options = {
-        "max_bytes": max_bytes,
-        "near_duplicate_threshold": near_duplicate_threshold,
-        # The audit's grading decides what is published: a change is a new release.
-        "audit": {k: v for k, v in settings.record().items() if k != "source"},
-    }
-    catalog = load_catalog(seeds)
-    files = list_inputs(seeds)
-    if not files:
-        raise FileNotFoundError(f"no input files in the seeds directory {seeds}")
+    options = run_options(max_bytes, near_duplicate_threshold, settings)
+    plan = plan_run(seeds_dir)
+    seeds, catalog, files = plan.seeds, plan.catalog, plan.files
     shards = plan_shards(files, shard_docs, shard_bytes)
     log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
 
     run_started = time.time()
     input_shas = dict(fingerprint_inputs(seeds, [f.source_path for f in files]))
-    fingerprint = release_fingerprint(list(input_shas.items()), catalog.sha256, options)
+    fingerprint = run_fingerprint(list(input_shas.items()), catalog, options)
     cache = ShardCache(store.root, code_version()["source_sha256"])
     for action in store.recover():
         log.warning("recover: %s", action)
+    known = known_release(store, fingerprint)
+    if known is not None:
+        outcome = unchanged_outcome(store, known)
+        log.info("unchanged: %s", outcome.summary["unchanged"])
+        return _completed(outcome)
     latest = store.latest_id()
-    if latest and store.manifest(latest).get("fingerprint") == fingerprint:
-        log.info("unchanged: inputs and code match release %s", latest)
-        return _completed(ReleaseOutcome("unchanged", latest, store.location(latest)))
 
     sizes = {f.source_path: f.n_bytes for f in files}
     progress = RunProgress(
@@ -242,10 +238,11 @@ class ValidationFailed(RuntimeError):
 
 def _completed(outcome: ReleaseOutcome):
     """Final state whose message says what happened, for people watching the UI."""
+    withdrawn = outcome.summary.get("withdrawn_match")
     message = (
         f"published release {outcome.release_id}"
         if outcome.status == "published"
-        else f"unchanged: latest is {outcome.release_id}"
+        else f"unchanged: latest is {outcome.release_id}" + (f"; {withdrawn}" if withdrawn else "")
     )
     return Completed(message=message, data=_result(outcome))
 

@@ -14,12 +14,26 @@ from contracts.arrow import arrow_schema, schema_hash, type_name
 from contracts.changelog import Changelog
 from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
-from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
+from taikong.io.store import (
+    CHECKSUMS,
+    MANIFEST,
+    ReleaseStore,
+    Staging,
+    WorkArea,
+    empty_directories,
+    ensure_writable,
+    sha256_file,
+)
+from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.quarantine import without_documents
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary, warning_summary
 from taikong.versions import HEURISTICS, code_version
 
 CHANGES_FILE = "CHANGES.md"
+
+
+class IncompleteRelease(RuntimeError):
+    """The staged release is not whole although no write raised (exit status 4)."""
 
 
 @dataclass
@@ -29,6 +43,23 @@ class ReleaseOutcome:
     path: Path | str | None
     summary: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+def unchanged_outcome(store: ReleaseStore, known: KnownRelease) -> ReleaseOutcome:
+    """Nothing to publish: `latest` has this run's fingerprint, or a withdrawn release has
+    it (publishing it again would undo the operator's withdrawal)."""
+    latest, summary = unchanged_summary(store, known)
+    return ReleaseOutcome("unchanged", latest, store.location(latest) if latest else None, summary)
+
+
+def checksums_text(release_dir: Path) -> str:
+    """`sha256sum` format for every file of a release, for `sha256sum -c SHA256SUMS`."""
+    lines = []
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(release_dir).as_posix()
+        if rel != CHECKSUMS:
+            lines.append(f"{sha256_file(path)}  {rel}")
+    return "\n".join(lines) + "\n"
 
 
 def _table_frames(
@@ -82,12 +113,15 @@ def build_manifest(
     validation: dict,
     options: dict,
     catalog_sha: str | None,
+    predecessor_manifest_sha256: str | None = None,
 ) -> dict:
     return {
         "release_id": release_id,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "fingerprint": fingerprint,
         "predecessor": predecessor,
+        # The predecessor's manifest as published: editing it later breaks this record.
+        "predecessor_manifest_sha256": predecessor_manifest_sha256,
         "code_version": code_version(),
         "heuristics": HEURISTICS,
         "options": options,
@@ -145,6 +179,9 @@ def finish_release(
                 "run_id": staging.run_id,
                 "quarantined_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "reasons": problems,
+                # Every input with its fate (published / quarantined and why) in this run.
+                "inputs": inputs.to_dicts(),
+                "summary": summary,
                 "report": REPORT,
                 "data_docs": DATA_DOCS if audit["gx"].get("suites") else None,
             },
@@ -154,13 +191,25 @@ def finish_release(
             "failed", None, failed, summary, [f"report: {failed / REPORT}", *problems]
         )
     with store.lock():
-        latest = store.latest_id()
-        if latest and store.manifest(latest).get("fingerprint") == fingerprint:
+        known = known_release(store, fingerprint)
+        if known is not None:  # another run published the same content meanwhile
             store.discard(staging)
-            return ReleaseOutcome("unchanged", latest, store.location(latest), summary)
+            outcome = unchanged_outcome(store, known)
+            outcome.summary = {**summary, **outcome.summary}
+            return outcome
+        latest = store.latest_id()
         release_id = store.next_release_id(today)
         manifest = build_manifest(
-            release_id, fingerprint, latest, inputs, tables, summary, audit, options, catalog_sha
+            release_id,
+            fingerprint,
+            latest,
+            inputs,
+            tables,
+            summary,
+            audit,
+            options,
+            catalog_sha,
+            store.manifest_sha256(latest) if latest else None,
         )
         # Row-level changelog against the predecessor, by each table's stable id.
         changelog = diff_releases(store.release(latest) if latest else None, staging.release)
@@ -171,6 +220,14 @@ def finish_release(
             "summary": CHANGES_FILE,
             "counts": changelog_counts(changelog),
         }
+        # A writer that swallowed its error (GX logs a failed Data Docs write and goes
+        # on) leaves a full disk or empty directories behind: never publish that.
+        ensure_writable(staging.release_dir)
+        if empty := empty_directories(staging.release_dir):
+            raise IncompleteRelease(
+                f"{staging.release_dir}: empty directories {empty[:3]} after the audit; "
+                "a writer failed without raising"
+            )
         # Imported here: only a publish needs the card writers.
         from taikong.report.release_card import write_release_metadata
 
@@ -178,7 +235,9 @@ def finish_release(
         write_release_metadata(staging.release_dir, manifest)
         manifest["files"] = staging.release.inventory()
         # The manifest is written last: a release directory with a manifest is complete.
+        # SHA256SUMS (which covers it) follows; `verify` checks both.
         staging.write_json(MANIFEST, manifest)
+        staging.release.write_text(CHECKSUMS, checksums_text(staging.release_dir))
         path = store.publish(staging, release_id)
     return ReleaseOutcome("published", release_id, path, summary)
 

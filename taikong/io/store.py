@@ -7,6 +7,8 @@ Layout under the datasets directory:
         manifest.json        written last inside staging; describes everything above
         validation/          the validation report of the release
     latest -> <release_id>   symlink, switched atomically after a publish
+    releases.jsonl           append-only log: each publish (with its manifest's sha256),
+                             withdrawal and rollback, with the reason
     .staging/<run_id>/       a run in progress: work/ (per-shard intermediates) and release/
     .failed/<run_id>/        a run whose validation failed: its tables and report, kept
     .lock                    held while a run decides its release id and publishes
@@ -24,7 +26,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,15 @@ import pyarrow.parquet as pq
 
 RELEASE_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?$")
 MANIFEST = "manifest.json"
+# `sha256sum -c SHA256SUMS` inside a release checks every file, the manifest included.
+CHECKSUMS = "SHA256SUMS"
 LATEST = "latest"
+RELEASES_LOG = "releases.jsonl"
+# Written into a run's staging directory before its release is renamed into place: what
+# recovery may complete after a crash, and nothing else.
+PUBLISH_JOURNAL = "publish.json"
+FILE_MODE = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0o444
+DIR_MODE = FILE_MODE | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH  # 0o555
 # Uncompressed bytes per batch when a table is read back for validation.
 BATCH_BYTES = 64 * 1024 * 1024
 
@@ -45,6 +55,60 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def ensure_writable(directory: Path, error: BaseException | None = None) -> None:
+    """Raise the OSError (ENOSPC, EROFS, EACCES, EDQUOT...) that writing 1 MiB into
+    `directory` gives now, chained to `error`; return if the write succeeds.
+
+    polars reports a full disk during a Parquet write as "File out of specification:
+    Invalid thrift: transport error", without the OS error: probing with a small write of
+    our own recovers the real cause, so the CLI can say "could not write" (exit 3).
+    Great Expectations logs a failed Data Docs write and carries on: the publish probes
+    the staging directory too before it writes the manifest.
+    """
+    probe = directory / f".probe.{os.getpid()}"
+    try:
+        with probe.open("wb") as handle:
+            handle.write(b"\0" * (1 << 20))  # a polars write fails on chunks this big
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as cause:
+        raise cause from error
+    finally:
+        with suppress(OSError):
+            probe.unlink()
+
+
+def empty_directories(root: Path) -> list[str]:
+    """Directories under `root` holding nothing (a writer that gave up half-way)."""
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_dir() and not p.is_symlink() and not any(p.iterdir())
+    )
+
+
+def _polars_write(write, path: Path) -> None:
+    """Run a polars write into `path`; a failure caused by the filesystem is re-raised as
+    its OSError (see ensure_writable)."""
+    try:
+        write()
+    except OSError:
+        raise
+    except Exception as exc:
+        ensure_writable(path.parent, exc)
+        raise
+
+
+def _write_then_rename(write, tmp: Path, path: Path) -> None:
+    """Write `tmp` and rename it to `path`; a failed write (disk full) leaves no `tmp`."""
+    try:
+        _polars_write(write, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)  # a retried task never leaves half a file behind
 
 
 @dataclass(frozen=True)
@@ -61,8 +125,7 @@ class WorkArea:
         path = self.path(stage, shard)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        df.write_parquet(tmp, compression="lz4")
-        tmp.replace(path)  # a retried task never leaves half a file behind
+        _write_then_rename(lambda: df.write_parquet(tmp, compression="lz4"), tmp, path)
         return path
 
     def read(self, stage: str, shard: int | None = None) -> pl.DataFrame:
@@ -146,7 +209,7 @@ class ReleaseDir:
     def write_parquet(self, relpath: str, frame: pl.DataFrame) -> Path:
         path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.write_parquet(path, compression="zstd")
+        _polars_write(lambda: frame.write_parquet(path, compression="zstd"), path)
         return path
 
     def write_json(self, relpath: str, payload: dict) -> Path:
@@ -166,7 +229,7 @@ class ReleaseDir:
     def read_json(self, relpath: str) -> dict:
         return json.loads((self.root / relpath).read_text())
 
-    def inventory(self, exclude: tuple[str, ...] = (MANIFEST,)) -> dict[str, dict]:
+    def inventory(self, exclude: tuple[str, ...] = (MANIFEST, CHECKSUMS)) -> dict[str, dict]:
         """Every file under the release (posix relative path -> bytes, sha256)."""
         files = {}
         for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
@@ -243,8 +306,7 @@ class ShardCache:
         path = self._path(stage, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        frame.write_parquet(tmp, compression="lz4")
-        tmp.replace(path)
+        _write_then_rename(lambda: frame.write_parquet(tmp, compression="lz4"), tmp, path)
 
     def sweep(self, run_started: float) -> int:
         """Remove entries not used since `run_started` (a time.time()) and caches of
@@ -265,6 +327,14 @@ class ShardCache:
 
 class ReleaseExists(RuntimeError):
     pass
+
+
+class ReleaseNotFound(FileNotFoundError):
+    """No such release (bad input: the CLI answers with exit status 2)."""
+
+
+class ReleaseStateError(ValueError):
+    """A rollback or withdrawal that the releases' state does not allow (exit status 2)."""
 
 
 class ReleaseStore:
@@ -291,6 +361,20 @@ class ReleaseStore:
     def manifest(self, release_id: str) -> dict:
         return json.loads((self.root / release_id / MANIFEST).read_text())
 
+    def manifest_sha256(self, release_id: str) -> str:
+        return sha256_file(self.root / release_id / MANIFEST)
+
+    def log_events(self) -> list[dict]:
+        """The releases log, oldest first (empty if none was written yet)."""
+        path = self.root / RELEASES_LOG
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def withdrawn(self) -> dict[str, dict]:
+        """Withdrawn release id -> the log event that withdrew it (with its reason)."""
+        return {e["release_id"]: e for e in self.log_events() if e["event"] == "withdrawn"}
+
     def location(self, release_id: str) -> str:
         """Where readers find a release (a path here, a URL for object storage)."""
         return str(self.root / release_id)
@@ -299,7 +383,7 @@ class ReleaseStore:
         """A published release by id (or 'latest'); raises if it is not a release."""
         path = self.root / release_id
         if not (path / MANIFEST).exists():
-            raise FileNotFoundError(f"no release {release_id!r} under {self.root}")
+            raise ReleaseNotFound(f"no release {release_id!r} under {self.root}")
         return ReleaseDir(path.resolve())
 
     def next_release_id(self, today: dt.date) -> str:
@@ -333,32 +417,35 @@ class ReleaseStore:
         """Clean up after killed runs; returns what was done, for the run's log.
 
         - staging directories whose run lock is free (their process died) are removed;
-        - a complete release (manifest present) newer than `latest` means a run died
-          between the rename and the pointer switch: `latest` is rolled forward to it;
+        - if such a run's journal shows it had already renamed its complete release into
+          place (the manifest's sha256 matches), its publish is completed: logged, and
+          `latest` pointed at it unless `latest` has moved since or it was withdrawn.
+          Nothing else rolls `latest` forward: a release without that journal, or an
+          operator's rollback or withdrawal, stays as it is;
         - leftover temporary symlinks are removed.
         """
         actions: list[str] = []
         staging_root = self.root / ".staging"
-        if staging_root.is_dir():
-            for run_dir in sorted(staging_root.iterdir()):
-                if _lock_is_free(run_dir / RUN_LOCK):
-                    shutil.rmtree(run_dir, ignore_errors=True)
-                    actions.append(f"removed stale staging {run_dir.name}")
+        if not self.root.exists():
+            return actions
         with self.lock():
+            if staging_root.is_dir():
+                for run_dir in sorted(staging_root.iterdir()):
+                    if not _lock_is_free(run_dir / RUN_LOCK):
+                        continue
+                    journal = _read_journal(run_dir / PUBLISH_JOURNAL)
+                    if journal is not None:
+                        rid = journal["release_id"]
+                        manifest = self.root / rid / MANIFEST
+                        if manifest.exists() and sha256_file(manifest) == journal.get(
+                            "manifest_sha256"
+                        ):
+                            actions += self._complete_publish(journal)
+                    _remove_tree(run_dir)
+                    actions.append(f"removed stale staging {run_dir.name}")
             for tmp in self.root.glob(f".{LATEST}.*"):
                 tmp.unlink(missing_ok=True)
                 actions.append(f"removed stale pointer {tmp.name}")
-            releases = self.releases()
-            current = self.latest_id()
-            if (
-                releases
-                and releases[-1] != current
-                and (
-                    current is None or _release_sort_key(releases[-1]) > _release_sort_key(current)
-                )
-            ):
-                self._point_latest(releases[-1])
-                actions.append(f"latest rolled forward {current} -> {releases[-1]}")
         return actions
 
     @contextmanager
@@ -383,11 +470,128 @@ class ReleaseStore:
             raise ReleaseExists(
                 f"release {release_id} already exists at {target}; never overwritten"
             )
+        journal = {
+            "release_id": release_id,
+            "manifest_sha256": sha256_file(staging.release_dir / MANIFEST),
+            "predecessor": self.latest_id(),
+        }
+        _write_durably(staging.root / PUBLISH_JOURNAL, json.dumps(journal) + "\n")
+        # Logged before the rename: a full disk fails here, with nothing in place yet.
+        self._log_published(journal)
         _make_read_only(staging.release_dir)
         os.rename(staging.release_dir, target)
-        self._point_latest(release_id)
+        # The top directory last: renaming a directory into another parent needs write
+        # permission on it (to update its `..`) when not run as root.
+        target.chmod(DIR_MODE)
+        self._complete_publish(journal)
         self.discard(staging)
         return target
+
+    def _log_published(self, journal: dict) -> bool:
+        """Log a publish unless this very manifest is logged already; True if logged now."""
+        if any(
+            e["event"] == "published"
+            and e["release_id"] == journal["release_id"]
+            and e.get("manifest_sha256") == journal["manifest_sha256"]
+            for e in self.log_events()
+        ):
+            return False
+        self._append_log(
+            {
+                "event": "published",
+                "release_id": journal["release_id"],
+                "manifest_sha256": journal["manifest_sha256"],
+                "predecessor": journal["predecessor"],
+            }
+        )
+        return True
+
+    def _complete_publish(self, journal: dict) -> list[str]:
+        """Log a release that is in place and point `latest` at it (call under `lock()`).
+
+        Also what recovery does for a run that died after its rename: `latest` moves only
+        if it still points where it did when that run published (no rollback, withdrawal
+        or other publish since) and the release was not withdrawn.
+        """
+        release_id, actions = journal["release_id"], []
+        if self._log_published(journal):
+            actions.append(f"logged release {release_id}")
+        current = self.latest_id()
+        if (
+            current != release_id
+            and current == journal["predecessor"]
+            and release_id not in self.withdrawn()
+        ):
+            self._point_latest(release_id)
+            actions.append(f"latest {current} -> {release_id} (the run had published it)")
+        return actions
+
+    def _append_log(self, event: dict) -> None:
+        """Append one event to the releases log (call under `lock()`)."""
+        record = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **event}
+        path = self.root / RELEASES_LOG
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def withdraw(self, release_id: str, reason: str) -> list[str]:
+        """Record that a release must not be served; if it is `latest`, point `latest` at
+        the newest earlier release that is not withdrawn. Returns what was done."""
+        with self.lock():
+            releases, withdrawn = self.releases(), self.withdrawn()
+            if release_id not in releases:
+                raise ReleaseNotFound(f"no release {release_id!r} under {self.root}")
+            actions = []
+            if self.latest_id() == release_id:
+                earlier = [
+                    r
+                    for r in releases[: releases.index(release_id)]
+                    if r not in withdrawn and r != release_id
+                ]
+                if not earlier:
+                    raise ReleaseStateError(
+                        f"{release_id} is latest and no earlier release is left to serve; "
+                        "nothing was changed"
+                    )
+                self._point_latest(earlier[-1])
+                actions.append(f"latest {release_id} -> {earlier[-1]}")
+            if release_id not in withdrawn:
+                self._append_log({"event": "withdrawn", "release_id": release_id, "reason": reason})
+            actions.insert(0, f"withdrew {release_id}: {reason}")
+            return actions
+
+    def rollback(self, release_id: str, reason: str) -> list[str]:
+        """Point `latest` at `release_id` and withdraw every newer release, so that no
+        run or recovery brings them back. Returns what was done."""
+        with self.lock():
+            releases, withdrawn = self.releases(), self.withdrawn()
+            if release_id not in releases:
+                raise ReleaseNotFound(f"no release {release_id!r} under {self.root}")
+            if release_id in withdrawn:
+                raise ReleaseStateError(
+                    f"{release_id} was withdrawn ({withdrawn[release_id]['reason']}); "
+                    "it cannot be made latest again"
+                )
+            current = self.latest_id()
+            self._append_log(
+                {"event": "rollback", "release_id": release_id, "from": current, "reason": reason}
+            )
+            actions = []
+            for newer in releases[releases.index(release_id) + 1 :]:
+                if newer not in withdrawn:
+                    self._append_log(
+                        {
+                            "event": "withdrawn",
+                            "release_id": newer,
+                            "reason": f"rolled back to {release_id}: {reason}",
+                        }
+                    )
+                    actions.append(f"withdrew {newer}")
+            if current != release_id:
+                self._point_latest(release_id)
+            actions.insert(0, f"latest {current} -> {release_id}: {reason}")
+            return actions
 
     def _point_latest(self, release_id: str) -> None:
         tmp = self.root / f".{LATEST}.{os.getpid()}"
@@ -406,8 +610,9 @@ class ReleaseStore:
         # Hide it first with one rename, so readers never see a half-deleted release.
         doomed = self.root / ".staging" / f"pruned-{release_id}"
         doomed.parent.mkdir(parents=True, exist_ok=True)
+        path.chmod(DIR_MODE | stat.S_IWUSR)  # a non-root rename must update its `..`
         os.rename(path, doomed)
-        shutil.rmtree(doomed)
+        _remove_tree(doomed)
         return path
 
     def keep_failed(self, staging: Staging) -> Path:
@@ -422,7 +627,19 @@ class ReleaseStore:
 
     def discard(self, staging: Staging) -> None:
         _release_run_lock(staging)
-        shutil.rmtree(staging.root, ignore_errors=True)
+        journal = _read_journal(staging.root / PUBLISH_JOURNAL)
+        if (
+            journal is not None
+            and (self.root / journal["release_id"] / MANIFEST).exists()
+            and not (staging.release_dir / MANIFEST).exists()
+            and self.latest_id() != journal["release_id"]
+        ):
+            # The release is in place but the publish did not finish (e.g. the disk
+            # filled up at the pointer switch): keep the journal for `recover`.
+            return
+        # What cannot be removed is stale staging: the next run's `recover` removes it.
+        with suppress(OSError):
+            _remove_tree(staging.root)
 
 
 RUN_LOCK = ".run.lock"
@@ -454,9 +671,36 @@ def _release_sort_key(release_id: str) -> tuple[str, int]:
 
 
 def _make_read_only(directory: Path) -> None:
-    for path in directory.rglob("*"):
-        if path.is_file():
-            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    """Files 0o444 and subdirectories 0o555, deepest first (the top one is the caller's)."""
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_symlink():
+            continue
+        path.chmod(DIR_MODE if path.is_dir() else FILE_MODE)
+
+
+def _remove_tree(path: Path) -> None:
+    """rmtree that also works on read-only directories (published releases)."""
+    for sub in path.rglob("*"):
+        if sub.is_dir() and not sub.is_symlink():
+            sub.chmod(DIR_MODE | stat.S_IWUSR)
+    if path.exists():
+        path.chmod(DIR_MODE | stat.S_IWUSR)
+        shutil.rmtree(path)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_journal(path: Path) -> dict | None:
+    try:
+        journal = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # no journal, or cut short: the run had not reached its rename
+    return journal if isinstance(journal, dict) and "release_id" in journal else None
 
 
 class RemoteReleaseStore(ReleaseStore):
@@ -522,6 +766,9 @@ class RemoteReleaseStore(ReleaseStore):
 
     def manifest(self, release_id: str) -> dict:
         return json.loads(self._read(self._key(release_id, MANIFEST)))
+
+    def manifest_sha256(self, release_id: str) -> str:
+        return hashlib.sha256(self._read(self._key(release_id, MANIFEST))).hexdigest()
 
     def next_release_id(self, today: dt.date) -> str:
         day = today.isoformat()

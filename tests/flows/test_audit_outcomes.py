@@ -190,6 +190,13 @@ def test_a_project_setting_makes_a_warning_block(tmp_path, monkeypatch):
     assert problem.startswith("documents.enough_text (critical): keeps fewer than 200 characters")
     assert "in 3 of 3 documents" in problem
     quarantine = Path(failure.value.result["path"])
+    assert quarantine.parent == datasets / ".failed"
+    record = json.loads((quarantine / "QUARANTINED.json").read_text())
+    assert record["reasons"] == failure.value.result["problems"][1:]
+    # The failed run keeps its story: every input with its fate.
+    assert {(i["source_path"], i["fate"]) for i in record["inputs"]} == {
+        (f"{i}.txt", "published") for i in range(3)
+    }
     index = (quarantine / "validation" / "gx" / "index.html").read_text()
     assert "rejected by its audit, nothing published" in index
     # The same corpus publishes (with a warning) once the project switches the check off.

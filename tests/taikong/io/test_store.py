@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -288,7 +289,25 @@ def test_work_area_roundtrip(tmp_path):
     assert not list(work.root.rglob("*.tmp"))
 
 
-def test_recover_removes_only_stale_staging_and_rolls_latest_forward(tmp_path):
+def _publish_then_die_before_pointer_switch(store: ReleaseStore, run_id: str, release_id: str):
+    """A run killed after renaming its release into place, before `latest` moved."""
+    staging = stage_release(store, run_id, release_id)
+
+    def die(self, rid):
+        raise SystemExit("killed")
+
+    real = ReleaseStore._point_latest
+    ReleaseStore._point_latest = die
+    try:
+        with pytest.raises(SystemExit), store.lock():
+            store.publish(staging, release_id)
+    finally:
+        ReleaseStore._point_latest = real
+    _release_run_lock(staging)  # what the kernel does when the process is killed
+    return staging
+
+
+def test_recover_removes_only_stale_staging_and_completes_a_journaled_publish(tmp_path):
     store = ReleaseStore(tmp_path)
     with store.lock():
         store.publish(stage_release(store, "old", "old"), "2026-11-20")
@@ -296,17 +315,74 @@ def test_recover_removes_only_stale_staging_and_rolls_latest_forward(tmp_path):
     stale = tmp_path / ".staging" / "dead-run"
     stale.mkdir(parents=True)
     (stale / ".run.lock").write_text("")  # nobody holds it: its process died
-    # A run died after moving its release into place, before switching `latest`.
-    orphan = stage_release(store, "crashed", "new")
-    os.rename(orphan.release_dir, tmp_path / "2026-11-21")
-    _release_run_lock(orphan)  # what the kernel does when the process is killed
+    crashed = _publish_then_die_before_pointer_switch(store, "crashed", "2026-11-21")
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
     actions = store.recover()
     assert not stale.exists()
     assert live.root.exists()
     assert os.readlink(tmp_path / "latest") == "2026-11-21"
-    assert any("rolled forward" in a for a in actions)
-    # The crashed run left its (lock-free) staging behind; the first recover removed it.
-    assert not (tmp_path / ".staging" / "crashed").exists()
+    assert any("the run had published it" in a for a in actions)
+    assert not crashed.root.exists()
+    published = [e["release_id"] for e in store.log_events() if e["event"] == "published"]
+    assert published == ["2026-11-20", "2026-11-21"]
+
+
+def test_recover_never_rolls_forward_without_a_journal(tmp_path):
+    """The manual rollback of issue 12: `latest` pointed back by hand stays there."""
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+        store.publish(stage_release(store, "b", "b"), "2026-11-21")
+    store._point_latest("2026-11-20")
+    assert store.recover() == []
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+
+
+def test_rollback_survives_recovery_of_the_crashed_run_that_published_the_withdrawn(tmp_path):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+    _publish_then_die_before_pointer_switch(store, "crashed", "2026-11-21")
+    actions = store.rollback("2026-11-20", "bad titles in 2026-11-21")
+    assert "withdrew 2026-11-21" in actions
+    store.recover()  # the crashed run's journal says it published 2026-11-21
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+    assert store.withdrawn()["2026-11-21"]["reason"] == (
+        "rolled back to 2026-11-20: bad titles in 2026-11-21"
+    )
+
+
+def test_withdraw_latest_falls_back_to_the_newest_earlier_release(tmp_path):
+    from taikong.io.store import ReleaseNotFound, ReleaseStateError
+
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        for n, rid in enumerate(("2026-11-19", "2026-11-20", "2026-11-21")):
+            store.publish(stage_release(store, f"r{n}", rid), rid)
+    store.withdraw("2026-11-20", "wrong catalog")
+    store.withdraw("2026-11-21", "truncated inputs")
+    assert os.readlink(tmp_path / "latest") == "2026-11-19"  # skips the withdrawn one
+    with pytest.raises(ReleaseStateError, match="no earlier release"):
+        store.withdraw("2026-11-19", "everything is wrong")
+    assert os.readlink(tmp_path / "latest") == "2026-11-19"
+    with pytest.raises(ReleaseStateError, match="withdrawn"):
+        store.rollback("2026-11-20", "change of mind")
+    with pytest.raises(ReleaseNotFound):
+        store.withdraw("2026-01-01", "no such release")
+
+
+def test_published_release_directories_are_read_only_and_prunable(tmp_path):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        target = store.publish(stage_release(store, "a", "a"), "2026-11-20")
+        store.publish(stage_release(store, "b", "b"), "2026-11-21")
+    for path in [target, target / "validation"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o555, path
+    for path in [target / "data.txt", target / MANIFEST, target / "validation" / "report.json"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444, path
+    with store.lock():
+        store.remove_release("2026-11-20")
+    assert not target.exists()
 
 
 def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch):
@@ -322,3 +398,40 @@ def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch)
     assert sum(b.height for b in batches) == 1000
     assert 3 <= len(batches) <= 10 and max(b.height for b in batches) <= 400
     assert pl.concat(batches).equals(frame)
+
+
+def _enospc(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_disk_full_at_the_log_append_publishes_nothing(tmp_path, monkeypatch):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+    staging = stage_release(store, "b", "b")
+    monkeypatch.setattr(ReleaseStore, "_append_log", _enospc)
+    with pytest.raises(OSError) as failure, store.lock():
+        store.publish(staging, "2026-11-21")
+    assert failure.value.errno == errno.ENOSPC
+    store.discard(staging)
+    monkeypatch.undo()
+    assert store.releases() == ["2026-11-20"]
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+    assert store.recover() == []
+
+
+def test_disk_full_at_the_pointer_switch_is_completed_by_the_next_recover(tmp_path, monkeypatch):
+    store = ReleaseStore(tmp_path)
+    with store.lock():
+        store.publish(stage_release(store, "a", "a"), "2026-11-20")
+    staging = stage_release(store, "b", "b")
+    monkeypatch.setattr(ReleaseStore, "_point_latest", _enospc)
+    with pytest.raises(OSError), store.lock():
+        store.publish(staging, "2026-11-21")
+    store.discard(staging)  # what the flow does on any error: here it keeps the journal
+    monkeypatch.undo()
+    assert os.readlink(tmp_path / "latest") == "2026-11-20"
+    assert (staging.root / "publish.json").exists()
+    store.recover()
+    assert os.readlink(tmp_path / "latest") == "2026-11-21"
+    assert not staging.root.exists()
