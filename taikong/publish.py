@@ -14,7 +14,7 @@ from contracts.arrow import arrow_schema, schema_hash, type_name
 from contracts.changelog import Changelog
 from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
-from taikong.io.store import MANIFEST, ReleaseStore, Staging, WorkArea
+from taikong.io.store import LAYOUT_VERSION, MANIFEST, ReleaseStore, Staging, WorkArea
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary
 from taikong.versions import HEURISTICS, code_version
 
@@ -36,7 +36,7 @@ def _table_frames(work: WorkArea, table: str) -> Iterator[pl.DataFrame]:
 
 
 def write_tables(staging: Staging) -> dict:
-    """Stream every table's shards into its release file; returns per-table file facts."""
+    """Stream every table's shards into its part files; returns per-table file facts."""
     facts = {}
     for name, model in TABLES.items():
         schema = arrow_schema(model)
@@ -74,6 +74,7 @@ def build_manifest(
 ) -> dict:
     return {
         "release_id": release_id,
+        "layout_version": LAYOUT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "fingerprint": fingerprint,
         "predecessor": predecessor,
@@ -95,11 +96,7 @@ def build_manifest(
 
 def boilerplate_counts(staging: Staging) -> dict:
     counts = (
-        pl.scan_parquet(staging.table_path("boilerplate"))
-        .group_by("reason")
-        .len()
-        .sort("reason")
-        .collect()
+        staging.release.scan_table("boilerplate").group_by("reason").len().sort("reason").collect()
     )
     return dict(counts.iter_rows())
 
@@ -144,10 +141,11 @@ def finish_release(
         )
         # Row-level changelog against the predecessor, by each table's stable id.
         changelog = diff_releases(store.release(latest) if latest else None, staging.release)
-        staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
+        written = staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
         staging.release.write_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
         manifest["changelog"] = {
-            "file": "changelog.parquet",
+            "dir": written["dir"],
+            "files": written["files"],
             "summary": CHANGES_FILE,
             "counts": changelog_counts(changelog),
         }

@@ -27,13 +27,16 @@ def verify_release(release: ReleaseDir) -> list[str]:
         f"{rel}: not in the manifest (added after publish)" for rel in actual if rel not in recorded
     ]
     for table, info in manifest["tables"].items():
-        try:
-            rows, schema = release.parquet_facts(info["file"])
-        except Exception as exc:  # noqa: BLE001 - any read failure is a finding
-            problems.append(f"{info['file']}: unreadable Parquet ({type(exc).__name__}: {exc})")
-            continue
-        if rows != info["rows"]:
-            problems.append(f"{info['file']}: {rows} rows, manifest says {info['rows']}")
-        if schema_hash(schema) != info["schema_hash"]:
-            problems.append(f"{info['file']}: schema differs from the manifest ({table})")
+        # Layout 2: a table is several part files, each with its rows; 1.x: one "file".
+        parts = info.get("parts") or [{"file": info["file"], "rows": info["rows"]}]
+        for part in parts:
+            try:
+                rows, schema = release.parquet_facts(part["file"])
+            except Exception as exc:  # noqa: BLE001 - any read failure is a finding
+                problems.append(f"{part['file']}: unreadable Parquet ({type(exc).__name__}: {exc})")
+                continue
+            if rows != part["rows"]:
+                problems.append(f"{part['file']}: {rows} rows, manifest says {part['rows']}")
+            if schema_hash(schema) != info["schema_hash"]:
+                problems.append(f"{part['file']}: schema differs from the manifest ({table})")
     return problems
