@@ -266,10 +266,10 @@ class _PartWriter:
         self.pending.append(batch)
         self.pending_bytes += batch.nbytes
         if self.pending_bytes >= self.row_group_bytes:
-            self._flush()
+            self._flush(final=False)
 
     def finish(self) -> list[dict]:
-        self._flush()
+        self._flush(final=True)
         if self.writer is None and not self.parts:
             self._open()  # no rows: one part with the schema only
         self._close_part()
@@ -284,22 +284,28 @@ class _PartWriter:
             self.sink.close()
             self.sink = None
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool) -> None:
+        """Write the pending rows as full row groups; the rest waits for more rows,
+        unless this is the end of the table."""
         if not self.pending:
             return
         data = pa.concat_tables(self.pending)
-        self.pending, self.pending_bytes = [], 0
         per_row = max(data.nbytes / max(data.num_rows, 1), 1.0)
         group_rows = int(max(1, min(ROW_GROUP_ROWS, self.row_group_bytes // per_row)))
-        for start in range(0, data.num_rows, group_rows):
+        start = 0
+        while data.num_rows - start >= group_rows or (final and start < data.num_rows):
             if self.writer is None:
                 self._open()
             assert self.writer is not None and self.sink is not None
             group = data.slice(start, group_rows)
             self.writer.write_table(group, row_group_size=group.num_rows)
             self.part_rows += group.num_rows
+            start += group.num_rows
             if self.sink.tell() >= self.part_bytes:
                 self._close_part()
+        rest = data.slice(start)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_bytes = rest.nbytes if rest.num_rows else 0
 
     def _open(self) -> None:
         rel = f"{self.table}/{PART_FILE.format(len(self.parts))}"

@@ -295,12 +295,14 @@ def test_write_table_splits_row_groups_by_bytes_and_parts_by_size(tmp_path):
     assert info["files"] == [f"things/{p.name}" for p in files]
     assert [p.name for p in files] == [f"part-{i:05d}.parquet" for i in range(len(files))]
     assert info["rows"] == sum(p["rows"] for p in info["parts"]) == 12_000
+    groups = []
     for part, path in zip(info["parts"], files, strict=True):
         meta = pq.ParquetFile(path).metadata
         assert part["rows"] == meta.num_rows and part["bytes"] == path.stat().st_size
-        groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
-        # Groups near the target size (the last one of a flush may be smaller).
-        assert all(g.total_byte_size <= 2 * 200_000 for g in groups)
+        groups += [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]
+    # Row groups near the target size; only the table's last one may be small (rows left
+    # over by a flush wait for the next frame instead of making a small group).
+    assert all(100_000 <= size <= 2 * 200_000 for size in groups[:-1]), groups
     # Every part but the last reached the part size; none is far over it.
     assert all(p["bytes"] >= 300_000 // 2 for p in info["parts"][:-1])
     # Rows keep their order across parts.
