@@ -98,7 +98,8 @@ def test_verify_finds_a_missing_part(published, tmp_path):
 def test_frictionless_validate_exits_0_and_reads_every_part(published):
     root, _, _ = published
     latest = root / "datasets" / "latest"
-    plain = _run([str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=latest)
+    # As the README says, from the directory holding datasets/.
+    plain = _run([str(BIN / "frictionless"), "validate", "datasets/latest/datapackage.json"], root)
     assert plain.returncode == 0, plain.stdout[-4000:] + plain.stderr[-2000:]
     assert "INVALID" not in plain.stdout
     as_json = _run([str(BIN / "frictionless"), "validate", "--json", "datapackage.json"], latest)
@@ -130,8 +131,8 @@ def test_frictionless_validate_fails_on_a_part_with_a_dangling_link(published, t
 
 def test_mlcroissant_validate_exits_0_and_load_reads_every_part(published):
     root, _, _ = published
-    latest = root / "datasets" / "latest"
-    check = _run([str(BIN / "mlcroissant"), "validate", "--jsonld", "croissant.json"], latest)
+    jsonld = "datasets/latest/croissant.json"
+    check = _run([str(BIN / "mlcroissant"), "validate", "--jsonld", jsonld], root)
     assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-3000:]
     assert not re.search(r"^[EW]\d{4}", check.stderr, flags=re.M), check.stderr[-3000:]
     load = _run(
@@ -139,13 +140,13 @@ def test_mlcroissant_validate_exits_0_and_load_reads_every_part(published):
             str(BIN / "mlcroissant"),
             "load",
             "--jsonld",
-            "croissant.json",
+            jsonld,
             "--record_set",
             "paragraphs",
             "--num_records",
             "-1",
         ],
-        latest,
+        root,
     )
     assert load.returncode == 0, load.stderr[-3000:]
     records = [line for line in load.stdout.splitlines() if line.startswith("{'paragraphs/")]
@@ -192,7 +193,11 @@ def test_duckdb_polars_and_pandas_read_each_table_by_its_glob(published):
     assert joined == _rows(root)["paragraphs"]
 
 
-def test_hugging_face_datasets_loads_every_config_of_the_card(published, tmp_path):
+def test_hugging_face_datasets_loads_every_config_of_the_card(published, tmp_path, monkeypatch):
+    # `datasets` reads these at import: set them first (offline, cache under tmp_path).
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     from datasets import load_dataset
 
     root, _, _ = published
@@ -200,16 +205,12 @@ def test_hugging_face_datasets_loads_every_config_of_the_card(published, tmp_pat
     card = (latest / "README.md").read_text(encoding="utf-8")
     configs = yaml.safe_load(card.split("---\n")[1])["configs"]
     rows = _rows(root)
-    assert [c["config_name"] for c in configs] == [t for t in TABLES if rows[t]]
-    os.environ.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    try:
-        for config in configs:
-            name = config["config_name"]
-            loaded = load_dataset(str(latest), name, split="train", cache_dir=str(tmp_path / "hf"))
-            assert loaded.num_rows == rows[name], name
-    finally:
-        for key in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"):
-            os.environ.pop(key, None)
+    # Every table of this release has rows, so every table has a config.
+    assert [c["config_name"] for c in configs] == [t for t in TABLES if rows[t]] == list(TABLES)
+    for config in configs:
+        name = config["config_name"]
+        loaded = load_dataset(str(latest), name, split="train", cache_dir=str(tmp_path / "hf"))
+        assert loaded.num_rows == rows[name], name
 
 
 # ---- the README's examples, and reading across releases --------------------------------------
