@@ -75,7 +75,15 @@ def test_tables_span_several_parts_and_verify(published):
     assert manifest["layout_version"] == "2.0.0"
     for table in ("documents", "paragraphs", "mentions"):
         assert len(manifest["tables"][table]["files"]) > 1, table
-    assert manifest["changelog"]["files"][0].startswith("changelog/")
+    # The second release's changelog, diffed against the first's part files: one new document.
+    changelog = pl.read_parquet(root / "datasets" / "latest" / "changelog" / "*.parquet")
+    documents = changelog.filter(pl.col("table") == "documents")
+    assert documents["change"].to_list() == ["added"]
+    assert manifest["changelog"]["counts"]["documents"] == {"added": 1, "removed": 0, "changed": 0}
+    assert manifest["changelog"]["files"] == [
+        f"changelog/{p.name}"
+        for p in sorted((root / "datasets" / "latest" / "changelog").iterdir())
+    ]
     latest = ReleaseDir((root / "datasets" / "latest").resolve())
     assert verify_release(latest) == []
 
