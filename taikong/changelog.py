@@ -86,9 +86,9 @@ def diff_releases(old: ReleaseDir | None, new: ReleaseDir) -> pl.DataFrame:
 
 
 def _scan(release: ReleaseDir | None, table: str) -> pl.LazyFrame | None:
-    if release is None or not release.table_path(table).exists():
+    if release is None or not release.table_files(table):
         return None
-    return pl.scan_parquet(release.table_path(table))
+    return release.scan_table(table)
 
 
 def counts(changelog: pl.DataFrame) -> dict[str, dict[str, int]]:
@@ -113,6 +113,6 @@ def summary_markdown(changelog: pl.DataFrame, old_id: str | None, new_id: str) -
         lines += [f"- {t}.{c}: {n} row(s)" for t, c, n in top.iter_rows()]
     lines.append("")
     lines.append(
-        "Row-level detail: `changelog.parquet` (table, key_column, key, change, changed_columns)."
+        "Row-level detail: `changelog/*.parquet` (table, key_column, key, change, changed_columns)."
     )
     return "\n".join(lines) + "\n"

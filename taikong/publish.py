@@ -16,6 +16,7 @@ from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
 from taikong.io.store import (
     CHECKSUMS,
+    LAYOUT_VERSION,
     MANIFEST,
     ReleaseStore,
     Staging,
@@ -70,7 +71,7 @@ def _table_frames(
 
 
 def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> dict:
-    """Stream every table's shards into its release file; returns per-table file facts.
+    """Stream every table's shards into its part files; returns per-table file facts.
 
     `exclude`: doc_ids of quarantined documents, left out of every table.
     """
@@ -117,6 +118,7 @@ def build_manifest(
 ) -> dict:
     return {
         "release_id": release_id,
+        "layout_version": LAYOUT_VERSION,
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "fingerprint": fingerprint,
         "predecessor": predecessor,
@@ -145,11 +147,7 @@ def build_manifest(
 
 def boilerplate_counts(staging: Staging) -> dict:
     counts = (
-        pl.scan_parquet(staging.table_path("boilerplate"))
-        .group_by("reason")
-        .len()
-        .sort("reason")
-        .collect()
+        staging.release.scan_table("boilerplate").group_by("reason").len().sort("reason").collect()
     )
     return dict(counts.iter_rows())
 
@@ -213,10 +211,11 @@ def finish_release(
         )
         # Row-level changelog against the predecessor, by each table's stable id.
         changelog = diff_releases(store.release(latest) if latest else None, staging.release)
-        staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
+        written = staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
         staging.release.write_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
         manifest["changelog"] = {
-            "file": "changelog.parquet",
+            "dir": written["dir"],
+            "files": written["files"],
             "summary": CHANGES_FILE,
             "counts": changelog_counts(changelog),
         }

@@ -221,8 +221,12 @@ def _check_parquet(
         out.findings.append(f"{files[0]}: {rows} rows, manifest says {info['rows']} ({label})")
 
 
-def _layout_path(release: ReleaseDir, table: str) -> str:
-    return release.table_path(table).relative_to(release.root).as_posix()
+def _layout_path(release: ReleaseDir, table: str, manifest: dict) -> str:
+    """Where the layout the manifest names puts a table: 2.x a directory of part files,
+    1.x (no layout_version) one `<table>.parquet`."""
+    if str(manifest.get("layout_version", "1")).split(".")[0] == "1":
+        return f"{table}.parquet"
+    return release.table_dir(table).relative_to(release.root).as_posix()
 
 
 def _under(rel: str, layout: str) -> bool:
@@ -241,7 +245,7 @@ def _check_tables(release: ReleaseDir, manifest: dict, out: Verification) -> Non
     claimed: set[str] = set()
     for name, info in tables.items():
         files = _table_files(info, inventory)
-        layout = _layout_path(release, name)
+        layout = _layout_path(release, name, manifest)
         for rel in files:
             claimed.add(rel)
             if not _under(rel, layout):
@@ -251,8 +255,8 @@ def _check_tables(release: ReleaseDir, manifest: dict, out: Verification) -> Non
                 )
         _check_parquet(release, name, files, info, TABLES.get(name), out)
     changelog = manifest.get("changelog") or {}
-    if changelog.get("file"):
-        files = _table_files({"file": changelog["file"]}, inventory)
+    if changelog.get("files") or changelog.get("file"):
+        files = _table_files(changelog, inventory)
         claimed.update(files)
         info = {
             "schema_version": Changelog.__schema_version__,

@@ -3,7 +3,9 @@
 Layout under the datasets directory:
 
     <release_id>/            a published, read-only release (e.g. 2026-11-21, 2026-11-21.2)
-        <table>.parquet      one file per table, zstd, schema derived from the contract
+        <table>/part-00000.parquet, part-00001.parquet, ...
+                             one directory of part files per table (and for the
+                             changelog), zstd, schema derived from the contract
         manifest.json        written last inside staging; describes everything above
         validation/          the validation report of the release
     latest -> <release_id>   symlink, switched atomically after a publish
@@ -47,6 +49,26 @@ FILE_MODE = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0o444
 DIR_MODE = FILE_MODE | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH  # 0o555
 # Uncompressed bytes per batch when a table is read back for validation.
 BATCH_BYTES = 64 * 1024 * 1024
+
+# Version of the release layout (how tables map to files), recorded in every manifest.
+# 1.x: one `<table>.parquet` per table. 2.0.0: one directory per table holding part files
+# `part-00000.parquet`, ..., so that a reader's first query, a glob over the directory
+# (`paragraphs/*.parquet`), matches exactly one table; a major bump, since readers of
+# 1.x paths break.
+LAYOUT_VERSION = "2.0.0"
+PART_FILE = "part-{:05d}.parquet"
+# Row groups hold about 64 MiB of uncompressed data (at most 1 Mi rows): DuckDB, polars
+# and pyarrow parallelize and skip by row group, so groups far smaller than this cost
+# per-group overhead (one per shard would be a few hundred KB), and far larger ones make
+# a reader hold a lot in memory to decode one group. Sized by bytes, not rows, since a
+# documents row carries a whole raw text and a mentions row a few words.
+ROW_GROUP_BYTES = 64 * 1024 * 1024
+ROW_GROUP_ROWS = 1024 * 1024
+# A new part starts once a part holds ~128 MiB on disk: few enough files that listing and
+# opening them is cheap, small enough to download, cache or hand to one worker each
+# (Spark/Hugging Face split work by file), and below the sizes where object stores
+# want multipart uploads.
+PART_BYTES = 128 * 1024 * 1024
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -154,52 +176,99 @@ class ReleaseDir:
 
     root: Path
 
-    def table_path(self, table: str) -> Path:
-        return self.root / f"{table}.parquet"
+    def table_dir(self, table: str) -> Path:
+        """The directory holding a table's part files."""
+        return self.root / table
 
-    def write_table(self, table: str, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> dict:
-        """Stream shard frames into one zstd Parquet file with the contract's schema."""
-        path = self.table_path(table)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rows = 0
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    def table_files(self, table: str) -> list[Path]:
+        """A table's part files in order; [] if the release has no such table.
+
+        Releases of layout 1.x (one `<table>.parquet`) are read too, e.g. as the
+        predecessor a changelog is computed against.
+        """
+        directory = self.table_dir(table)
+        if directory.is_dir():
+            return sorted(directory.glob("*.parquet"))
+        legacy = self.root / f"{table}.parquet"
+        return [legacy] if legacy.is_file() else []
+
+    def _existing_table_files(self, table: str) -> list[Path]:
+        files = self.table_files(table)
+        if not files:
+            raise FileNotFoundError(f"{self.table_dir(table)}: no Parquet part files")
+        return files
+
+    def write_table(
+        self,
+        table: str,
+        frames: Iterable[pl.DataFrame],
+        schema: pa.Schema,
+        *,
+        row_group_bytes: int | None = None,
+        part_bytes: int | None = None,
+    ) -> dict:
+        """Stream shard frames into a directory of zstd part files with the contract's schema.
+
+        Frames are gathered into row groups of ~`row_group_bytes` (uncompressed) and a new
+        part starts once the current one holds `part_bytes` on disk (see ROW_GROUP_BYTES,
+        PART_BYTES). A table without rows still gets one part, holding only the schema,
+        so every glob over it finds a file and its columns.
+        """
+        writer = _PartWriter(
+            self.root,
+            table,
+            schema,
+            row_group_bytes or ROW_GROUP_BYTES,
+            part_bytes or PART_BYTES,
+        )
+        try:
             for frame in frames:
-                if frame.height == 0:
-                    continue
-                batch = frame.select(schema.names).to_arrow().cast(schema)
-                writer.write_table(batch)
-                rows += frame.height
+                if frame.height:
+                    writer.add(frame.select(schema.names).to_arrow().cast(schema))
+            parts = writer.finish()
+        finally:
+            writer.close()
         return {
-            "file": path.name,
-            "rows": rows,
-            "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
+            "dir": table,
+            "files": [p["file"] for p in parts],
+            "rows": sum(p["rows"] for p in parts),
+            "bytes": sum(p["bytes"] for p in parts),
+            "parts": parts,
         }
 
     def scan_tables(self, tables: Iterable[str]) -> dict[str, pl.LazyFrame]:
-        return {t: pl.scan_parquet(self.table_path(t)) for t in tables}
+        return {t: self.scan_table(t) for t in tables}
+
+    def scan_table(self, table: str) -> pl.LazyFrame:
+        return pl.scan_parquet(self._existing_table_files(table))
 
     def read_table(self, table: str, columns: list[str] | None = None) -> pl.DataFrame:
-        return pl.read_parquet(self.table_path(table), columns=columns)
+        return pl.read_parquet(self._existing_table_files(table), columns=columns)
 
     def iter_table_batches(
         self, table: str, batch_rows: int | None = None
     ) -> Iterator[pl.DataFrame]:
-        """Read a table back in bounded batches (for contract validation).
+        """Read a table back in bounded batches (for contract validation), part by part.
 
         By default a batch holds about BATCH_BYTES of uncompressed data: 100,000 rows of
         paragraphs are a few MB, but 100,000 documents carry their whole raw text.
         """
-        pf = pq.ParquetFile(self.table_path(table))
-        if batch_rows is None:
+        total_rows = 0
+        schema = None
+        for path in self._existing_table_files(table):
+            pf = pq.ParquetFile(path)
+            schema = pf.schema_arrow
             meta = pf.metadata
-            size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-            per_row = size / max(meta.num_rows, 1)
-            batch_rows = int(min(100_000, max(100, BATCH_BYTES / max(per_row, 1.0))))
-        for batch in pf.iter_batches(batch_size=batch_rows):
-            yield pl.from_arrow(batch)  # type: ignore[misc]
-        if pf.metadata.num_rows == 0:
-            yield pl.from_arrow(pf.schema_arrow.empty_table())  # type: ignore[misc]
+            total_rows += meta.num_rows
+            rows = batch_rows
+            if rows is None:
+                size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+                per_row = size / max(meta.num_rows, 1)
+                rows = int(min(100_000, max(100, BATCH_BYTES / max(per_row, 1.0))))
+            for batch in pf.iter_batches(batch_size=rows):
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+        if total_rows == 0 and schema is not None:
+            yield pl.from_arrow(schema.empty_table())  # type: ignore[misc]
 
     def parquet_facts(self, relpath: str) -> tuple[int, pa.Schema]:
         """Row count (from the footer) and schema of a Parquet file; raises if unreadable."""
@@ -239,6 +308,86 @@ class ReleaseDir:
         return files
 
 
+class _PartWriter:
+    """Writes one table's part files: row groups by uncompressed size, parts by disk size."""
+
+    def __init__(
+        self, root: Path, table: str, schema: pa.Schema, row_group_bytes: int, part_bytes: int
+    ):
+        self.root, self.table, self.schema = root, table, schema
+        self.row_group_bytes, self.part_bytes = row_group_bytes, part_bytes
+        directory = root / table
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.parquet"):  # a retried write never mixes in old parts
+            stale.unlink()
+        self.pending: list[pa.Table] = []
+        self.pending_bytes = 0
+        self.parts: list[dict] = []
+        self.sink: pa.NativeFile | None = None
+        self.writer: pq.ParquetWriter | None = None
+        self.part_rows = 0
+
+    def add(self, batch: pa.Table) -> None:
+        self.pending.append(batch)
+        self.pending_bytes += batch.nbytes
+        if self.pending_bytes >= self.row_group_bytes:
+            self._flush(final=False)
+
+    def finish(self) -> list[dict]:
+        self._flush(final=True)
+        if self.writer is None and not self.parts:
+            self._open()  # no rows: one part with the schema only
+        self._close_part()
+        return self.parts
+
+    def close(self) -> None:
+        """Release the open file, if any (after an error)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        if self.sink is not None:
+            self.sink.close()
+            self.sink = None
+
+    def _flush(self, final: bool) -> None:
+        """Write the pending rows as full row groups; the rest waits for more rows,
+        unless this is the end of the table."""
+        if not self.pending:
+            return
+        data = pa.concat_tables(self.pending)
+        per_row = max(data.nbytes / max(data.num_rows, 1), 1.0)
+        group_rows = int(max(1, min(ROW_GROUP_ROWS, self.row_group_bytes // per_row)))
+        start = 0
+        while data.num_rows - start >= group_rows or (final and start < data.num_rows):
+            if self.writer is None:
+                self._open()
+            assert self.writer is not None and self.sink is not None
+            group = data.slice(start, group_rows)
+            self.writer.write_table(group, row_group_size=group.num_rows)
+            self.part_rows += group.num_rows
+            start += group.num_rows
+            if self.sink.tell() >= self.part_bytes:
+                self._close_part()
+        rest = data.slice(start)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_bytes = rest.nbytes if rest.num_rows else 0
+
+    def _open(self) -> None:
+        rel = f"{self.table}/{PART_FILE.format(len(self.parts))}"
+        self.sink = pa.OSFile(str(self.root / rel), "wb")
+        self.writer = pq.ParquetWriter(self.sink, self.schema, compression="zstd")
+        self.part_rows = 0
+        self.parts.append({"file": rel})
+
+    def _close_part(self) -> None:
+        if self.writer is None:
+            return
+        self.close()
+        part = self.parts[-1]
+        path = self.root / part["file"]
+        part.update(rows=self.part_rows, bytes=path.stat().st_size, sha256=sha256_file(path))
+
+
 @dataclass(frozen=True)
 class Staging:
     """A release being assembled: tables and reports, not yet visible to readers."""
@@ -258,8 +407,8 @@ class Staging:
     def work(self) -> WorkArea:
         return WorkArea(self.root / "work")
 
-    def table_path(self, table: str) -> Path:
-        return self.release.table_path(table)
+    def table_files(self, table: str) -> list[Path]:
+        return self.release.table_files(table)
 
     def write_table(self, table: str, frames: Iterable[pl.DataFrame], schema: pa.Schema) -> dict:
         return self.release.write_table(table, frames, schema)

@@ -3,25 +3,29 @@
 Everything about the tables comes from the contracts (`contracts.TABLES`): names, grains,
 column types, nullability, descriptions and value constraints are never typed here, so a
 table or column added to a contract shows up in all three files without a change to this
-module. Row counts, sizes and checksums are read from the staged Parquet files and must
-agree with the manifest.
+module. Row counts and sizes are read from the staged Parquet part files and must agree
+with the manifest (which also holds every part's sha256).
 
-- `README.md`: a dataset card with Hugging Face front matter (one config per table).
-- `croissant.json`: Croissant 1.0 JSON-LD (one FileObject and one RecordSet per table).
-- `datapackage.json`: a Frictionless Data Package v2 (one tabular resource per table).
+Each table is a directory of part files (`paragraphs/part-00000.parquet`, ...), described
+as a whole:
+
+- `README.md`: a dataset card with Hugging Face front matter (one config per table, its
+  data files the glob `<table>/*.parquet`).
+- `croissant.json`: Croissant 1.0 JSON-LD (one FileSet, `includes` the table's glob, and
+  one RecordSet per table).
+- `datapackage.json`: a Frictionless Data Package v2 (one tabular resource per table,
+  its `path` the table's directory).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
@@ -29,6 +33,7 @@ import yaml
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.base import TaikongModel, grain, primary_key
+from taikong.io.store import ReleaseDir, sha256_file
 
 README = "README.md"
 CROISSANT = "croissant.json"
@@ -128,12 +133,17 @@ class Table:
     name: str
     model: type[TaikongModel]
     columns: tuple[Column, ...]
-    file: str
+    dir: str
+    files: tuple[str, ...]
     rows: int
     bytes: int
-    sha256: str
     schema_hash: str
     primary_key: str | None
+
+    @property
+    def glob(self) -> str:
+        """The table's part files, as a glob relative to the release directory."""
+        return f"{self.dir}/*.parquet"
 
     @property
     def grain(self) -> str:
@@ -170,14 +180,6 @@ def _kind(t: pa.DataType) -> str:
     return "other"
 
 
-def _sha256(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _type_key(t: pa.DataType) -> str:
     """Type as text, without the list item's field name (Parquet renames it 'element')."""
     if pa.types.is_list(t) or pa.types.is_large_list(t):
@@ -205,34 +207,46 @@ def _columns(model: type[TaikongModel]) -> tuple[Column, ...]:
 
 
 def load_tables(release_dir: Path, manifest: dict) -> list[Table]:
-    """File facts of every contract table, checked against the file schema and the manifest."""
+    """File facts of every contract table, checked against the file schemas and the manifest."""
     recorded = manifest.get("tables") or {}
+    release = ReleaseDir(Path(release_dir))
     tables = []
     for name, model in TABLES.items():
-        path = release_dir / f"{name}.parquet"
-        if not path.is_file():
-            raise FileNotFoundError(f"staged release has no {path.name}")
+        paths = [p for p in release.table_files(name) if p.parent == release.table_dir(name)]
+        if not paths:
+            raise FileNotFoundError(f"staged release has no part files in {name}/")
         contract_schema = arrow_schema(model)
-        if _shape(pq.read_schema(path)) != _shape(contract_schema):
-            raise ValueError(f"{path.name} does not have the schema of the {name} contract")
-        columns = _columns(model)
+        for path in paths:
+            if _shape(pq.read_schema(path)) != _shape(contract_schema):
+                raise ValueError(
+                    f"{name}/{path.name} does not have the schema of the {name} contract"
+                )
         table = Table(
             name=name,
             model=model,
-            columns=columns,
-            file=path.name,
-            rows=pq.ParquetFile(path).metadata.num_rows,
-            bytes=path.stat().st_size,
-            sha256=_sha256(path),
+            columns=_columns(model),
+            dir=name,
+            files=tuple(f"{name}/{p.name}" for p in paths),
+            rows=sum(pq.ParquetFile(p).metadata.num_rows for p in paths),
+            bytes=sum(p.stat().st_size for p in paths),
             schema_hash=schema_hash(contract_schema),
             primary_key=primary_key(model),
         )
-        facts = recorded.get(name, {})
-        for key in ("file", "rows", "bytes", "sha256", "schema_hash"):
+        facts = dict(recorded.get(name, {}))
+        if "files" in facts:
+            facts["files"] = tuple(facts["files"])
+        for key in ("dir", "files", "rows", "bytes", "schema_hash"):
             if key in facts and facts[key] != getattr(table, key):
                 raise ValueError(
                     f"manifest says {name}.{key} = {facts[key]!r}, "
-                    f"the staged file has {getattr(table, key)!r}"
+                    f"the staged files have {getattr(table, key)!r}"
+                )
+        for part in facts.get("parts", []):
+            actual = sha256_file(release.root / part["file"])
+            if actual != part["sha256"]:
+                raise ValueError(
+                    f"manifest says {part['file']} has sha256 {part['sha256']}, "
+                    f"the staged file has {actual}"
                 )
         tables.append(table)
     return tables
@@ -260,10 +274,10 @@ def foreign_keys(tables: list[Table]) -> list[ForeignKey]:
 
 def languages(release_dir: Path) -> list[str]:
     """Distinct documents.language codes, without 'und'."""
-    path = release_dir / "documents.parquet"
     if "documents" not in TABLES or "language" not in TABLES["documents"].to_schema().columns:
         return []
-    codes = pl.scan_parquet(path).select("language").unique().collect()["language"]
+    documents = ReleaseDir(Path(release_dir)).scan_table("documents")
+    codes = documents.select("language").unique().collect()["language"]
     return sorted(c for c in codes.drop_nulls().to_list() if c != "und")
 
 
@@ -328,7 +342,7 @@ def _cr_field(table: Table, column: Column, links: dict[tuple[str, str], Foreign
         "description": description,
         "dataType": data_type,
         "source": {
-            "fileObject": {"@id": table.file},
+            "fileSet": {"@id": _file_set_id(table)},
             "extract": {"column": column.name},
         },
     }
@@ -342,6 +356,10 @@ def _cr_field(table: Table, column: Column, links: dict[tuple[str, str], Foreign
         # builds a cyclic operation graph from it and cannot read the records: say it.
         field["description"] += f" (Refers to {link.ref_column} of another {table.name} row.)"
     return field
+
+
+def _file_set_id(table: Table) -> str:
+    return f"{table.name}-parquet-files"
 
 
 def croissant(manifest: dict, tables: list[Table], langs: list[str]) -> dict:
@@ -381,16 +399,16 @@ def croissant(manifest: dict, tables: list[Table], langs: list[str]) -> dict:
         "datePublished": _date_published(manifest),
         "creator": {"@type": "sc:Organization", "name": manifest.get("creator") or "Taikong"},
         "keywords": manifest.get("tags") or DEFAULT_TAGS,
+        # One FileSet per table: its part files, by the same glob readers use. (A FileSet
+        # has no checksum; each part's sha256 is in manifest.json.)
         "distribution": [
             {
-                "@type": "cr:FileObject",
-                "@id": t.file,
-                "name": t.file,
-                "description": t.grain,
-                "contentUrl": t.file,
-                "contentSize": f"{t.bytes} B",
+                "@type": "cr:FileSet",
+                "@id": _file_set_id(t),
+                "name": _file_set_id(t),
+                "description": f"{t.grain} {len(t.files)} Parquet part file(s), {t.bytes} B.",
                 "encodingFormat": PARQUET_CROISSANT_FORMAT,
-                "sha256": t.sha256,
+                "includes": t.glob,
             }
             for t in tables
         ],
@@ -458,14 +476,20 @@ def _constraints(column: Column) -> dict:
 
 
 def _dp_field(column: Column) -> dict:
+    # Frictionless reads Parquet through pandas, which hands over a list cell as a numpy
+    # array (not an "array" value to it) and a null float as NaN: a list column is typed
+    # "any" (its item type in the description), and "nan" is a missing value of a
+    # nullable float column, so the data as written pass the standard validator.
     field: dict[str, Any] = {
         "name": column.name,
-        "type": "array" if column.is_list else _KINDS[column.kind][1],
+        "type": "any" if column.is_list else _KINDS[column.kind][1],
         "description": column.description,
     }
     if column.is_list:
         item = _KINDS[column.kind][1]
         field["description"] += f" (Parquet list of {item} values.)"
+    elif column.kind == "float" and column.nullable:
+        field["missingValues"] = ["", "nan"]
     if constraints := _constraints(column):
         field["constraints"] = constraints
     return field
@@ -490,15 +514,18 @@ def datapackage(manifest: dict, tables: list[Table]) -> dict:
             fks.append({"fields": [fk.column], "reference": reference})
         if fks:
             schema["foreignKeys"] = fks
+        # `path` is the table's directory: a Data Package "multipart" path concatenates
+        # its parts' bytes (meaningless for Parquet; frictionless then reads only the first
+        # part), while a directory is what pyarrow, and so frictionless, reads as one
+        # table. No `bytes`/`hash`: frictionless's Parquet reader counts neither (it would
+        # report a byte-count error); every part's size and sha256 are in manifest.json.
         resources.append(
             {
                 "name": table.name,
                 "type": "table",
-                "path": table.file,
+                "path": table.dir,
                 "format": "parquet",
                 "mediatype": PARQUET_MEDIATYPE,
-                "bytes": table.bytes,
-                "hash": f"sha256:{table.sha256}",
                 "title": table.name,
                 "description": f"{table.grain} {table.notes}".strip(),
                 "schema": schema,
@@ -547,10 +574,10 @@ def _front_matter(manifest: dict, tables: list[Table], langs: list[str]) -> str:
         meta["language"] = langs
     meta["tags"] = manifest.get("tags") or DEFAULT_TAGS
     configs = []
-    for table in tables:
+    for table in _loadable(tables):
         config: dict[str, Any] = {
             "config_name": table.name,
-            "data_files": [{"split": "train", "path": table.file}],
+            "data_files": [{"split": "train", "path": table.glob}],
         }
         if table.name == "documents":
             config["default"] = True
@@ -558,6 +585,12 @@ def _front_matter(manifest: dict, tables: list[Table], langs: list[str]) -> str:
     meta["configs"] = configs
     dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{dumped}---\n"
+
+
+def _loadable(tables: list[Table]) -> list[Table]:
+    """Tables that get a Hugging Face config: the `datasets` loader fails on a table of
+    zero rows ('Instruction "train" corresponds to no data'), so an empty one gets none."""
+    return [t for t in tables if t.rows > 0]
 
 
 def _release_section(manifest: dict) -> list[str]:
@@ -627,9 +660,9 @@ def _tables_section(tables: list[Table], links: list[ForeignKey]) -> list[str]:
         if table.notes:
             lines += [table.notes, ""]
         lines += [
-            f"File `{table.file}`: {table.rows} rows, {table.bytes} bytes, "
-            f"schema version {table.model.__schema_version__} "
-            f"(schema hash `{table.schema_hash}`), sha256 `{table.sha256}`.",
+            f"Files `{table.glob}` ({len(table.files)} part file(s)): {table.rows} rows, "
+            f"{table.bytes} bytes, schema version {table.model.__schema_version__} "
+            f"(schema hash `{table.schema_hash}`); each part's sha256 is in `manifest.json`.",
         ]
         if table.primary_key:
             lines.append(f"Primary key: `{table.primary_key}`.")
@@ -701,49 +734,68 @@ def _loading_section(manifest: dict, tables: list[Table]) -> list[str]:
     rid = _rid(manifest)
     names = [t.name for t in tables]
     first = "paragraphs" if "paragraphs" in names else names[0]
-    files = ",\n".join(f'        "{t.name}": "{t.file}"' for t in tables)
+    loadable = [t.name for t in _loadable(tables)]
+    hf_first = first if first in loadable else (loadable or [first])[0]
+    listed = ", ".join(f'"{n}"' for n in loadable)
+    empty = [n for n in names if n not in loadable]
+    hf_note = (
+        f" Tables without rows in this release ({', '.join(f'`{n}`' for n in empty)}) have "
+        "no config: the loader cannot read a table of zero rows."
+        if empty
+        else ""
+    )
     return [
         "## Loading",
         "",
-        f"Paths are relative to this directory (`datasets/{rid}/`, or `datasets/latest/`).",
+        f"Paths are relative to this directory (`datasets/{rid}/`, or `datasets/latest/`). "
+        "Each table is a directory of Parquet part files (`<table>/part-00000.parquet`, "
+        "...): read it with the glob `<table>/*.parquet`, or the directory itself.",
         "",
         "polars:",
         "",
         "```python",
         "import polars as pl",
         "",
-        f'{first} = pl.read_parquet("{first}.parquet")',
-        'documents = pl.scan_parquet("documents.parquet")',
+        f'{first} = pl.read_parquet("{first}/*.parquet")',
+        'documents = pl.scan_parquet("documents/*.parquet")',
+        "```",
+        "",
+        "pandas (pyarrow reads a directory of parts as one table):",
+        "",
+        "```python",
+        "import pandas as pd",
+        "",
+        'documents = pd.read_parquet("documents")',
         "```",
         "",
         "DuckDB:",
         "",
         "```sql",
         "SELECT d.source_path, d.title, count(*) AS paragraphs",
-        "FROM 'paragraphs.parquet' p JOIN 'documents.parquet' d USING (doc_id)",
+        "FROM 'paragraphs/*.parquet' p JOIN 'documents/*.parquet' d USING (doc_id)",
         "WHERE p.duplicate_of IS NULL",
         "GROUP BY ALL ORDER BY paragraphs DESC, d.source_path;",
         "```",
         "",
-        "Hugging Face `datasets` (each table is a config; all rows are in the `train` split):",
+        "Hugging Face `datasets` (each table is a config of this card, its data files the "
+        f"table's glob; all rows are in the `train` split).{hf_note}",
         "",
         "```python",
+        "from pathlib import Path",
+        "",
         "from datasets import load_dataset",
         "",
-        f'{first} = load_dataset("parquet", data_files="{first}.parquet", split="train")',
-        "tables = {",
-        '    name: load_dataset("parquet", data_files=path, split="train")',
-        "    for name, path in {",
-        files,
-        "    }.items()",
-        "}",
-        '# or, with this card in place: load_dataset("<this directory>", "sections")',
+        'here = str(Path().resolve())  # this directory, by name ("." gives the loader none)',
+        f'{hf_first} = load_dataset(here, "{hf_first}", split="train")',
+        f'tables = {{name: load_dataset(here, name, split="train") for name in [{listed}]}}',
+        f'# without the card: load_dataset("parquet", data_files="{first}/*.parquet")',
         "```",
         "",
         f"Machine-readable descriptions: `{CROISSANT}` (Croissant 1.0, e.g. "
         '`mlcroissant.Dataset(jsonld="croissant.json")`) and '
         f"`{DATAPACKAGE}` (Frictionless Data Package v2). `manifest.json` records the "
-        "inputs, checksums and versions; `validation/report.json` the contract checks.",
+        "inputs, every file's size and sha256, and versions; `validation/report.json` the "
+        "contract checks; `changelog/` the rows changed since the previous release.",
     ]
 
 
@@ -773,8 +825,9 @@ def readme(manifest: dict, tables: list[Table], langs: list[str]) -> str:
 def write_release_metadata(release_dir: Path, manifest: dict) -> list[Path]:
     """Write README.md, croissant.json and datapackage.json into a staged release.
 
-    `release_dir` holds one `<table>.parquet` per contract table; `manifest` is the dict
-    that `taikong.publish.build_manifest` returns. Returns the three paths written.
+    `release_dir` holds one `<table>/` directory of part files per contract table;
+    `manifest` is the dict that `taikong.publish.build_manifest` returns. Returns the
+    three paths written.
     """
     release_dir = Path(release_dir)
     tables = load_tables(release_dir, manifest)

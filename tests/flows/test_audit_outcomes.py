@@ -57,7 +57,7 @@ def test_seeds_without_catalog_publish_with_warnings_naming_the_untitled(tmp_pat
     assert result["status"] == "published"
     latest = datasets / "latest"
     untitled = sorted(
-        pl.read_parquet(latest / "documents.parquet")
+        pl.read_parquet(latest / "documents" / "*.parquet")
         .filter(pl.col("title").is_null())["source_path"]
         .to_list()
     )
@@ -128,10 +128,10 @@ def test_a_document_that_breaks_a_contract_is_quarantined_and_the_rest_published
     result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
     assert result["status"] == "published"
     latest = datasets / "latest"
-    docs = pl.read_parquet(latest / "documents.parquet")
+    docs = pl.read_parquet(latest / "documents" / "*.parquet")
     assert sorted(docs["source_path"]) == ["a.txt", "c.txt", "d.txt", "e.txt"]
     for table in ("paragraphs", "sections", "boilerplate", "mentions", "quantities", "edits"):
-        assert bad not in pl.read_parquet(latest / f"{table}.parquet")["doc_id"].to_list()
+        assert bad not in pl.read_parquet(latest / table / "*.parquet")["doc_id"].to_list()
     manifest = json.loads((latest / "manifest.json").read_text())
     fates = {i["source_path"]: (i["fate"], i["reason"]) for i in manifest["inputs"]}
     assert fates["b.txt"][0] == "quarantined"

@@ -12,9 +12,10 @@ from flows.release import release
 TABLES = ("documents", "sections", "paragraphs", "boilerplate")
 
 
-def _digests(release_dir) -> dict[str, str]:
+def _digests(release_dir) -> dict[str, list[str]]:
     return {
-        t: hashlib.sha256((release_dir / f"{t}.parquet").read_bytes()).hexdigest() for t in TABLES
+        t: [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((release_dir / t).iterdir())]
+        for t in TABLES
     }
 
 

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
@@ -41,7 +40,7 @@ def _corpus(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, Path]:
 
 
 def _changelog(datasets: Path, release_id: str) -> pl.DataFrame:
-    return pl.read_parquet(datasets / release_id / "changelog.parquet")
+    return pl.read_parquet(datasets / release_id / "changelog" / "*.parquet")
 
 
 def test_added_document_gives_a_changelog_and_keeps_other_rows(tmp_path):
@@ -56,16 +55,16 @@ def test_added_document_gives_a_changelog_and_keeps_other_rows(tmp_path):
     new_doc = doc_id_of(PAGE_C)
     assert set(log["change"]) == {"added"}
     assert log.filter(pl.col("table") == "documents")["key"].to_list() == [new_doc]
-    new_paragraphs = pl.read_parquet(datasets / second["release_id"] / "paragraphs.parquet").filter(
-        pl.col("doc_id") == new_doc
-    )
+    new_paragraphs = pl.read_parquet(
+        datasets / second["release_id"] / "paragraphs" / "*.parquet"
+    ).filter(pl.col("doc_id") == new_doc)
     assert sorted(log.filter(pl.col("table") == "paragraphs")["key"]) == sorted(
         new_paragraphs["paragraph_id"]
     )
     # The unchanged documents keep their ids and rows exactly.
     for table in ("documents", "paragraphs", "sections", "boilerplate"):
-        old = pl.read_parquet(datasets / first["release_id"] / f"{table}.parquet")
-        new = pl.read_parquet(datasets / second["release_id"] / f"{table}.parquet")
+        old = pl.read_parquet(datasets / first["release_id"] / table / "*.parquet")
+        new = pl.read_parquet(datasets / second["release_id"] / table / "*.parquet")
         assert new.filter(pl.col("doc_id") != new_doc).equals(old), table
     changes_md = (datasets / second["release_id"] / "CHANGES.md").read_text()
     assert f"Compared with {first['release_id']}" in changes_md
@@ -130,7 +129,8 @@ KILLER = textwrap.dedent(
         real = store.ReleaseDir.write_table
         def write_then_die(self, table, frames, schema):
             if table == "paragraphs":
-                path = self.table_path(table)
+                path = self.table_dir(table) / "part-00000.parquet"
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(b"PAR1 half a file")
                 die()
             return real(self, table, frames, schema)
@@ -178,13 +178,13 @@ def test_sigkill_leaves_latest_on_the_previous_release_and_the_next_run_recovers
     killed = _run_and_kill(mode, seeds, datasets, tmp_path)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert os.readlink(datasets / "latest") == good["release_id"]
-    assert pl.read_parquet(datasets / "latest" / "documents.parquet").height == 1
+    assert pl.read_parquet(datasets / "latest" / "documents" / "*.parquet").height == 1
     visible = _visible_releases(datasets)
     assert list((datasets / ".staging").iterdir())  # the dead run's leftovers
 
     after = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
     assert after["status"] in {"published", "unchanged"}
-    assert pl.read_parquet(datasets / "latest" / "documents.parquet").height == 2
+    assert pl.read_parquet(datasets / "latest" / "documents" / "*.parquet").height == 2
     assert not list((datasets / ".staging").iterdir())  # cleaned up
     if mode == "during-table-writes":
         assert visible == [good["release_id"]]
@@ -229,10 +229,14 @@ def test_two_runs_at_once_publish_exactly_one_release(tmp_path):
     assert not list((datasets / ".staging").iterdir())
 
 
+def _paragraph_rows(release_dir: Path) -> int:
+    return sum(pq.read_metadata(p).num_rows for p in (release_dir / "paragraphs").iterdir())
+
+
 def test_reader_during_publish_always_sees_one_whole_release(tmp_path):
     seeds, datasets = _corpus(tmp_path, {"a.txt": PAGE_A})
     release(seeds_dir=str(seeds), datasets_dir=str(datasets))
-    old_rows = pq.ParquetFile(datasets / "latest" / "paragraphs.parquet").metadata.num_rows
+    old_rows = _paragraph_rows(datasets / "latest")
     for name, page in (("b.txt", PAGE_B), ("c.txt", PAGE_C)):
         (seeds / name).write_text(page)
 
@@ -246,7 +250,7 @@ def test_reader_during_publish_always_sees_one_whole_release(tmp_path):
             try:
                 seen.append(
                     con.sql(
-                        f"SELECT count(*) FROM '{datasets}/latest/paragraphs.parquet'"
+                        f"SELECT count(*) FROM '{datasets}/latest/paragraphs/*.parquet'"
                     ).fetchall()[0][0]
                 )
             except BaseException as exc:  # noqa: BLE001 - any failure is the finding
@@ -259,7 +263,7 @@ def test_reader_during_publish_always_sees_one_whole_release(tmp_path):
     finally:
         stop.set()
         reader.join(timeout=60)
-    new_rows = pq.ParquetFile(datasets / "latest" / "paragraphs.parquet").metadata.num_rows
+    new_rows = _paragraph_rows(datasets / "latest")
     assert not errors, errors[:3]
     assert len(seen) > 10
     assert set(seen) <= {old_rows, new_rows}
@@ -274,45 +278,20 @@ def test_write_error_is_clear_and_the_previous_release_intact(tmp_path, monkeypa
     (seeds / "b.txt").write_text(PAGE_B)
 
     def fail(self, table, frames, schema):
-        raise OSError(code, os.strerror(code), str(self.table_path(table)))
+        raise OSError(code, os.strerror(code), str(self.table_dir(table) / "part-00000.parquet"))
 
     monkeypatch.setattr(store_module.ReleaseDir, "write_table", fail)
     with pytest.raises(OSError) as failure:
         release(seeds_dir=str(seeds), datasets_dir=str(datasets))
-    assert failure.value.errno == code and "documents.parquet" in str(failure.value)
+    assert failure.value.errno == code and "documents/part-00000.parquet" in str(failure.value)
     assert ReleaseStore(datasets).releases() == [good["release_id"]]
     assert os.readlink(datasets / "latest") == good["release_id"]
     assert (datasets / good["release_id"] / "manifest.json").read_bytes() == before
     assert not list((datasets / ".staging").iterdir())
 
 
-# ---- downstream readers ----------------------------------------------------------------------
-def test_duckdb_polars_pandas_and_pyarrow_read_latest(tmp_path):
-    seeds, datasets = _corpus(tmp_path, {"a.txt": PAGE_A, "b.txt": PAGE_B, "c.txt": PAGE_C})
-    release(seeds_dir=str(seeds), datasets_dir=str(datasets))
-    latest = datasets / "latest"
-    manifest = json.loads((latest / "manifest.json").read_text())
-    rows = {t: info["rows"] for t, info in manifest["tables"].items()}
-
-    assert (
-        duckdb.sql(f"SELECT count(*) FROM '{latest}/paragraphs.parquet'").fetchall()[0][0]
-        == rows["paragraphs"]
-    )
-    joined = duckdb.sql(
-        f"SELECT d.title, count(*) FROM '{latest}/paragraphs.parquet' p "
-        f"JOIN '{latest}/documents.parquet' d USING (doc_id) GROUP BY 1"
-    ).fetchall()
-    assert len(joined) == 3
-    # polars with a glob over the release's files
-    assert (
-        pl.scan_parquet(f"{latest}/para*.parquet").select(pl.len()).collect().item()
-        == rows["paragraphs"]
-    )
-    frame = pd.read_parquet(latest / "documents.parquet")
-    assert len(frame) == rows["documents"] and str(frame["published_date"].iloc[0]) == "2024-03-03"
-    table = pq.read_table(latest / "sections.parquet")
-    assert table.num_rows == rows["sections"]
-    assert table.schema.field("section_id").metadata[b"description"]
+# Downstream readers (DuckDB, polars, pandas, Hugging Face, the README's examples):
+# tests/flows/test_readers.py.
 
 
 def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path):
@@ -350,8 +329,8 @@ def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path
     scratch = release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=2)
     assert scratch["summary"]["cache_hits"]["ingest"] == 0
     for table in ("documents", "sections", "paragraphs", "boilerplate"):
-        cached = pl.read_parquet(datasets / "latest" / f"{table}.parquet")
-        assert cached.equals(pl.read_parquet(fresh / "latest" / f"{table}.parquet")), table
+        cached = pl.read_parquet(datasets / "latest" / table / "*.parquet")
+        assert cached.equals(pl.read_parquet(fresh / "latest" / table / "*.parquet")), table
     # Entries of the replaced version of 5.txt were swept.
     entries = list((datasets / ".cache").rglob("*.parquet"))
     assert len(entries) == 3 * 4  # 3 shards x (ingest, lines, signatures, fingerprints)

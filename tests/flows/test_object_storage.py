@@ -104,15 +104,21 @@ def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_p
         "aws_allow_http": "true",
     }
     base = f"{url}/{first['release_id']}"
-    docs = pl.read_parquet(f"{base}/documents.parquet", storage_options=options)
+    # A table is a directory of parts: polars globs it, pyarrow reads the directory.
+    docs = pl.read_parquet(f"{base}/documents/*.parquet", storage_options=options)
     assert docs["source_path"].to_list() == ["a.txt"]
-    table = pq.read_table(
-        f"{BUCKET}/releases/{first['release_id']}/paragraphs.parquet", filesystem=fs
-    )
+    table = pq.read_table(f"{BUCKET}/releases/{first['release_id']}/paragraphs", filesystem=fs)
     manifest = json.loads(
         fs.open_input_stream(f"{BUCKET}/releases/{first['release_id']}/manifest.json").read()
     )
     assert table.num_rows == manifest["tables"]["paragraphs"]["rows"] > 0
+    uploaded = fs.get_file_info(
+        pafs.FileSelector(f"{BUCKET}/releases/{first['release_id']}/paragraphs")
+    )
+    assert (
+        sorted(f"paragraphs/{i.base_name}" for i in uploaded)
+        == (manifest["tables"]["paragraphs"]["files"])
+    )
 
     # Same inputs again: unchanged. New input: a second release with a changelog.
     assert release(seeds_dir=str(seeds), datasets_dir=url)["status"] == "unchanged"
@@ -120,13 +126,13 @@ def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_p
     second = release(seeds_dir=str(seeds), datasets_dir=url)
     assert second["release_id"] == first["release_id"] + ".2"
     log = pl.read_parquet(
-        f"{url}/{second['release_id']}/changelog.parquet", storage_options=options
+        f"{url}/{second['release_id']}/changelog/*.parquet", storage_options=options
     )
     assert log.filter((pl.col("table") == "documents") & (pl.col("change") == "added")).height == 1
 
     # A dead run's partial upload (no manifest) is no release, and its name is not reused.
     with fs.open_output_stream(
-        f"{BUCKET}/releases/{second['release_id'][:10]}.3/documents.parquet"
+        f"{BUCKET}/releases/{second['release_id'][:10]}.3/documents/part-00000.parquet"
     ) as f:
         f.write(b"half")
     cli = [sys.executable, "-m", "taikong.cli"]

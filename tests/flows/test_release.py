@@ -37,15 +37,15 @@ def _seed(prefix: str) -> Path:
 
 
 def _read(datasets: Path, table: str) -> pl.DataFrame:
-    return pl.read_parquet(datasets / "latest" / f"{table}.parquet")
+    return pl.read_parquet(datasets / "latest" / table / "*.parquet")
 
 
 def test_duckdb_joins_paragraphs_to_documents_over_latest(seeds_release):
     datasets, _ = seeds_release
     latest = datasets / "latest"
     rows = duckdb.sql(
-        f"SELECT d.source_path, count(*) AS n FROM '{latest}/paragraphs.parquet' p "
-        f"JOIN '{latest}/documents.parquet' d USING (doc_id) GROUP BY 1 ORDER BY 1"
+        f"SELECT d.source_path, count(*) AS n FROM '{latest}/paragraphs/*.parquet' p "
+        f"JOIN '{latest}/documents/*.parquet' d USING (doc_id) GROUP BY 1 ORDER BY 1"
     ).fetchall()
     assert [r[0] for r in rows] == sorted(p.name for p in SEEDS.glob("*.txt"))
     assert all(n > 0 for _, n in rows)
@@ -135,7 +135,7 @@ def test_changed_content_on_the_same_day_gets_a_new_id(tmp_path):
     assert second["release_id"] == first["release_id"] + ".2"
     assert (datasets / "latest").resolve().name == second["release_id"]
     # The first release is untouched.
-    assert pl.read_parquet(datasets / first["release_id"] / "documents.parquet").height == 1
+    assert pl.read_parquet(datasets / first["release_id"] / "documents" / "*.parquet").height == 1
 
 
 def test_empty_and_binary_inputs_are_quarantined_and_the_rest_releases(tmp_path):
@@ -151,7 +151,7 @@ def test_empty_and_binary_inputs_are_quarantined_and_the_rest_releases(tmp_path)
     assert quarantined["scan.txt"].startswith("binary")
     manifest = json.loads((datasets / "latest" / "manifest.json").read_text())
     fates = [i["fate"] for i in manifest["inputs"]]
-    n_docs = pl.read_parquet(datasets / "latest" / "documents.parquet").height
+    n_docs = pl.read_parquet(datasets / "latest" / "documents" / "*.parquet").height
     assert len(fates) == n_docs + fates.count("quarantined") == len(list(seeds.glob("*.txt")))
 
 
@@ -230,7 +230,7 @@ def test_shard_size_changes_task_runs_not_results(tmp_path, capfd):
         assert sum(n.startswith("ingest-shard") for n in names) == n_shards
         assert sum(n.startswith("structure-shard") for n in names) == n_shards
         outputs[shard_docs] = {
-            t: pl.read_parquet(datasets / "latest" / f"{t}.parquet")
+            t: pl.read_parquet(datasets / "latest" / t / "*.parquet")
             for t in ("documents", "sections", "paragraphs", "boilerplate")
         }
     for table, frame in outputs[1000].items():
@@ -301,14 +301,14 @@ def test_verify_accepts_the_release_and_catches_tampering(seeds_release, tmp_pat
     shutil.copytree(datasets / result["release_id"], copy)
     for path in copy.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    table = copy / "boilerplate.parquet"
+    table = copy / "boilerplate" / "part-00000.parquet"
     table.write_bytes(table.read_bytes()[:-64])  # truncated
     (copy / "croissant.json").write_text(
         (copy / "croissant.json").read_text().replace("Taikong", "Taikonq", 1)
     )
     bad = _cli("verify", str(copy))
     assert bad.returncode == 1
-    assert "boilerplate.parquet: size" in bad.stdout
+    assert "boilerplate/part-00000.parquet: size" in bad.stdout
     assert "croissant.json: sha256 differs" in bad.stdout
 
 

@@ -205,7 +205,7 @@ def published(tmp_path_factory) -> dict[str, pl.DataFrame]:
     result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
     assert result["status"] == "published"
     latest = datasets / "latest"
-    return {table: pl.read_parquet(latest / f"{table}.parquet") for table in TABLES}
+    return {table: pl.read_parquet(latest / table / "*.parquet") for table in TABLES}
 
 
 def _mine(published, table: str, text: str) -> pl.DataFrame:

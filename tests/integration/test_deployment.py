@@ -99,7 +99,7 @@ def test_on_demand_run_publishes_then_reports_unchanged(prefect_stack, worker, t
 
     manifest = datasets / "latest" / "manifest.json"
     assert manifest.is_file()
-    assert pl.read_parquet(datasets / "latest" / "documents.parquet").height == 5
+    assert pl.read_parquet(datasets / "latest" / "documents" / "*.parquet").height == 5
     release_id = (datasets / "latest").resolve().name
     assert _releases(datasets) == [release_id]
 

@@ -57,8 +57,8 @@ def test_release_command_publishes_then_reports_unchanged(tmp_path):
     assert "repeated_template" in out
 
     n = duckdb.sql(
-        f"SELECT count(*) FROM '{tmp_path}/datasets/latest/paragraphs.parquet' p "
-        f"JOIN '{tmp_path}/datasets/latest/documents.parquet' d USING (doc_id)"
+        f"SELECT count(*) FROM '{tmp_path}/datasets/latest/paragraphs/*.parquet' p "
+        f"JOIN '{tmp_path}/datasets/latest/documents/*.parquet' d USING (doc_id)"
     ).fetchall()[0][0]
     assert n > 100
 

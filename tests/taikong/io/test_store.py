@@ -236,16 +236,25 @@ def test_write_table_zstd_with_schema(tmp_path):
     ]
     info = staging.write_table("things", iter(frames), SCHEMA)
 
-    path = staging.table_path("things")
-    assert path == staging.release_dir / "things.parquet"
-    assert info["file"] == "things.parquet"
+    (path,) = staging.table_files("things")
+    assert path == staging.release_dir / "things" / "part-00000.parquet"
+    assert info["dir"] == "things"
+    assert info["files"] == ["things/part-00000.parquet"]
     assert info["rows"] == 5
     assert info["bytes"] == path.stat().st_size
-    assert info["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert info["parts"] == [
+        {
+            "file": "things/part-00000.parquet",
+            "rows": 5,
+            "bytes": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    ]
 
     meta = pq.ParquetFile(path).metadata
     assert meta.num_rows == 5
-    assert meta.num_row_groups >= 1
+    # Three small frames are gathered into one row group, not one group per shard.
+    assert meta.num_row_groups == 1
     for rg in range(meta.num_row_groups):
         for col in range(meta.num_columns):
             assert meta.row_group(rg).column(col).compression == "ZSTD"
@@ -260,14 +269,69 @@ def test_write_table_zstd_with_schema(tmp_path):
     assert table.column("note").to_pylist() == ["one", None, "three", None, "五"]
 
 
-def test_write_table_with_no_rows(tmp_path):
+def test_write_table_with_no_rows_writes_one_part_with_the_schema(tmp_path):
     staging = ReleaseStore(tmp_path).begin("run1")
     info = staging.write_table("things", [], SCHEMA)
-    path = staging.table_path("things")
-    assert info["rows"] == 0
+    (path,) = staging.table_files("things")
+    assert info["rows"] == 0 and info["files"] == ["things/part-00000.parquet"]
     assert pq.ParquetFile(path).metadata.num_rows == 0
     assert pq.read_schema(path).equals(SCHEMA)
-    assert info["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert info["parts"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [b.height for b in staging.iter_table_batches("things")] == [0]
+
+
+def _things(n: int, offset: int = 0) -> pl.DataFrame:
+    ids = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(offset, offset + n)]
+    return pl.DataFrame({"doc_id": ids, "n": list(range(offset, offset + n)), "note": ids})
+
+
+def test_write_table_splits_row_groups_by_bytes_and_parts_by_size(tmp_path):
+    release = ReleaseStore(tmp_path).begin("run1").release
+    frames = [_things(3000, offset=i * 3000) for i in range(4)]  # ~1.9 MB uncompressed
+    info = release.write_table(
+        "things", frames, SCHEMA, row_group_bytes=200_000, part_bytes=300_000
+    )
+    files = release.table_files("things")
+    assert len(files) >= 3
+    assert info["files"] == [f"things/{p.name}" for p in files]
+    assert [p.name for p in files] == [f"part-{i:05d}.parquet" for i in range(len(files))]
+    assert info["rows"] == sum(p["rows"] for p in info["parts"]) == 12_000
+    groups = []
+    for part, path in zip(info["parts"], files, strict=True):
+        meta = pq.ParquetFile(path).metadata
+        assert part["rows"] == meta.num_rows and part["bytes"] == path.stat().st_size
+        groups += [meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)]
+    # Row groups near the target size; only the table's last one may be small (rows left
+    # over by a flush wait for the next frame instead of making a small group).
+    assert all(100_000 <= size <= 2 * 200_000 for size in groups[:-1]), groups
+    # Every part but the last reached the part size; none is far over it.
+    assert all(p["bytes"] >= 300_000 // 2 for p in info["parts"][:-1])
+    # Rows keep their order across parts.
+    assert release.read_table("things")["n"].to_list() == list(range(12_000))
+    assert release.scan_table("things").select(pl.len()).collect().item() == 12_000
+    assert sum(b.height for b in release.iter_table_batches("things")) == 12_000
+
+
+def test_rewriting_a_table_leaves_no_stale_parts(tmp_path):
+    release = ReleaseStore(tmp_path).begin("run1").release
+    release.write_table("things", [_things(5000)], SCHEMA, row_group_bytes=50_000, part_bytes=1)
+    assert len(release.table_files("things")) > 2
+    info = release.write_table("things", [_things(3)], SCHEMA)
+    assert info["files"] == ["things/part-00000.parquet"]
+    assert [p.name for p in release.table_files("things")] == ["part-00000.parquet"]
+
+
+def test_a_release_of_layout_1_is_still_read(tmp_path):
+    """A predecessor published before the part layout (one <table>.parquet) is read."""
+    from taikong.io.store import ReleaseDir
+
+    old = ReleaseDir(tmp_path)
+    pq.write_table(_things(4).to_arrow().cast(SCHEMA), tmp_path / "things.parquet")
+    assert old.table_files("things") == [tmp_path / "things.parquet"]
+    assert old.scan_table("things").select(pl.len()).collect().item() == 4
+    assert old.table_files("missing") == []
+    with pytest.raises(FileNotFoundError, match="missing"):
+        old.scan_table("missing")
 
 
 def test_write_table_rejects_missing_column(tmp_path):
