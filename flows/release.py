@@ -25,7 +25,15 @@ from flows.validate import audit, record_artifacts, stage_tables
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.catalog import load_catalog
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
-from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, list_inputs, plan_shards
+from taikong.ingest.shards import (
+    DEFAULT_SHARD_BYTES,
+    DEFAULT_SHARD_DOCS,
+    account_for_walk,
+    check_not_nested,
+    display_path,
+    plan_shards,
+    walk_seeds,
+)
 from taikong.io.store import ShardCache, open_store, sha256_file
 from taikong.progress import ShardProgress
 from taikong.publish import ReleaseOutcome
@@ -134,16 +142,32 @@ def _release(
     log = get_run_logger()
     seeds, store = Path(seeds_dir).resolve(), open_store(datasets_dir)
     options = {"max_bytes": max_bytes, "near_duplicate_threshold": near_duplicate_threshold}
-    catalog = load_catalog(seeds)
-    files = list_inputs(seeds)
+    check_not_nested(seeds, store.root)
+    walk = walk_seeds(seeds)
+    files = walk.files
+    catalog = load_catalog(seeds, known_paths=[f.source_path for f in files] + walk.skipped_paths)
     if not files:
         raise FileNotFoundError(f"no input files in the seeds directory {seeds}")
     shards = plan_shards(files, shard_docs, shard_bytes)
-    log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
+    log.info(
+        "plan: %d input(s) in %d shard(s) from %s; %d entr(ies) skipped by the walk",
+        len(files),
+        len(shards),
+        seeds,
+        len(walk.skipped),
+    )
 
     run_started = time.time()
-    input_shas = dict(fingerprint_inputs(seeds, [f.source_path for f in files]))
-    fingerprint = release_fingerprint(list(input_shas.items()), catalog.sha256, options)
+    # Files over the size limit are never read: their size stands in for their hash.
+    readable = [f.os_path for f in files if f.n_bytes <= max_bytes]
+    input_shas = dict(fingerprint_inputs(seeds, readable))
+    fingerprint = release_fingerprint(
+        [(display_path(p)[0], sha) for p, sha in input_shas.items()]
+        + [(f.source_path, f"size:{f.n_bytes}") for f in files if f.n_bytes > max_bytes]
+        + [(r["source_path"], r["reason"]) for r in walk.skipped],
+        catalog.sha256,
+        options,
+    )
     cache = ShardCache(store.root, code_version()["source_sha256"])
     for action in store.recover():
         log.warning("recover: %s", action)
@@ -152,7 +176,7 @@ def _release(
         log.info("unchanged: inputs and code match release %s", latest)
         return _completed(ReleaseOutcome("unchanged", latest, store.location(latest)))
 
-    sizes = {f.source_path: f.n_bytes for f in files}
+    sizes = {f.os_path: f.n_bytes for f in files}
     progress = RunProgress(
         ShardProgress([len(s) for s in shards], [sum(sizes[p] for p in s) for s in shards]),
         show_bar=progress_bar,
@@ -164,6 +188,7 @@ def _release(
         inputs, ingest_hits = ingest(
             work, seeds, shards, max_bytes, cache, input_shas, progress=progress
         )
+        inputs = account_for_walk(inputs, walk)
         shard_ids = work.shards("docs")
         log.info(
             "ingest: %d published, %d quarantined (%d/%d shards from cache)",

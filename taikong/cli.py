@@ -52,6 +52,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     _prefect_env()
     from flows.release import ValidationFailed, release
     from taikong.ingest.catalog import CatalogError
+    from taikong.ingest.shards import InputError
 
     try:
         result = release(
@@ -66,7 +67,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     except ValidationFailed as exc:
         _print_summary(exc.result)
         return 1
-    except (CatalogError, FileNotFoundError) as exc:
+    except (CatalogError, InputError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
