@@ -9,6 +9,7 @@ vendored in `taikong/report/static/vendor` and the report renders with no networ
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import time
@@ -119,6 +120,7 @@ def run_gx_audit(
         )
         for result in run.run_results.values():
             results[definition.name] = _summarize(result)
+    escape_stored_results(ctx)
     ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(site_dir)
     return {
@@ -164,6 +166,35 @@ def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
+
+
+def escape_stored_results(ctx) -> None:
+    """HTML-escape every string of the stored validation results before Data Docs render.
+
+    GX writes unexpected values (headings, titles: document text) into its pages as raw
+    HTML, so a heading holding `<svg/onload=...>` would run as script. The checks
+    themselves ran on the raw values; only what the pages show is escaped.
+    """
+    store = ctx.validation_results_store
+    for key in store.list_keys():
+        suite_result = store.get(key)
+        for result in suite_result.results:
+            result.result = _escape_strings(result.result)
+            config = result.expectation_config
+            if config is not None:
+                config.kwargs = _escape_strings(dict(config.kwargs))
+        suite_result.meta = _escape_strings(suite_result.meta)
+        store.set(key, suite_result)
+
+
+def _escape_strings(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_escape_strings(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _escape_strings(v) for k, v in value.items()}
+    return value
 
 
 def make_offline(site_dir: Path) -> None:

@@ -29,6 +29,7 @@ import yaml
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.base import TaikongModel, grain, primary_key
+from taikong.report.escape import escape_markdown
 
 README = "README.md"
 CROISSANT = "croissant.json"
@@ -663,15 +664,20 @@ def _sources_section(manifest: dict) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for item in inputs:
+        # Paths and reasons (which quote paths) come from the inputs: shown as text only.
         lines.append(
-            _row(
-                item.get("source_path"),
-                item.get("doc_id"),
-                item.get("raw_sha256"),
-                item.get("n_bytes"),
-                item.get("fate"),
-                item.get("reason"),
+            "| "
+            + " | ".join(
+                [
+                    escape_markdown(item.get("source_path") or ""),
+                    _cell(item.get("doc_id")),
+                    _cell(item.get("raw_sha256")),
+                    _cell(item.get("n_bytes")),
+                    _cell(item.get("fate")),
+                    escape_markdown(item.get("reason") or ""),
+                ]
             )
+            + " |"
         )
     return lines
 
