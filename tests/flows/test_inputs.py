@@ -239,6 +239,17 @@ def test_html_page_is_converted_and_keeps_its_navigation(hostile_release):
     )
     assert "Home" in raw and "Copyright 2021 CNSA" in raw  # visible furniture stays
     assert "The probe’s orbiter — launched in July 2020 — entered orbit" in raw
+    # A page saved on one line of markup: paragraphs of its own, its footer recorded as
+    # furniture, its navigation still in the raw text the furniture stage read.
+    paragraphs = pl.read_parquet(latest / "paragraphs.parquet").filter(
+        pl.col("doc_id") == page["doc_id"]
+    )
+    assert paragraphs.filter(pl.col("kind") == "paragraph").height >= 3
+    assert not paragraphs["text"].str.contains("var stolen|color: red").any()
+    boilerplate = pl.read_parquet(latest / "boilerplate.parquet").filter(
+        pl.col("doc_id") == page["doc_id"]
+    )
+    assert "Copyright 2021 CNSA" in boilerplate["text"].to_list()
     manifest = json.loads((latest / "manifest.json").read_text())
     entry = next(i for i in manifest["inputs"] if i["source_path"] == "page.html")
     assert entry["converted_from"] == "html"
