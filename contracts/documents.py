@@ -4,8 +4,9 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import DOC_ID_PATTERN, DocumentScoped
+from taikong.vocabulary import DOC_TYPES
 
-DOC_TYPES = ["news_article", "report", "web_page"]
+__all__ = ["DOC_TYPES", "Documents"]
 
 
 class Documents(DocumentScoped):
@@ -17,7 +18,7 @@ class Documents(DocumentScoped):
 
     __table_name__ = "documents"
     __primary_key__ = "doc_id"
-    __schema_version__ = "1.1.0"
+    __schema_version__ = "1.2.0"
 
     source_path: str = pa.Field(
         unique=True, description="Input path, relative to the seeds directory."
@@ -65,6 +66,24 @@ class Documents(DocumentScoped):
         str_matches=r"^(?:[a-z]{2}|und)$", description="ISO 639-1 code, or 'und' if undetermined."
     )
     encoding: str = pa.Field(description="Text encoding the input was decoded from.")
+    encoding_evidence: str = pa.Field(
+        description=(
+            "How the encoding was chosen: byte-order mark, valid UTF-8, UTF-8 with invalid "
+            "bytes replaced, or the plausibility evidence for a legacy encoding."
+        )
+    )
+    n_replaced_bytes: int = pa.Field(
+        ge=0,
+        description="Invalid UTF-8 bytes replaced by U+FFFD while decoding (one per byte).",
+    )
+    converted_from: str = pa.Field(
+        nullable=True,
+        isin=["html"],
+        description=(
+            "'html' when raw_text is the visible text converted from an HTML page (offsets "
+            "refer to the converted text); null for plain text inputs."
+        ),
+    )
     raw_sha256: str = pa.Field(
         str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the input file's bytes."
     )

@@ -24,10 +24,15 @@ from flows.validate import audit, record_artifacts, stage_tables
 from taikong.audit_settings import load_audit_settings
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
-from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS, plan_shards
+from taikong.ingest.shards import (
+    DEFAULT_SHARD_BYTES,
+    DEFAULT_SHARD_DOCS,
+    account_for_walk,
+    plan_shards,
+)
 from taikong.io.store import ShardCache, open_store
 from taikong.plan import fingerprint as run_fingerprint
-from taikong.plan import input_shas, known_release, plan_run, run_options
+from taikong.plan import input_shas, known_release, plan_run, readable_paths, run_options
 from taikong.progress import ShardProgress
 from taikong.publish import ReleaseOutcome, unchanged_outcome
 from taikong.report.expectations import DATA_CHECK_IDS
@@ -138,14 +143,21 @@ def _release(
     store = open_store(datasets_dir)
     settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
     options = run_options(max_bytes, near_duplicate_threshold, settings)
-    plan = plan_run(seeds_dir)
-    seeds, catalog, files = plan.seeds, plan.catalog, plan.files
+    plan = plan_run(seeds_dir, store.root)
+    seeds, catalog, files, walk = plan.seeds, plan.catalog, plan.files, plan.walk
     shards = plan_shards(files, shard_docs, shard_bytes)
-    log.info("plan: %d input(s) in %d shard(s) from %s", len(files), len(shards), seeds)
+    log.info(
+        "plan: %d input(s) in %d shard(s) from %s; %d entr(ies) skipped by the walk",
+        len(files),
+        len(shards),
+        seeds,
+        len(walk.skipped),
+    )
 
     run_started = time.time()
-    input_shas = dict(fingerprint_inputs(seeds, [f.source_path for f in files]))
-    fingerprint = run_fingerprint(list(input_shas.items()), catalog, options)
+    # Files over the size limit are never read: their size stands in for their hash.
+    shas = dict(fingerprint_inputs(seeds, readable_paths(plan, max_bytes)))
+    fingerprint = run_fingerprint(plan, shas, options)
     cache = ShardCache(store.root, code_version()["source_sha256"])
     for action in store.recover():
         log.warning("recover: %s", action)
@@ -156,7 +168,7 @@ def _release(
         return _completed(outcome)
     latest = store.latest_id()
 
-    sizes = {f.source_path: f.n_bytes for f in files}
+    sizes = {f.os_path: f.n_bytes for f in files}
     progress = RunProgress(
         ShardProgress([len(s) for s in shards], [sum(sizes[p] for p in s) for s in shards]),
         show_bar=progress_bar,
@@ -165,9 +177,8 @@ def _release(
     staging = store.begin(run_id)
     try:
         work = staging.work
-        inputs, ingest_hits = ingest(
-            work, seeds, shards, max_bytes, cache, input_shas, progress=progress
-        )
+        inputs, ingest_hits = ingest(work, seeds, shards, max_bytes, cache, shas, progress=progress)
+        inputs = account_for_walk(inputs, walk)
         shard_ids = work.shards("docs")
         log.info(
             "ingest: %d published, %d quarantined (%d/%d shards from cache)",

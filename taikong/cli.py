@@ -26,6 +26,7 @@ EXIT_INTERNAL = 4  # anything else: a bug; the traceback is in the log file
 EXIT_CODES: dict[str, int] = {
     "taikong.cli:UsageError": EXIT_BAD_INPUT,
     "taikong.ingest.catalog:CatalogError": EXIT_BAD_INPUT,
+    "taikong.ingest.shards:InputError": EXIT_BAD_INPUT,
     "taikong.audit_settings:AuditSettingsError": EXIT_BAD_INPUT,
     "taikong.plan:SeedsError": EXIT_BAD_INPUT,
     "taikong.io.store:ReleaseNotFound": EXIT_BAD_INPUT,
@@ -217,12 +218,13 @@ def _check_unchanged(args: argparse.Namespace) -> int | None:
         input_shas,
         known_release,
         plan_run,
+        readable_paths,
         run_options,
         unchanged_summary,
     )
     from taikong.report.expectations import DATA_CHECK_IDS
 
-    plan = plan_run(args.seeds)
+    plan = plan_run(args.seeds, args.datasets)
     settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
     from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
     from taikong.io.store import open_store
@@ -233,10 +235,10 @@ def _check_unchanged(args: argparse.Namespace) -> int | None:
     if not store.root.exists():
         return None
     options = run_options(args.max_bytes, DEFAULT_THRESHOLD, settings)
-    shas = input_shas(plan.seeds, [f.source_path for f in plan.files])
+    shas = dict(input_shas(plan.seeds, readable_paths(plan, args.max_bytes)))
     for action in store.recover():
         print(f"recover: {action}", file=sys.stderr)
-    known = known_release(store, fingerprint(shas, plan.catalog, options))
+    known = known_release(store, fingerprint(plan, shas, options))
     if known is None:
         return None
     latest, summary = unchanged_summary(store, known)

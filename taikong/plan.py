@@ -12,7 +12,7 @@ from taikong.fingerprint import release_fingerprint
 from taikong.ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 
 if TYPE_CHECKING:  # imported where used: the bad-input checks must not wait for polars
-    from taikong.ingest.shards import InputFile
+    from taikong.ingest.shards import InputFile, SeedsWalk
     from taikong.io.store import ReleaseStore
 
 
@@ -24,7 +24,11 @@ class SeedsError(FileNotFoundError):
 class RunPlan:
     seeds: Path
     catalog: Catalog
-    files: list[InputFile]
+    walk: SeedsWalk  # every entry met: the files to read and the entries skipped
+
+    @property
+    def files(self) -> list[InputFile]:
+        return self.walk.files
 
 
 @dataclass(frozen=True)
@@ -35,25 +39,34 @@ class KnownRelease:
     withdrawn_reason: str | None  # set: the same content was withdrawn by an operator
 
 
-def plan_run(seeds_dir: str | Path) -> RunPlan:
-    """Check the seeds directory and read its catalog and file list; raises on bad input."""
+def plan_run(seeds_dir: str | Path, datasets_dir: str | Path | None = None) -> RunPlan:
+    """Check the seeds directory (and that it and the datasets directory are not nested),
+    walk it and read its catalog against what the walk met; raises on bad input."""
     seeds = Path(seeds_dir).resolve()
     if not seeds.exists():
         raise SeedsError(f"{seeds}: the seeds directory does not exist")
     if not seeds.is_dir():
         raise SeedsError(f"{seeds}: the seeds path is not a directory")
+    from taikong.ingest.shards import check_not_nested, walk_seeds
+
+    if datasets_dir is not None and "://" not in str(datasets_dir):
+        check_not_nested(seeds, Path(datasets_dir))
+    walk = walk_seeds(seeds)
+    known = [f.source_path for f in walk.files] + walk.skipped_paths
     try:
-        catalog = load_catalog(seeds)
+        catalog = load_catalog(seeds, known_paths=known)
     except (OSError, UnicodeDecodeError) as exc:
         # Unreadable (permissions, a directory, not text): bad input, not a write error.
         reason = getattr(exc, "strerror", None) or str(exc)
         raise SeedsError(f"{seeds / CATALOG_FILE}: cannot read the catalog: {reason}") from exc
-    from taikong.ingest.shards import list_inputs
-
-    files = list_inputs(seeds)
-    if not files:
+    if not walk.files:
         raise SeedsError(f"no input files in the seeds directory {seeds}")
-    return RunPlan(seeds, catalog, files)
+    return RunPlan(seeds, catalog, walk)
+
+
+def readable_paths(plan: RunPlan, max_bytes: int) -> list[str]:
+    """The files a run hashes and reads (by their OS name): over-limit files never are."""
+    return [f.os_path for f in plan.files if f.n_bytes <= max_bytes]
 
 
 def input_shas(seeds: Path, paths: list[str]) -> list[tuple[str, str]]:
@@ -73,8 +86,19 @@ def run_options(max_bytes: int, near_duplicate_threshold: float, settings) -> di
     }
 
 
-def fingerprint(shas: list[tuple[str, str]], catalog: Catalog, options: dict) -> str:
-    return release_fingerprint(shas, catalog.sha256, options)
+def fingerprint(plan: RunPlan, shas: dict[str, str], options: dict) -> str:
+    """What the release would be made of: each read file's sha256, each over-limit file's
+    size (it is never read), each skipped entry's reason, the catalog, the options."""
+    from taikong.ingest.shards import display_path
+
+    max_bytes = options["max_bytes"]
+    return release_fingerprint(
+        [(display_path(p)[0], sha) for p, sha in shas.items()]
+        + [(f.source_path, f"size:{f.n_bytes}") for f in plan.files if f.n_bytes > max_bytes]
+        + [(r["source_path"], r["reason"]) for r in plan.walk.skipped],
+        plan.catalog.sha256,
+        options,
+    )
 
 
 def known_release(store: ReleaseStore, run_fingerprint: str) -> KnownRelease | None:

@@ -60,7 +60,7 @@ def ingest_shard(
     def compute() -> pl.DataFrame:
         docs, inputs = ingest_files(seeds_dir, paths, max_bytes=max_bytes)
         return inputs.join(
-            docs.select("source_path", "raw_text", "encoding"),
+            docs.select("source_path", *(c for c in DOC_SCHEMA if c not in INPUT_SCHEMA)),
             on="source_path",
             how="left",
             maintain_order="left",

@@ -410,8 +410,7 @@ def gx_batches(
 
 def contract_view(result: dict) -> pl.DataFrame:
     """One row per check of a table's pandera contract: its name, failing rows and a few
-    failure examples (HTML-escaped: GX renders these cells unescaped)."""
-    import html
+    failure examples (escaped for the Data Docs by gx_audit.escape_stored_results)."""
 
     model = TABLES[result["table"]]
     schema = model.to_schema()
@@ -435,7 +434,7 @@ def contract_view(result: dict) -> pl.DataFrame:
     for k in dict.fromkeys([*declared, *failed]):  # declared checks, then any other failure
         hit = failed.get(k)
         examples = "; ".join(
-            html.escape(str(e.get("failure_case"))[:120]) for e in (hit or {}).get("examples", [])
+            str(e.get("failure_case"))[:120] for e in (hit or {}).get("examples", [])
         )
         rows.append(
             {
@@ -462,14 +461,13 @@ def _located(row: dict) -> str:
 def relations_view(relations: list[dict], names: dict[str, str]) -> pl.DataFrame:
     """One row per cross-table check: failing rows, their documents by source_path and
     where a few of them are (escaped: see contract_view)."""
-    import html
 
     rows = [
         {
             "check": r["check"],
             "failed_rows": r["n_failed"],
-            "documents": html.escape(", ".join(_paths(r["doc_ids"], names))),
-            "examples": html.escape("; ".join(_located(e) for e in r["examples"][:3])),
+            "documents": ", ".join(_paths(r["doc_ids"], names)),
+            "examples": "; ".join(_located(e) for e in r["examples"][:3]),
         }
         for r in relations
     ]

@@ -119,6 +119,8 @@ def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
                 "raw_sha256": digest,
                 "n_bytes": len(data),
                 "encoding": "utf-8",
+                "encoding_evidence": "valid UTF-8",
+                "n_replaced": 0,
             }
         )
     return pl.DataFrame(rows)

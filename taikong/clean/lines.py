@@ -7,11 +7,14 @@ raw text, so every later row can point back at the exact source characters.
 
 from __future__ import annotations
 
+import html
+import re
+
 import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, restore_lost_hyphens
 
-CLEAN_VERSION = "clean_v2"
+CLEAN_VERSION = "clean_v3"
 
 # Characters that render as (or should be) a plain space.
 _SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
@@ -23,24 +26,60 @@ _CONTROL = "[\u0000-\u0008\u000e-\u001f\u007f-\u009f]"
 # attribute such as `Email">` (a quote closing an attribute, then the tag end).
 _HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>"
 _ATTR_TAIL = r"\"\s*/?>"
-_ENTITIES = {
-    "&nbsp;": " ",
-    "&amp;": "&",
-    "&lt;": "<",
-    "&gt;": ">",
-    "&quot;": '"',
-    "&#39;": "'",
-    "&apos;": "'",
-}
+# Every HTML character reference, named (all of HTML5's) or numeric, with its ';': a
+# scraped page's "&#8217;", "&mdash;" and "&eacute;" are the characters they stand for.
+# Without the ';' ("AT&T", "R&D") the text is left alone.
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_ENTITY_RE = re.compile(_ENTITY)
+# UTF-8 read as Windows-1252 ("â€™" for "’", "Ã©" for "é"): the tell-tale lead characters.
+_MOJIBAKE_HINT = (
+    "[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+
+
+def unescape_entities(text: str) -> str:
+    return _ENTITY_RE.sub(lambda m: html.unescape(m.group()), text)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8-read-as-cp1252 where ftfy is sure (it changes nothing it doubts)."""
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
 _BULLET_CHARS = "•●▪◦‣∙·*"
 BULLET_RE = rf"^(?:[{_BULLET_CHARS}]|[-–—](?:\s|$))"
 
 
+def repair_references(lines: pl.DataFrame, column: str) -> pl.Series:
+    """`column` with mojibake repaired and character references unescaped.
+
+    Python runs only on the few lines that hold a reference or mojibake's tell-tale pair;
+    every other line is passed through by polars.
+    """
+    col = pl.col(column)
+    suspect = col.str.contains(_MOJIBAKE_HINT) | col.str.contains(_ENTITY)
+    rows = lines.select(pl.int_range(pl.len()).alias("_i"), col, suspect.alias("_s"))
+    todo = rows.filter(pl.col("_s"))
+    if todo.is_empty():
+        return lines[column]
+    fixed = [unescape_entities(repair_mojibake(t)) for t in todo[column].to_list()]
+    patch = pl.DataFrame({"_i": todo["_i"], "_fixed": fixed})
+    return (
+        rows.join(patch, on="_i", how="left", maintain_order="left")
+        .select(pl.coalesce("_fixed", column))
+        .to_series()
+        .alias(column)
+    )
+
+
 def normalize_text(expr: pl.Expr) -> pl.Expr:
-    """Unicode NFC, markup remnants, odd spaces and controls, collapsed whitespace."""
+    """Unicode NFC, markup remnants, odd spaces and controls, collapsed whitespace.
+
+    Character references and mojibake are repaired before (`repair_references`).
+    """
     out = expr.str.normalize("NFC")
-    for entity, repl in _ENTITIES.items():
-        out = out.str.replace_all(entity, repl, literal=True)
     return (
         out.str.replace_all(_HTML_TAG, " ")
         .str.replace_all(_ATTR_TAIL, " ")
@@ -66,10 +105,10 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
         .str.split("\n")
         .alias("raw_line")
     )
+    exploded = docs.select("doc_id", split_view).explode("raw_line")
+    exploded = exploded.with_columns(repair_references(exploded, "raw_line").alias("_repaired"))
     lines = (
-        docs.select("doc_id", split_view)
-        .explode("raw_line")
-        .with_columns(
+        exploded.with_columns(
             pl.int_range(pl.len()).over("doc_id").cast(pl.Int32).alias("line_no"),
             pl.col("raw_line").str.len_chars().cast(pl.Int64).alias("_len"),
         )
@@ -92,7 +131,7 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             (pl.col("_line_start") + pl.col("_len") - pl.col("_after_lead")).alias("raw_start"),
             (pl.col("_line_start") + pl.col("_before_trail")).alias("raw_end"),
-            normalize_text(pl.col("raw_line")).alias("text"),
+            normalize_text(pl.col("_repaired")).alias("text"),
         )
         .with_columns(
             # A blank line's span is empty, placed at its start.

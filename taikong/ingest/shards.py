@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
 from taikong.ingest.catalog import CATALOG_FILE
 from taikong.ingest.decode import DEFAULT_MAX_BYTES, content_id, decode_bytes
+from taikong.ingest.html import html_to_text, is_html
 
 # A shard is cut at whichever limit comes first. Task runs grow with shards, not files;
 # memory grows with the shards in flight (one per task thread), so shards stay small.
@@ -16,24 +20,175 @@ DEFAULT_SHARD_DOCS = 1_000
 DEFAULT_SHARD_BYTES = 8 * 1024 * 1024
 
 
+class InputError(ValueError):
+    """The inputs cannot be used as given (the message says why); the CLI exits with 2."""
+
+
 @dataclass(frozen=True)
 class InputFile:
-    source_path: str  # relative to the seeds directory, with forward slashes
+    source_path: str  # relative to the seeds directory, forward slashes, shown escaped
     n_bytes: int
+    # The name as the OS gives it (undecodable bytes as surrogates), when it differs from
+    # source_path: a name that is not UTF-8 is shown escaped but opened by its real bytes.
+    fs_path: str | None = None
+
+    @property
+    def os_path(self) -> str:
+        return self.fs_path or self.source_path
+
+
+@dataclass(frozen=True)
+class SeedsWalk:
+    """Every entry the walk of a seeds directory met: files to read, and the rest."""
+
+    files: list[InputFile]
+    skipped: list[dict]  # INPUT_SCHEMA rows, fate "quarantined", with the reason
+
+    @property
+    def n_entries(self) -> int:
+        return len(self.files) + len(self.skipped)
+
+    @property
+    def skipped_paths(self) -> list[str]:
+        return [r["source_path"] for r in self.skipped]
+
+
+def display_path(os_path: str) -> tuple[str, str | None]:
+    """(path shown in every output, hex of the name's bytes when they are not UTF-8).
+
+    In a name that is not UTF-8 every non-ASCII byte is shown as `\\xNN` (no guessed
+    characters); the hex keeps the real name losslessly.
+    """
+    raw = os.fsencode(os_path)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("ascii", "backslashreplace"), raw.hex()
+
+
+def _is_inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def check_not_nested(seeds_dir: Path, datasets_dir: Path) -> None:
+    """Refuse a datasets directory inside the seeds (its releases would be read back as
+    input) and seeds inside the datasets directory (they would sit among releases)."""
+    seeds, datasets = os.path.realpath(seeds_dir), os.path.realpath(datasets_dir)
+    if _is_inside(datasets, seeds):
+        raise InputError(
+            f"the datasets directory {datasets_dir} is inside the seeds directory {seeds_dir}: "
+            "releases would be read back as inputs; put them side by side"
+        )
+    if _is_inside(seeds, datasets):
+        raise InputError(
+            f"the seeds directory {seeds_dir} is inside the datasets directory {datasets_dir}; "
+            "put them side by side"
+        )
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "named pipe (FIFO)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
+
+
+def _special_kind(mode: int) -> str:
+    return next((kind for test, kind in _SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+def _symlink_verdict(path: str, seeds_real: str) -> str | None:
+    """None if the link resolves to a regular file inside the seeds, else the reason."""
+    try:
+        target = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink_loop: the link resolves to itself through a cycle"
+        return "dangling_symlink: the link points at nothing"
+    if not _is_inside(target, seeds_real):
+        return "symlink_outside: the link resolves outside the seeds directory"
+    mode = os.stat(target).st_mode
+    if stat.S_ISDIR(mode):
+        return "symlink_to_directory: links to directories are not followed"
+    if not stat.S_ISREG(mode):
+        return f"special_file: the link points at a {_special_kind(mode)}"
+    return None
+
+
+def walk_seeds(seeds_dir: Path) -> SeedsWalk:
+    """Walk seeds_dir: every entry met is an input file or a skipped entry with its reason.
+
+    Rules: directories are walked into (never through a symlink); regular files are
+    inputs; a symlink is an input only if it resolves to a regular file inside the seeds
+    directory; names starting with "." (hidden files and directories) are skipped and
+    listed, their contents not walked; the top-level `catalog.csv` is the catalog, not an
+    input. Files are not opened here: sizes come from lstat/stat.
+    """
+    if not seeds_dir.is_dir():
+        raise FileNotFoundError(f"seeds directory not found: {seeds_dir}")
+    root = os.fspath(seeds_dir)
+    seeds_real = os.path.realpath(root)
+    files: list[InputFile] = []
+    skipped: list[dict] = []
+
+    def skip(rel: str, reason: str, n_bytes: int | None = None) -> None:
+        shown, name_hex = display_path(rel)
+        skipped.append(
+            {
+                **_EMPTY_INPUT,
+                "source_path": shown,
+                "name_hex": name_hex,
+                "n_bytes": n_bytes,
+                "fate": "quarantined",
+                "reason": reason,
+            }
+        )
+
+    def walk(rel_dir: str) -> None:
+        try:
+            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as it:
+                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            skip(rel_dir, f"unreadable_directory: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                skip(rel, f"unreadable: {exc.strerror or exc}")
+                continue
+            if entry.name.startswith("."):
+                skip(rel, "hidden: names starting with '.' are not read (rule: hidden entries)")
+            elif rel == CATALOG_FILE:
+                continue  # the catalog, read by load_catalog
+            elif stat.S_ISLNK(st.st_mode):
+                if reason := _symlink_verdict(entry.path, seeds_real):
+                    skip(rel, reason)
+                else:
+                    files.append(_input_file(rel, os.stat(entry.path).st_size))
+            elif stat.S_ISDIR(st.st_mode):
+                walk(rel)
+            elif stat.S_ISREG(st.st_mode):
+                files.append(_input_file(rel, st.st_size))
+            else:
+                skip(rel, f"special_file: a {_special_kind(st.st_mode)} is not a text file")
+
+    walk("")
+    files.sort(key=lambda f: PurePosixPath(f.source_path))
+    skipped.sort(key=lambda r: PurePosixPath(r["source_path"]))
+    return SeedsWalk(files, skipped)
+
+
+def _input_file(rel: str, n_bytes: int) -> InputFile:
+    shown, name_hex = display_path(rel)
+    return InputFile(shown, n_bytes, rel if name_hex else None)
 
 
 def list_inputs(seeds_dir: Path) -> list[InputFile]:
-    """Every regular file under seeds_dir except the catalog and hidden files, sorted."""
-    if not seeds_dir.is_dir():
-        raise FileNotFoundError(f"seeds directory not found: {seeds_dir}")
-    files = []
-    for path in sorted(seeds_dir.rglob("*")):
-        rel = path.relative_to(seeds_dir)
-        if any(part.startswith(".") for part in rel.parts) or rel.as_posix() == CATALOG_FILE:
-            continue
-        if path.is_file():
-            files.append(InputFile(rel.as_posix(), path.stat().st_size))
-    return files
+    """The files of seeds_dir that are read as inputs (see walk_seeds), sorted."""
+    return walk_seeds(seeds_dir).files
 
 
 def plan_shards(
@@ -48,7 +203,7 @@ def plan_shards(
         if current and (len(current) >= max_docs or size + f.n_bytes > max_bytes):
             shards.append(current)
             current, size = [], 0
-        current.append(f.source_path)
+        current.append(f.os_path)
         size += f.n_bytes
     if current:
         shards.append(current)
@@ -62,7 +217,12 @@ INPUT_SCHEMA = {
     "n_bytes": pl.Int64,
     "fate": pl.String,
     "reason": pl.String,
+    # Hex of the path's bytes when they are not UTF-8 (source_path then shows them escaped).
+    "name_hex": pl.String,
+    # "html" when the text was converted from HTML markup: offsets refer to the converted text.
+    "converted_from": pl.String,
 }
+_EMPTY_INPUT = dict.fromkeys(INPUT_SCHEMA)
 DOC_SCHEMA = {
     "doc_id": pl.String,
     "source_path": pl.String,
@@ -70,7 +230,38 @@ DOC_SCHEMA = {
     "raw_sha256": pl.String,
     "n_bytes": pl.Int64,
     "encoding": pl.String,
+    "encoding_evidence": pl.String,
+    "n_replaced": pl.Int64,
+    "markup_title": pl.String,  # HTML inputs: the first <h1>, else the <title>
+    "converted_from": pl.String,
 }
+
+
+def read_contained(seeds_dir: Path, rel: str, max_bytes: int) -> bytes | tuple[str, int | None]:
+    """The bytes of a regular file inside seeds_dir, or (reason, size) why not.
+
+    The walk already classified the entry; this checks again at open time (the tree may
+    have changed since): the resolved path must be inside the seeds directory and a
+    regular file, and its size is checked with fstat before anything is read.
+    """
+    seeds_real = os.path.realpath(seeds_dir)
+    real = os.path.realpath(os.path.join(seeds_dir, rel))
+    if not _is_inside(real, seeds_real):
+        return "symlink_outside: the path resolves outside the seeds directory", None
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}", None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return f"special_file: a {_special_kind(st.st_mode)} is not a text file", None
+        if st.st_size > max_bytes:
+            return f"too_large: {st.st_size} bytes exceeds the {max_bytes}-byte limit", st.st_size
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew after the fstat
+        return f"too_large: more than {max_bytes} bytes (the limit)", len(data)
+    return data
 
 
 def ingest_files(
@@ -78,37 +269,66 @@ def ingest_files(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read and decode one shard: (documents to process, every input with its fate).
 
-    An input whose bytes equal an earlier input of the same shard is quarantined as a
-    duplicate file: one document per content.
+    `paths` are the names as the OS gives them (InputFile.os_path). An input whose bytes
+    equal an earlier input of the same shard is quarantined as a duplicate file: one
+    document per content. HTML inputs are converted to their visible text.
     """
     docs, inputs = [], []
     seen: dict[str, str] = {}
     for rel in paths:
-        path = seeds_dir / rel
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            inputs.append(
-                {
-                    "source_path": rel,
-                    "doc_id": None,
-                    "raw_sha256": None,
-                    "n_bytes": None,
-                    "fate": "quarantined",
-                    "reason": f"unreadable: {exc.strerror or exc}",
-                }
-            )
+        shown, name_hex = display_path(rel)
+        entry = {**_EMPTY_INPUT, "source_path": shown, "name_hex": name_hex}
+        data = read_contained(seeds_dir, rel, max_bytes)
+        if isinstance(data, tuple):
+            reason, size = data
+            inputs.append({**entry, "n_bytes": size, "fate": "quarantined", "reason": reason})
             continue
         doc_id, sha = content_id(data)
+        entry |= {"doc_id": doc_id, "raw_sha256": sha, "n_bytes": len(data)}
         decoded = decode_bytes(data, max_bytes=max_bytes)
-        reason = decoded.reason
+        reason, text, markup_title = decoded.reason, decoded.text, None
+        if reason is None and is_html(shown, text):
+            page = html_to_text(text)
+            # The article's own heading names it better than a <title> with the site name.
+            text, markup_title = page.text, (page.headings or [page.title])[0]
+            entry["converted_from"] = "html"
+            if not text.strip():
+                reason = "empty: the HTML page has no visible text"
         if reason is None and doc_id in seen:
             reason = f"duplicate_file: same bytes as {seen[doc_id]}"
-        entry = {"source_path": rel, "doc_id": doc_id, "raw_sha256": sha, "n_bytes": len(data)}
         if reason is not None:
             inputs.append({**entry, "fate": "quarantined", "reason": reason})
             continue
-        seen[doc_id] = rel
+        seen[doc_id] = shown
         inputs.append({**entry, "fate": "published", "reason": None})
-        docs.append({**entry, "raw_text": decoded.text, "encoding": decoded.encoding})
+        docs.append(
+            {
+                **{k: entry[k] for k in ("doc_id", "source_path", "raw_sha256", "n_bytes")},
+                "raw_text": text,
+                "encoding": decoded.encoding,
+                "encoding_evidence": decoded.evidence,
+                "n_replaced": decoded.n_replaced,
+                "markup_title": markup_title,
+                "converted_from": entry["converted_from"],
+            }
+        )
     return pl.DataFrame(docs, schema=DOC_SCHEMA), pl.DataFrame(inputs, schema=INPUT_SCHEMA)
+
+
+def account_for_walk(inputs: pl.DataFrame, walk: SeedsWalk) -> pl.DataFrame:
+    """All inputs for the manifest: the ingested files plus the entries the walk skipped.
+
+    Raises if the count differs from the entries the walk met: every entry is published
+    or quarantined, none is lost between the walk and the manifest.
+    """
+    skipped = pl.DataFrame(walk.skipped, schema=INPUT_SCHEMA)
+    everything = pl.concat([inputs.select(INPUT_SCHEMA.keys()), skipped]).sort("source_path")
+    if everything.height != walk.n_entries or everything["source_path"].n_unique() != (
+        walk.n_entries
+    ):
+        raise RuntimeError(
+            f"input accounting: the walk met {walk.n_entries} entries but "
+            f"{everything.height} inputs ({everything['source_path'].n_unique()} distinct) "
+            "were recorded"
+        )
+    return everything

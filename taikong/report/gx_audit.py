@@ -132,6 +132,7 @@ def run_gx_audit(
         )
         for result in run.run_results.values():
             results[name] = _summarize(result, expects, frame.height)
+    escape_stored_results(ctx)
     ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(site_dir)
     mark_severities(site_dir, results)
@@ -211,6 +212,35 @@ def jsonable(value):
     if callable(item):
         return jsonable(item())
     return str(value)
+
+
+def escape_stored_results(ctx) -> None:
+    """HTML-escape every string of the stored validation results before Data Docs render.
+
+    GX writes unexpected values (headings, titles: document text) into its pages as raw
+    HTML, so a heading holding `<svg/onload=...>` would run as script. The checks
+    themselves ran on the raw values; only what the pages show is escaped.
+    """
+    store = ctx.validation_results_store
+    for key in store.list_keys():
+        suite_result = store.get(key)
+        for result in suite_result.results:
+            result.result = _escape_strings(result.result)
+            config = result.expectation_config
+            if config is not None:
+                config.kwargs = _escape_strings(dict(config.kwargs))
+        suite_result.meta = _escape_strings(suite_result.meta)
+        store.set(key, suite_result)
+
+
+def _escape_strings(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_escape_strings(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _escape_strings(v) for k, v in value.items()}
+    return value
 
 
 def make_offline(site_dir: Path) -> None:

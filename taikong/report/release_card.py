@@ -34,6 +34,7 @@ from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.base import TaikongModel, grain, primary_key
 from taikong.io.store import ReleaseDir, sha256_file
+from taikong.report.escape import escape_markdown
 
 README = "README.md"
 CROISSANT = "croissant.json"
@@ -636,10 +637,10 @@ def _audit_section(manifest: dict) -> list[str]:
         "`validation/summary.json`, Data Docs: `validation/gx/index.html`.",
     ]
     if warnings:
-        lines += ["", "Warnings:", ""] + [f"- {_cell(w)}" for w in warnings]
+        lines += ["", "Warnings:", ""] + [f"- {escape_markdown(w)}" for w in warnings]
     if quarantined:
         lines += ["", "Documents quarantined because their rows broke a contract:", ""]
-        lines += [f"- `{_cell(path)}`" for path in quarantined]
+        lines += [f"- {escape_markdown(path)}" for path in quarantined]
     return lines
 
 
@@ -717,15 +718,20 @@ def _sources_section(manifest: dict) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for item in inputs:
+        # Paths and reasons (which quote paths) come from the inputs: shown as text only.
         lines.append(
-            _row(
-                item.get("source_path"),
-                item.get("doc_id"),
-                item.get("raw_sha256"),
-                item.get("n_bytes"),
-                item.get("fate"),
-                item.get("reason"),
+            "| "
+            + " | ".join(
+                [
+                    escape_markdown(item.get("source_path") or ""),
+                    _cell(item.get("doc_id")),
+                    _cell(item.get("raw_sha256")),
+                    _cell(item.get("n_bytes")),
+                    _cell(item.get("fate")),
+                    escape_markdown(item.get("reason") or ""),
+                ]
             )
+            + " |"
         )
     return lines
 

@@ -520,7 +520,7 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
             doc_type = "news_article"
         else:
             doc_type = "web_page"
-        title = facts.get("title") or titles.get(doc_id)
+        title = facts.get("title") or d.get("markup_title") or titles.get(doc_id)
         published = (
             dt.date.fromisoformat(facts["published_date"])
             if facts.get("published_date")
@@ -547,6 +547,9 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
                 "doc_type": facts.get("doc_type") or doc_type,
                 "language": detect_language(body),
                 "encoding": d["encoding"],
+                "encoding_evidence": d.get("encoding_evidence"),
+                "n_replaced_bytes": d.get("n_replaced") or 0,
+                "converted_from": d.get("converted_from"),
                 "raw_sha256": d["raw_sha256"],
                 "n_bytes": d["n_bytes"],
                 "n_chars_raw": len(d["raw_text"]),

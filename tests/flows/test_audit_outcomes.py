@@ -16,6 +16,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
 from flows.release import ValidationFailed, release
 from taikong import steps
 from taikong.io.store import ReleaseStore
+from taikong.report.escape import escape_markdown
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -73,7 +74,7 @@ def test_seeds_without_catalog_publish_with_warnings_naming_the_untitled(tmp_pat
     assert all(path in message for path in untitled) and "observed None" not in message
     # The same words everywhere a person looks: run result, card, manifest, Prefect artifact.
     assert message in result["summary"]["warnings"]
-    assert message in (latest / "README.md").read_text()
+    assert escape_markdown(message) in (latest / "README.md").read_text()
     manifest = _strict_json(latest / "manifest.json")
     assert manifest["validation"]["warnings"] == summary["warnings"]
     assert manifest["validation"]["settings"]["max_quarantine_share"] == 0.2

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from taikong.cli import build_parser
 
@@ -76,3 +77,28 @@ def test_bad_catalog_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert "catalog.csv:2" in result.stderr
     assert "published_date" in result.stderr
+
+
+@pytest.mark.slow
+def test_datasets_inside_seeds_is_refused(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Some text long enough to be a document.\n")
+    result = _taikong(
+        "release", "--seeds", str(seeds), "--datasets", str(seeds / "out"),
+        cwd=tmp_path, home=tmp_path / "home",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "is inside the seeds directory" in result.stderr
+    assert not (seeds / "out").exists()
+
+
+@pytest.mark.slow
+def test_catalog_row_for_a_missing_file_is_refused(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Some text long enough to be a document.\n")
+    (seeds / "catalog.csv").write_text("path,title\na.txt,A\ngone.txt,Gone\n")
+    result = _taikong("release", "--seeds", str(seeds), cwd=tmp_path, home=tmp_path / "home")
+    assert result.returncode == 2, result.stderr
+    assert "catalog.csv:3: path 'gone.txt': no such file in the seeds directory" in result.stderr

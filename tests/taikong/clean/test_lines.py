@@ -143,9 +143,28 @@ def test_normalize_keeps_comparisons_that_are_not_tags():
     assert out == "thrust < 100 kN and mass > 8 t"
 
 
-def test_normalize_entities():
-    (out,) = normalize("R&amp;D at CNSA&nbsp;Beijing")
-    assert out == "R&D at CNSA Beijing"
+def line_texts(*raw_lines: str) -> list[str]:
+    docs = pl.DataFrame({"doc_id": ["d"], "raw_text": ["\n".join(raw_lines)]})
+    return split_lines(docs)["text"].to_list()
+
+
+def test_every_character_reference_is_unescaped():
+    assert line_texts(
+        "R&amp;D at CNSA&nbsp;Beijing",
+        "The probe&#8217;s orbiter &mdash; and &eacute;quipe; &#x4E2D;&#22269;",
+        "AT&T and R&D stay; &bogus; stays too",
+    ) == [
+        "R&D at CNSA Beijing",
+        "The probe’s orbiter — and équipe; 中国",
+        "AT&T and R&D stay; &bogus; stays too",
+    ]
+
+
+def test_utf8_read_as_cp1252_is_repaired_and_spans_stay_on_the_raw_line():
+    docs = pl.DataFrame({"doc_id": ["d"], "raw_text": ["Itâ€™s the cafÃ© rÃ©sumÃ©\nnext"]})
+    lines = split_lines(docs)
+    assert lines["text"].to_list() == ["It’s the café résumé", "next"]
+    assert lines.select("raw_start", "raw_end").rows() == [(0, 25), (26, 30)]
 
 
 def test_normalize_spaces_and_invisibles():

@@ -133,3 +133,93 @@ def test_empty_path_cell(tmp_path):
 
 def test_catalog_error_is_a_value_error():
     assert issubclass(CatalogError, ValueError)
+
+
+# ---- strict parsing: every bad row names catalog.csv:LINE and the reason ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        (
+            'path,title,publisher\na.txt,"Unterminated title,Xinhua\nb.txt,Other,CNSA\n',
+            2,
+            "malformed row: unexpected end of data",
+        ),
+        (
+            'path,title,publisher\na.txt,"Broken,Xinhua\nb.txt,Other",CNSA\n',
+            2,
+            "malformed row: the 'title' cell spans lines (an unterminated quote?)",
+        ),
+        ('path,title\na.txt,"Quoted" tail\n', 2, "malformed row: ',' expected after '\"'"),
+        ("path,title\na.txt,One,extra\n", 2, "malformed row: 3 fields, the header has 2"),
+        ("path,title,publisher\na.txt,One\n", 2, "malformed row: 2 fields, the header has 3"),
+        (
+            "path,title\n../outside.txt,T\n",
+            2,
+            "path '../outside.txt' must be relative to the seeds directory, with forward "
+            "slashes and no '..'",
+        ),
+        ("path,title\na.txt,T\n/etc/passwd,T\n", 3, "path '/etc/passwd' must be relative"),
+        ("path,title\nnews\\a.txt,T\n", 2, "path 'news\\\\a.txt' must be relative"),
+        (
+            "path,doc_type\na.txt,press_release\n",
+            2,
+            "doc_type 'press_release' is not one of news_article, report, web_page",
+        ),
+        (
+            "path,source_url\na.txt,javascript:alert(1)\n",
+            2,
+            "source_url 'javascript:alert(1)' is not an http(s) URL",
+        ),
+    ],
+    ids=[
+        "unterminated-quote",
+        "quote-swallows-a-row",
+        "text-after-quote",
+        "extra-field",
+        "missing-field",
+        "dotdot-path",
+        "absolute-path",
+        "backslash-path",
+        "bad-doc-type",
+        "bad-url",
+    ],
+)
+def test_strict_rows(tmp_path, text, line, reason):
+    path = write_catalog(tmp_path, text)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(tmp_path, known_paths=["a.txt", "b.txt"])
+    assert str(info.value).startswith(f"{path}:{line}: {reason}")
+
+
+def test_a_row_for_a_file_that_does_not_exist(tmp_path):
+    path = write_catalog(tmp_path, "path,title\na.txt,T\nnews/gone.txt,Gone\n")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(tmp_path, known_paths=["a.txt"])
+    assert str(info.value) == (
+        f"{path}:3: path 'news/gone.txt': no such file in the seeds directory"
+    )
+
+
+def test_a_row_for_a_quarantined_entry_is_known(tmp_path):
+    write_catalog(tmp_path, "path,title\n.hidden.txt,T\n")
+    assert load_catalog(tmp_path, known_paths=[".hidden.txt"]).entries == {
+        ".hidden.txt": {"title": "T"}
+    }
+
+
+def test_cp1252_catalog_is_a_clear_error(tmp_path):
+    path = tmp_path / CATALOG_FILE
+    path.write_bytes("path,title\na.txt,Résumé\n".encode("cp1252"))
+    with pytest.raises(CatalogError) as info:
+        load_catalog(tmp_path)
+    assert str(info.value) == f"{path}:2: not UTF-8 (byte 0xe9); save the catalog as UTF-8"
+
+
+def test_catalog_must_be_a_regular_file(tmp_path):
+    (tmp_path / "elsewhere.csv").write_text("path,title\na.txt,T\n")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / CATALOG_FILE).symlink_to(tmp_path / "elsewhere.csv")
+    with pytest.raises(CatalogError, match="it is a link, not a regular file"):
+        load_catalog(tmp_path / "seeds")

@@ -39,7 +39,7 @@ def test_utf8_bom_is_removed_from_text():
     assert_ok(decoded, text)
     assert not decoded.text.startswith("\ufeff")
     assert decoded.encoding.startswith("utf-8")
-    assert "BOM" in decoded.encoding
+    assert decoded.evidence == "byte-order mark"
 
 
 @pytest.mark.parametrize(
@@ -246,3 +246,99 @@ def test_content_id_differs_for_different_bytes():
     assert content_id(a)[0] != content_id(b)[0]
     assert content_id(a)[1] != content_id(b)[1]
     assert content_id(b"x")[0] != content_id(b"y")[0]
+
+
+# ---- legacy encodings: plausibility, not a guess ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1252", "Résumé: Zürich–Genève, été 2024."),
+        ("latin-1", "Résumé: Zürich-Genève, été 2024."),
+        ("cp1252", "Officials called it a “complete success” — the crew’s café stayed open."),
+        ("gbk", "The Chang'e-4 (嫦娥四号) probe landed on the far side of the Moon (月球背面)."),
+        ("big5", "嫦娥四號探測器在月球背面著陸。\n這是人類首次。"),
+        ("shift_jis", "はやぶさ2は小惑星リュウグウから試料を持ち帰った。"),
+    ],
+)
+def test_short_legacy_notes_decode_exactly(encoding, text):
+    decoded = decode_bytes(text.encode(encoding))
+    assert_ok(decoded, text)
+    assert decoded.evidence.startswith(("only plausible", "most plausible"))
+
+
+def test_too_few_cjk_characters_for_two_cjk_codecs_is_quarantined_not_guessed():
+    # Four hanzi: too few to tell GBK from the other readings these bytes allow.
+    decoded = decode_bytes("Long March 5 (长征五号) lifted off from Wenchang.".encode("gbk"))
+    assert decoded.text is None
+    assert decoded.reason == (
+        "ambiguous_encoding: too little evidence for gb18030 (100% of 4 CJK characters in "
+        "the frequent level) against 2 other possible reading(s); best guesses: gb18030 1.00; "
+        "cp1252 (1 of 1 non-ASCII runs are not Latin prose); latin-1 (1 of 1 non-ASCII runs "
+        "are not Latin prose)"
+    )
+
+
+def test_legacy_latin_reading_is_recorded_as_cp1252_with_its_evidence():
+    decoded = decode_bytes("Zhang said the naïve forecast was wrong.\n".encode("latin-1"))
+    assert decoded.encoding == "cp1252"  # identical text under ISO-8859-1
+    assert decoded.evidence == (
+        "only plausible legacy reading: Latin prose (1 accented or punctuation runs)"
+    )
+
+
+def test_cjk_bytes_are_not_read_as_latin_mojibake():
+    # GBK "嫦娥" read as cp1252 is "æÏ¶ð": four non-ASCII characters in a row, case flips.
+    from taikong.ingest.decode import _plausibility
+
+    assert _plausibility("Chang'e (æÏ¶ð) mission", "latin")[0] == 0
+
+
+def test_no_plausible_reading_is_quarantined_with_best_guesses():
+    # Two bytes that decode under several CJK codecs, none of them with evidence.
+    decoded = decode_bytes(b"\xe6\xcf\n")
+    assert not decoded.ok
+    assert decoded.reason.startswith("ambiguous_encoding: ")
+    assert "best guesses: " in decoded.reason
+
+
+# ---- UTF-8 with a few invalid bytes: one rule ---------------------------------------------
+
+UTF8_NOTE = "Résumé: Zürich–Genève, été 2024. 神舟五号发射成功。\n"
+
+
+def with_bad_bytes(text: str, n_bad: int) -> tuple[bytes, str]:
+    """(UTF-8 bytes with n_bad 0xFF bytes inserted, the text the rule should give)."""
+    spots = [i for i, c in enumerate(text) if c.isascii()][:n_bad]
+    data = b"".join((b"\xff" if i in spots else b"") + c.encode() for i, c in enumerate(text))
+    expected = "".join(("\ufffd" if i in spots else "") + c for i, c in enumerate(text))
+    return data, expected
+
+
+@pytest.mark.parametrize("n_bad", [1, 3, 8])
+def test_a_few_invalid_utf8_bytes_are_replaced_and_counted(n_bad):
+    data, expected = with_bad_bytes(UTF8_NOTE, n_bad)
+    decoded = decode_bytes(data)
+    assert_ok(decoded, expected)
+    assert decoded.encoding == "utf-8"
+    assert decoded.n_replaced == n_bad
+    assert decoded.evidence.startswith(f"UTF-8 with {n_bad} invalid byte(s), each replaced")
+
+
+def test_one_and_three_bad_bytes_follow_the_same_rule():
+    one = bytearray(UTF8_NOTE.encode())
+    one[5] = 0xFF
+    three = bytearray(one)
+    three[15] = three[25] = 0xFE
+    a, b = decode_bytes(bytes(one)), decode_bytes(bytes(three))
+    assert (a.encoding, a.n_replaced) == ("utf-8", 1)
+    assert (b.encoding, b.n_replaced) == ("utf-8", 3)
+
+
+def test_many_invalid_utf8_bytes_quarantine_the_file():
+    data, _ = with_bad_bytes(UTF8_NOTE * 4, 9)
+    decoded = decode_bytes(data)
+    assert decoded.reason == (
+        "corrupt_utf8: 9 invalid bytes in UTF-8 text (at most 8 are replaced)"
+    )

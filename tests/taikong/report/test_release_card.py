@@ -32,6 +32,7 @@ from contracts.arrow import arrow_schema, schema_hash
 from contracts.base import DocumentScoped
 from contracts.relations import RELATION_CHECKS
 from taikong.io.store import ReleaseDir
+from taikong.report.escape import escape_markdown
 from taikong.versions import HEURISTICS, code_version
 
 RELEASE_ID = "2026-11-21.2"
@@ -478,7 +479,11 @@ def test_readme_body_describes_release_tables_and_inputs(release):
     # Every input with its sha256 and fate; the quarantined one with its reason.
     inputs = _markdown_rows(text, "| source path | doc_id | sha256 | bytes | fate | reason |")
     assert {r[0]: (r[2], r[4], r[5]) for r in inputs} == {
-        i["source_path"]: (i["raw_sha256"], i["fate"], i["reason"] or "")
+        escape_markdown(i["source_path"]): (
+            i["raw_sha256"],
+            i["fate"],
+            escape_markdown(i["reason"] or ""),
+        )
         for i in manifest["inputs"]
     }
     by_reason = _markdown_rows(text, "| reason | lines |")
