@@ -156,7 +156,7 @@ def test_every_entry_is_published_or_quarantined(hostile_release):
     assert result["status"] == "published", result["problems"]
     manifest = json.loads((latest / "manifest.json").read_text())
     inputs = manifest["inputs"]
-    documents = pl.read_parquet(latest / "documents.parquet")
+    documents = pl.read_parquet(latest / "documents" / "*.parquet")
     published = [i for i in inputs if i["fate"] == "published"]
     quarantined = [i for i in inputs if i["fate"] == "quarantined"]
     assert len(inputs) == len(published) + len(quarantined) == _independent_walk(seeds)
@@ -185,8 +185,8 @@ def test_every_entry_is_published_or_quarantined(hostile_release):
 def test_every_known_sentence_is_published_exactly_or_quarantined(encodings_run):
     seeds, latest, result = encodings_run
     quarantined = {q["source_path"]: q["reason"] for q in result["summary"]["quarantined"]}
-    documents = pl.read_parquet(latest / "documents.parquet")
-    paragraphs = pl.read_parquet(latest / "paragraphs.parquet")
+    documents = pl.read_parquet(latest / "documents" / "*.parquet")
+    paragraphs = pl.read_parquet(latest / "paragraphs" / "*.parquet")
     texts = dict(paragraphs.group_by("doc_id").agg(pl.col("text").str.join("\n")).iter_rows())
     outcomes = {}
     for name in CORPUS:
@@ -229,7 +229,7 @@ def test_every_known_sentence_is_published_exactly_or_quarantined(encodings_run)
 @pytest.mark.flow
 def test_html_page_is_converted_and_keeps_its_navigation(hostile_release):
     _, latest, _ = hostile_release
-    documents = pl.read_parquet(latest / "documents.parquet")
+    documents = pl.read_parquet(latest / "documents" / "*.parquet")
     page = documents.filter(pl.col("source_path") == "page.html").row(0, named=True)
     assert page["converted_from"] == "html"
     assert page["title"] == "Tianwen-1 reaches Mars"  # the <h1>; its <svg> is markup
@@ -241,12 +241,12 @@ def test_html_page_is_converted_and_keeps_its_navigation(hostile_release):
     assert "The probe’s orbiter — launched in July 2020 — entered orbit" in raw
     # A page saved on one line of markup: paragraphs of its own, its footer recorded as
     # furniture, its navigation still in the raw text the furniture stage read.
-    paragraphs = pl.read_parquet(latest / "paragraphs.parquet").filter(
+    paragraphs = pl.read_parquet(latest / "paragraphs" / "*.parquet").filter(
         pl.col("doc_id") == page["doc_id"]
     )
     assert paragraphs.filter(pl.col("kind") == "paragraph").height >= 3
     assert not paragraphs["text"].str.contains("var stolen|color: red").any()
-    boilerplate = pl.read_parquet(latest / "boilerplate.parquet").filter(
+    boilerplate = pl.read_parquet(latest / "boilerplate" / "*.parquet").filter(
         pl.col("doc_id") == page["doc_id"]
     )
     assert "Copyright 2021 CNSA" in boilerplate["text"].to_list()
