@@ -261,7 +261,14 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_after_lead") < pl.col("_len")).alias("indented"),
         )
     )
-    lines = lines.with_columns(place_repairs(lines))
+    lines = lines.with_columns(place_repairs(lines)).with_columns(
+        # A repaired run may end in what looked like trailing whitespace ("Ã\xa0" is
+        # "à"): the line's content runs to the end of its last repair.
+        pl.max_horizontal(
+            "raw_end",
+            pl.col("line_edits").list.eval(pl.element().struct.field("raw_end")).list.max(),
+        ).alias("raw_end")
+    )
     return lines.select(
         "doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented", "line_edits"
     )

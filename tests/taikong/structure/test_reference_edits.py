@@ -69,3 +69,15 @@ def test_a_no_break_space_reference_reads_as_a_space_and_one_cleaning_removes_is
     # "&nbsp;" between two spaces collapses into them and "&shy;" is removed: no edits.
     assert [(b, a) for b, a, _, _ in rows] == [("&nbsp;", " "), ("&amp;", "&")]
     assert [raw[s:e] for _, _, s, e in rows] == ["&nbsp;", "&amp;"]
+
+
+def test_a_run_ending_in_what_looked_like_trailing_space_stays_inside_its_paragraph():
+    # "Ã\xa0" is "à" read as Windows-1252: the no-break space is part of the character.
+    page = "Notes\n\nThe team met at the station, et voil\u00c3\u00a0\n\nAnother paragraph.\n"
+    tables, _ = run_in_memory({"n.txt": page})
+    assert "The team met at the station, et voilà" in tables.paragraphs["text"].to_list()
+    assert tables.edits.select("kind", "before", "after").rows() == [
+        ("repair_mojibake", "\u00c3\u00a0", "à")
+    ]
+    frames = {n: getattr(tables, n).lazy() for n in tables.__dataclass_fields__}
+    assert [r["check"] for r in check_relations(frames) if not r["passed"]] == []
