@@ -517,7 +517,8 @@ def assemble_blocks(
     blocks: one row per paragraph-or-heading block (doc_id, para_no, kind, heading_style,
     text, raw_start, raw_end, first_line). pieces: one row per line of a block, with
     `text_start`, where the line's text starts in the block text (negative when a leading
-    bullet was cut), for mapping block offsets back to raw offsets. edits: one row per
+    bullet was cut), and its `line_edits` (the repairs' exact raw spans), for mapping
+    block offsets back to raw offsets. edits: one row per
     change to the text (doc_id, para_no, start in the block text, before, after, kind,
     rule, raw_start, raw_end): references and mojibake repaired and lost hyphens
     restored by clean (the repairs with their exact raw span), line-end hyphens dropped
@@ -582,6 +583,7 @@ def assemble_blocks(
             "raw_start",
             "raw_end",
             "text",
+            "line_edits",
         )
         .sort("doc_id", "para_no", "line_no")
     )

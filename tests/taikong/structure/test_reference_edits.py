@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from corpus import run_in_memory
 
 from contracts import Edits
@@ -81,3 +82,17 @@ def test_a_run_ending_in_what_looked_like_trailing_space_stays_inside_its_paragr
     ]
     frames = {n: getattr(tables, n).lazy() for n in tables.__dataclass_fields__}
     assert [r["check"] for r in check_relations(frames) if not r["passed"]] == []
+
+
+def test_a_quantity_over_a_reference_matches_its_raw_text_through_the_edit():
+    page = "Notes\n\nThe rover drove 5&nbsp;km across the crater floor.\n\nAnother paragraph.\n"
+    tables, _ = run_in_memory({"n.txt": page})
+    raw = tables.documents["raw_text"][0]
+    ((text, start, end),) = tables.quantities.select("text", "raw_start", "raw_end").rows()
+    assert (text, raw[start:end]) == ("5 km", "5&nbsp;km")
+    frames = {n: getattr(tables, n).lazy() for n in tables.__dataclass_fields__}
+    assert [r["check"] for r in check_relations(frames) if not r["passed"]] == []
+    # A span that does not hold the whole reference still fails.
+    frames["quantities"] = frames["quantities"].with_columns(pl.col("raw_start") + 1)
+    failed = [r["check"] for r in check_relations(frames) if not r["passed"]]
+    assert "quantities.text_matches_raw_text" in failed
