@@ -5,13 +5,17 @@ import polars as pl
 
 from contracts.base import RawSpan
 
-EDIT_KINDS = ["dehyphenate", "restore_hyphen"]
+EDIT_KINDS = ["dehyphenate", "restore_hyphen", "unescape_reference", "repair_mojibake"]
 EDIT_RULES = [
     "document_form",
     "document_prefix",
     "document_part",
     "designation",
     "dictionary",
+    "named_reference",
+    "numeric_reference",
+    "utf8_as_cp1252",
+    "utf8_as_latin1",
 ]
 
 
@@ -20,14 +24,17 @@ class Edits(RawSpan):
 
     Kinds: dehyphenate (a word split across two lines rejoined without its hyphen,
     "plat-" + "form" -> "platform") and restore_hyphen (a hyphen the extractor lost when
-    it merged two lines put back, "newgeneration" -> "new-generation"). `before` is the
-    raw text of the word (raw_text[raw_start:raw_end]); `after` is what the paragraph
+    it merged two lines put back, "newgeneration" -> "new-generation"),
+    unescape_reference (an HTML character reference, "&mdash;" -> "—", "&#8217;" -> "’")
+    and repair_mojibake (UTF-8 that was read as Windows-1252, "â€™" -> "’", by ftfy).
+    `before` is the raw text (raw_text[raw_start:raw_end]); `after` is what the paragraph
     says (text[char_start:char_end]). Words in headings and removed furniture keep
-    their extracted form and have no edits.
+    their extracted hyphens and have no edits (their references and mojibake are
+    repaired all the same, unrecorded).
     """
 
     __table_name__ = "edits"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     edit_id: str = pa.Field(
         unique=True,
@@ -36,21 +43,26 @@ class Edits(RawSpan):
     )
     paragraph_id: str = pa.Field(description="The paragraph whose text carries the edit.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the edit in the document (1-based).")
-    kind: str = pa.Field(isin=EDIT_KINDS, description="dehyphenate or restore_hyphen.")
+    kind: str = pa.Field(
+        isin=EDIT_KINDS,
+        description="dehyphenate, restore_hyphen, unescape_reference or repair_mojibake.",
+    )
     rule: str = pa.Field(
         isin=EDIT_RULES,
         description=(
             "The evidence: document_form (the document writes the word so elsewhere), "
             "document_prefix / document_part (the document hyphenates the same prefix or "
             "part elsewhere), designation (name-number designations are hyphenated), "
-            "dictionary (English word lists)."
+            "dictionary (English word lists); named_reference / numeric_reference (an "
+            "HTML character reference); utf8_as_cp1252 / utf8_as_latin1 (mojibake ftfy repairs)."
         ),
     )
     before: str = pa.Field(
-        str_length={"min_value": 2}, description="The word as extracted (raw text)."
+        str_length={"min_value": 2}, description="The characters as extracted (raw text)."
     )
     after: str = pa.Field(
-        str_length={"min_value": 2}, description="The word as it reads in the paragraph."
+        str_length={"min_value": 1},
+        description="The characters as they read in the paragraph (one for a reference).",
     )
     char_start: pl.Int32 = pa.Field(ge=0, description="Start of `after` in the paragraph text.")
     char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) of `after` in the text.")

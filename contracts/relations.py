@@ -120,6 +120,7 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
             .drop("_raw")
             .filter(pl.col("_at").ne_missing(pl.col("_value")))
         )
+        mismatched = _with_repairs(mismatched, t, raws, letters)
         # A span that runs across a page break also covers the removed running header:
         # compare once the furniture lines inside the span are taken out.
         furniture = (
@@ -151,6 +152,66 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
         )
 
     return query
+
+
+# Edits that repair characters (not words): the paragraph reads their `after` where the
+# raw text says their `before` ("&nbsp;" -> " ", "â€™" -> "’").
+_REPAIR_KINDS = ["unescape_reference", "repair_mojibake"]
+
+
+def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, letters):
+    """`mismatched` with `_at` read as the paragraph reads it: the repaired references
+    and mojibake inside each span replaced by what they became; rows that then match
+    are dropped."""
+    repairs = (
+        t["edits"]
+        .filter(pl.col("kind").is_in(_REPAIR_KINDS))
+        .select(
+            "doc_id",
+            pl.col("raw_start").alias("_e_start"),
+            pl.col("raw_end").alias("_e_end"),
+            pl.col("after").alias("_e_after"),
+        )
+    )
+    pieces = (
+        mismatched.select("_row", "doc_id", "raw_start", "raw_end")
+        .join(repairs, on="doc_id", how="inner")
+        .filter(
+            (pl.col("_e_start") >= pl.col("raw_start")) & (pl.col("_e_end") <= pl.col("raw_end"))
+        )
+        .join(raws, on="doc_id", how="inner")
+        .sort("_row", "_e_start")
+        .with_columns(
+            pl.col("_e_end").shift(1).over("_row").fill_null(pl.col("raw_start")).alias("_prev")
+        )
+        .with_columns(
+            pl.concat_str(
+                [
+                    pl.col("_raw").str.slice(pl.col("_prev"), pl.col("_e_start") - pl.col("_prev")),
+                    pl.col("_e_after"),
+                ]
+            ).alias("_piece")
+        )
+        .group_by("_row")
+        .agg(
+            pl.concat_str(
+                [
+                    pl.col("_piece").str.join(""),
+                    pl.col("_raw")
+                    .first()
+                    .str.slice(
+                        pl.col("_e_end").last(), pl.col("raw_end").first() - pl.col("_e_end").last()
+                    ),
+                ]
+            ).alias("_repaired")
+        )
+    )
+    return (
+        mismatched.join(pieces, on="_row", how="left")
+        .with_columns(pl.coalesce(letters(pl.col("_repaired")), "_at").alias("_at"))
+        .drop("_repaired")
+        .filter(pl.col("_at").ne_missing(pl.col("_value")))
+    )
 
 
 def _inside_paragraph(child: str) -> Callable[[Tables], pl.LazyFrame]:

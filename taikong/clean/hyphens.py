@@ -107,8 +107,13 @@ EDIT_STRUCT = pl.Struct(
         "after": pl.String,
         "kind": pl.String,
         "rule": pl.String,
+        # The exact raw span, when the edit knows it (a repaired reference or mojibake);
+        # otherwise it is found by aligning the clean line with its raw line.
+        "raw_start": pl.Int64,
+        "raw_end": pl.Int64,
     }
 )
+HYPHEN_KINDS = ("dehyphenate", "restore_hyphen")
 
 
 # ---- lexicon ------------------------------------------------------------------------------
@@ -389,20 +394,25 @@ def _junction_candidates(text: str, width: float, forms: DocumentForms) -> list[
 
 
 def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
-    """Add `hyphen_edits` (list of EDIT_STRUCT) and put lost hyphens back into `text`.
+    """Put lost hyphens back into `text`, each recorded in `line_edits` (EDIT_STRUCT).
 
-    Input: lines with doc_id, line_no, text, is_blank, wrapped, line_width_p90.
-    Edit starts are offsets into the edited text.
+    Input: lines with doc_id, line_no, text, is_blank, wrapped, line_width_p90 and
+    line_edits (the clean stage's repairs; added empty when missing). Edit starts are
+    offsets into the edited text: earlier edits of a line move with the hyphens put in.
     """
+    no_edits = pl.lit([], dtype=pl.List(EDIT_STRUCT))
+    if "line_edits" not in lines.columns:
+        lines = lines.with_columns(no_edits.alias("line_edits"))
     merged = (
         pl.col("wrapped")
         & pl.col("is_blank").not_()
         & (pl.col("text").str.len_chars() > MERGED_LINE_RATIO * pl.col("line_width_p90"))
     )
-    candidates = lines.filter(merged).select("doc_id", "line_no", "text", "line_width_p90")
-    empty = pl.lit([], dtype=pl.List(EDIT_STRUCT)).alias("hyphen_edits")
+    candidates = lines.filter(merged).select(
+        "doc_id", "line_no", "text", "line_width_p90", "line_edits"
+    )
     if candidates.height == 0:
-        return lines.with_columns(empty)
+        return lines
     forms = document_forms(lines, candidates["doc_id"].unique().to_list())
     fixed = []
     for row in candidates.iter_rows(named=True):
@@ -410,16 +420,27 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
         if not edits:
             continue
         text, shift, placed = row["text"], 0, []
+        earlier = [dict(e) for e in row["line_edits"]]
         for edit in sorted(edits, key=lambda e: e["start"]):
             start = edit["start"] + shift
             text = text[:start] + edit["after"] + text[start + len(edit["before"]) :]
-            placed.append({**edit, "start": start})
-            shift += len(edit["after"]) - len(edit["before"])
+            grown = len(edit["after"]) - len(edit["before"])
+            hyphen_at = start + edit["after"].index("-")
+            for e in earlier:
+                if e["start"] >= hyphen_at:
+                    e["start"] += grown
+            placed.append({**edit, "start": start, "raw_start": None, "raw_end": None})
+            shift += grown
         fixed.append(
-            {"doc_id": row["doc_id"], "line_no": row["line_no"], "_text": text, "_edits": placed}
+            {
+                "doc_id": row["doc_id"],
+                "line_no": row["line_no"],
+                "_text": text,
+                "_edits": sorted(earlier + placed, key=lambda e: e["start"]),
+            }
         )
     if not fixed:
-        return lines.with_columns(empty)
+        return lines
     patch = pl.DataFrame(
         fixed,
         schema={
@@ -433,28 +454,31 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
         lines.join(patch, on=["doc_id", "line_no"], how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("_text", "text").alias("text"),
-            pl.col("_edits")
-            .fill_null(pl.lit([], dtype=pl.List(EDIT_STRUCT)))
-            .alias("hyphen_edits"),
+            pl.coalesce("_edits", "line_edits").alias("line_edits"),
         )
         .drop("_text", "_edits")
     )
 
 
 def revert_hyphen_edits(lines: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
-    """Undo the `hyphen_edits` of the lines matching `where` (headings, furniture)."""
-    if "hyphen_edits" not in lines.columns:
+    """Undo the hyphen edits of the lines matching `where` (headings, furniture).
+
+    Their other edits (repaired references and mojibake) stay in the text, unrecorded:
+    only paragraphs carry edits.
+    """
+    if "line_edits" not in lines.columns:
         return lines
-    target = where & (pl.col("hyphen_edits").list.len() > 0)
-    rows = lines.filter(target).select("doc_id", "line_no", "text", "hyphen_edits")
+    target = where & (pl.col("line_edits").list.len() > 0)
+    rows = lines.filter(target).select("doc_id", "line_no", "text", "line_edits")
     if rows.height == 0:
         return lines
     undone = []
     for row in rows.iter_rows(named=True):
         text = row["text"]
-        for edit in sorted(row["hyphen_edits"], key=lambda e: -e["start"]):
-            start = edit["start"]
-            text = text[:start] + edit["before"] + text[start + len(edit["after"]) :]
+        for edit in sorted(row["line_edits"], key=lambda e: -e["start"]):
+            if edit["kind"] in HYPHEN_KINDS:
+                start = edit["start"]
+                text = text[:start] + edit["before"] + text[start + len(edit["after"]) :]
         undone.append((row["doc_id"], row["line_no"], text))
     patch = pl.DataFrame(
         undone, schema={"doc_id": pl.String, "line_no": pl.Int32, "_text": pl.String}, orient="row"
@@ -465,8 +489,8 @@ def revert_hyphen_edits(lines: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
             pl.coalesce("_text", "text").alias("text"),
             pl.when(pl.col("_text").is_not_null())
             .then(pl.lit([], dtype=pl.List(EDIT_STRUCT)))
-            .otherwise(pl.col("hyphen_edits"))
-            .alias("hyphen_edits"),
+            .otherwise(pl.col("line_edits"))
+            .alias("line_edits"),
         )
         .drop("_text")
     )

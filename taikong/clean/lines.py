@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 
 import polars as pl
 
-from taikong.clean.hyphens import MERGED_LINE_RATIO, restore_lost_hyphens
+from taikong.clean.hyphens import EDIT_STRUCT, MERGED_LINE_RATIO, restore_lost_hyphens
+from taikong.structure.offsets import align
 
-CLEAN_VERSION = "clean_v3"
+CLEAN_VERSION = "clean_v4"
 
 # Characters that render as (or should be) a plain space.
 _SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
@@ -37,23 +39,74 @@ _MOJIBAKE_HINT = (
 )
 
 
-def unescape_entities(text: str) -> str:
-    return _ENTITY_RE.sub(lambda m: html.unescape(m.group()), text)
+def reference_repairs(text: str) -> list[tuple[int, int, str, str, str]]:
+    """The repairs of `text`: (start, end, replacement, kind, rule), in order, disjoint.
 
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8-read-as-cp1252 where ftfy is sure (it changes nothing it doubts)."""
+    Mojibake: each run of characters of UTF-8 read as Windows-1252 (or Latin-1) that ftfy
+    judges bad and fixes, run by run as ftfy's own `decode_inconsistent_utf8` does, so
+    each repair has its exact span (a whole-line `fix_encoding` would not say where it
+    changed what). References: every named or numeric HTML reference. Runs are non-ASCII
+    and references ASCII, so the two never overlap and repairing one never creates the
+    other.
+    """
     import ftfy
+    from ftfy.badness import is_bad
+    from ftfy.chardata import UTF8_DETECTOR_RE
 
-    return ftfy.fix_encoding(text)
+    repairs = []
+    for m in UTF8_DETECTOR_RE.finditer(text):
+        if is_bad(m.group()):
+            fixed = ftfy.fix_encoding(m.group())
+            if fixed and fixed != m.group():
+                # C1 controls and none of Windows-1252's own characters (€, ’, ...): the
+                # bytes were read as Latin-1.
+                latin1 = any("\x80" <= c <= "\x9f" for c in m.group()) and all(
+                    c <= "\xff" for c in m.group()
+                )
+                rule = "utf8_as_latin1" if latin1 else "utf8_as_cp1252"
+                repairs.append((m.start(), m.end(), fixed, "repair_mojibake", rule))
+    for m in _ENTITY_RE.finditer(text):
+        char = html.unescape(m.group())
+        if char != m.group():
+            rule = "numeric_reference" if m.group()[1] == "#" else "named_reference"
+            repairs.append((m.start(), m.end(), char, "unescape_reference", rule))
+    return sorted(repairs)
 
+
+def apply_repairs(text: str, repairs: list[tuple[int, int, str, str, str]]) -> tuple[str, list]:
+    """(repaired text, [(start in the repaired text, repair)]) for `reference_repairs`."""
+    out, placed, pos, length = [], [], 0, 0
+    for repair in repairs:
+        start, end, after = repair[:3]
+        out.append(text[pos:start])
+        length += start - pos
+        placed.append((length, repair))
+        out.append(after)
+        length += len(after)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), placed
+
+
+_REPAIR_STRUCT = pl.Struct(
+    {
+        "at": pl.Int64,  # start of the replacement in the repaired line
+        "line_raw_start": pl.Int64,  # the raw characters, in the raw line
+        "line_raw_end": pl.Int64,
+        "after": pl.String,
+        "kind": pl.String,
+        "rule": pl.String,
+    }
+)
 
 _BULLET_CHARS = "•●▪◦‣∙·*"
 BULLET_RE = rf"^(?:[{_BULLET_CHARS}]|[-–—](?:\s|$))"
 
 
-def repair_references(lines: pl.DataFrame, column: str) -> pl.Series:
-    """`column` with mojibake repaired and character references unescaped.
+def repair_references(lines: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`_repaired` (`column` with mojibake repaired and references unescaped) and
+    `_repairs` (for those lines only: each repair's start in `_repaired`, its raw span
+    in `column`, replacement, kind and rule).
 
     Python runs only on the few lines that hold a reference or mojibake's tell-tale pair;
     every other line is passed through by polars.
@@ -62,16 +115,78 @@ def repair_references(lines: pl.DataFrame, column: str) -> pl.Series:
     suspect = col.str.contains(_MOJIBAKE_HINT) | col.str.contains(_ENTITY)
     rows = lines.select(pl.int_range(pl.len()).alias("_i"), col, suspect.alias("_s"))
     todo = rows.filter(pl.col("_s"))
-    if todo.is_empty():
-        return lines[column]
-    fixed = [unescape_entities(repair_mojibake(t)) for t in todo[column].to_list()]
-    patch = pl.DataFrame({"_i": todo["_i"], "_fixed": fixed})
-    return (
-        rows.join(patch, on="_i", how="left", maintain_order="left")
-        .select(pl.coalesce("_fixed", column))
-        .to_series()
-        .alias(column)
+    fixed, repairs = [], []
+    for text in todo[column].to_list():
+        repaired, placed = apply_repairs(text, reference_repairs(text))
+        fixed.append(repaired)
+        repairs.append(
+            [
+                {
+                    "at": at,
+                    "line_raw_start": start,
+                    "line_raw_end": end,
+                    "after": after,
+                    "kind": kind,
+                    "rule": rule,
+                }
+                for at, (start, end, after, kind, rule) in placed
+            ]
+            or None
+        )
+    patch = pl.DataFrame(
+        {"_i": todo["_i"], "_fixed": fixed, "_repairs": repairs},
+        schema={"_i": pl.Int64, "_fixed": pl.String, "_repairs": pl.List(_REPAIR_STRUCT)},
     )
+    return rows.join(patch, on="_i", how="left", maintain_order="left").select(
+        pl.coalesce("_fixed", column).alias("_repaired"), "_repairs"
+    )
+
+
+def place_repairs(lines: pl.DataFrame) -> pl.Series:
+    """The `line_edits` (list of EDIT_STRUCT) of each line's repairs, placed in its clean text.
+
+    Cleaning after the repair may move a repaired character (collapsed spaces, removed
+    markup) or change it (a no-break space becomes a space): each repair is found in the
+    clean text by aligning it with the repaired text, and `after` is what the clean text
+    says there. A repair whose characters cleaning removed (a soft hyphen, a zero-width
+    space, markup) is no edit, as the same character in the raw text would not be one.
+    `raw_start`/`raw_end` are the repair's exact span in the document's raw text.
+    """
+    todo = lines.select(
+        pl.int_range(pl.len()).alias("_i"), "text", "_repaired", "_repairs", "_line_start"
+    ).filter(pl.col("_repairs").is_not_null())
+    out = []
+    for _, text, repaired, repairs, line_start in todo.iter_rows():
+        # Monotone (cleaning keeps the order of characters): bisect for each repair.
+        mapping = align(text, repaired)
+        edits = []
+        for r in repairs:
+            first = bisect_left(mapping, r["at"])
+            last = bisect_left(mapping, r["at"] + len(r["after"]))
+            if first >= last:
+                continue
+            edits.append(
+                {
+                    "start": first,
+                    "before": None,  # set from the raw text when the table is built
+                    "after": text[first:last],
+                    "kind": r["kind"],
+                    "rule": r["rule"],
+                    "raw_start": line_start + r["line_raw_start"],
+                    "raw_end": line_start + r["line_raw_end"],
+                }
+            )
+        out.append(edits)
+    patch = pl.DataFrame(
+        {"_i": todo["_i"], "_edits": out},
+        schema={"_i": pl.Int64, "_edits": pl.List(EDIT_STRUCT)},
+    )
+    placed = (
+        lines.select(pl.int_range(pl.len()).alias("_i"))
+        .join(patch, on="_i", how="left", maintain_order="left")["_edits"]
+        .fill_null(pl.lit([], dtype=pl.List(EDIT_STRUCT)))
+    )
+    return placed.alias("line_edits")
 
 
 def normalize_text(expr: pl.Expr) -> pl.Expr:
@@ -95,7 +210,8 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
     """One row per physical line of each document, with its raw span and clean text.
 
     Input columns: doc_id, raw_text. Output: doc_id, line_no, raw_start, raw_end,
-    text (normalized), is_blank. Lone CR and CRLF line ends are handled by replacing
+    text (normalized), is_blank, indented, line_edits (the references and mojibake
+    repaired, see `place_repairs`). Lone CR and CRLF line ends are handled by replacing
     them with same-length stand-ins before splitting, so offsets stay exact.
     """
     split_view = (
@@ -106,7 +222,7 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
         .alias("raw_line")
     )
     exploded = docs.select("doc_id", split_view).explode("raw_line")
-    exploded = exploded.with_columns(repair_references(exploded, "raw_line").alias("_repaired"))
+    exploded = pl.concat([exploded, repair_references(exploded, "raw_line")], how="horizontal")
     lines = (
         exploded.with_columns(
             pl.int_range(pl.len()).over("doc_id").cast(pl.Int32).alias("line_no"),
@@ -145,7 +261,17 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_after_lead") < pl.col("_len")).alias("indented"),
         )
     )
-    return lines.select("doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented")
+    lines = lines.with_columns(place_repairs(lines)).with_columns(
+        # A repaired run may end in what looked like trailing whitespace ("Ã\xa0" is
+        # "à"): the line's content runs to the end of its last repair.
+        pl.max_horizontal(
+            "raw_end",
+            pl.col("line_edits").list.eval(pl.element().struct.field("raw_end")).list.max(),
+        ).alias("raw_end")
+    )
+    return lines.select(
+        "doc_id", "line_no", "raw_start", "raw_end", "text", "is_blank", "indented", "line_edits"
+    )
 
 
 def line_features(lines: pl.DataFrame) -> pl.DataFrame:
@@ -202,6 +328,6 @@ def clean_shard(docs: pl.DataFrame) -> pl.DataFrame:
     lines = line_features(split_lines(docs))
     lines = lines.join(document_layout(lines), on="doc_id", how="left", maintain_order="left")
     # PDF repair that needs no paragraph context: hyphens lost when the extractor merged
-    # two lines, each change recorded in `hyphen_edits`. Line-end hyphens and bullet
+    # two lines, each change recorded in `line_edits`. Line-end hyphens and bullet
     # reattachment need the paragraphs, so structure does them.
     return restore_lost_hyphens(lines).sort("doc_id", "line_no")

@@ -517,9 +517,12 @@ def assemble_blocks(
     blocks: one row per paragraph-or-heading block (doc_id, para_no, kind, heading_style,
     text, raw_start, raw_end, first_line). pieces: one row per line of a block, with
     `text_start`, where the line's text starts in the block text (negative when a leading
-    bullet was cut), for mapping block offsets back to raw offsets. edits: one row per
+    bullet was cut), and its `line_edits` (the repairs' exact raw spans), for mapping
+    block offsets back to raw offsets. edits: one row per
     change to the text (doc_id, para_no, start in the block text, before, after, kind,
-    rule): lost hyphens restored by clean, line-end hyphens dropped here.
+    rule, raw_start, raw_end): references and mojibake repaired and lost hyphens
+    restored by clean (the repairs with their exact raw span), line-end hyphens dropped
+    here.
     `lines` (all lines of the shard) give the document-wide evidence for line-end
     hyphens; by default the kept lines do.
     """
@@ -580,15 +583,21 @@ def assemble_blocks(
             "raw_start",
             "raw_end",
             "text",
+            "line_edits",
         )
         .sort("doc_id", "para_no", "line_no")
     )
     line_edits = (
-        joined.select("doc_id", "para_no", "line_no", "text_start", "hyphen_edits")
-        .explode("hyphen_edits")
-        .drop_nulls("hyphen_edits")
-        .unnest("hyphen_edits")
+        joined.select("doc_id", "para_no", "line_no", "text_start", "_body", "line_edits")
+        .explode("line_edits")
+        .drop_nulls("line_edits")
+        .unnest("line_edits")
+        # A repaired character the join dropped (a line-end hyphen) is no longer there.
+        .filter(
+            pl.col("start") + pl.col("after").str.len_chars() <= pl.col("_body").str.len_chars()
+        )
         .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
+        .drop("_body")
     )
     prev_end = in_para(
         (pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1)
@@ -621,7 +630,11 @@ def assemble_blocks(
             "after",
             "kind",
             "rule",
+            "raw_start",
+            "raw_end",
         )
+        # A repaired character in a cut bullet is not in the block text.
+        .filter(pl.col("start") >= 0)
         .sort("doc_id", "para_no", "start")
     )
     return blocks.drop("cut", "is_bullet", "last_line", "block_kind"), pieces, edits

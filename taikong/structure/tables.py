@@ -1,7 +1,8 @@
 """Build the release tables of one shard.
 
 documents, sections, paragraphs and boilerplate, plus what is found in the paragraphs:
-edits (hyphens rejoined or restored), mentions and quantities.
+edits (hyphens rejoined or restored, references and mojibake repaired), mentions and
+quantities.
 """
 
 from __future__ import annotations
@@ -348,7 +349,9 @@ def build_tables(
     raw_texts = dict(docs.select("doc_id", "raw_text").iter_rows())
     index = located.select("doc_id", "para_no", "paragraph_id", "seq")
     edits = _found_in_paragraphs(
-        block_edits.rename({"start": "char_start"}).with_columns(
+        block_edits.rename(
+            {"start": "char_start", "raw_start": "_known_start", "raw_end": "_known_end"}
+        ).with_columns(
             (pl.col("char_start") + pl.col("after").str.len_chars())
             .cast(pl.Int32)
             .alias("char_end")
@@ -472,6 +475,11 @@ def _found_in_paragraphs(
         )
     )
     rows = to_raw_spans(rows, pieces, raw_texts)
+    if "_known_start" in rows.columns:  # an exact raw span wins over the aligned one
+        rows = rows.with_columns(
+            pl.coalesce("_known_start", "raw_start").alias("raw_start"),
+            pl.coalesce("_known_end", "raw_end").alias("raw_end"),
+        )
     return rows.select(
         [
             pl.col(c).cast(dtype) if c in rows.columns else pl.lit(None, dtype=dtype).alias(c)

@@ -46,8 +46,9 @@ def merged_report(glued: str, evidence: str = "", first: str = FIRST) -> str:
 
 def restored(text: str) -> list[dict]:
     lines = clean_shard(pl.DataFrame({"doc_id": [DOC], "raw_text": [text]}))
-    edits = lines.select("hyphen_edits").explode("hyphen_edits").drop_nulls()
-    return edits.unnest("hyphen_edits").to_dicts()
+    edits = lines.select("line_edits").explode("line_edits").drop_nulls()
+    # Hyphen edits carry no raw span of their own (tables align it).
+    return edits.unnest("line_edits").drop("raw_start", "raw_end").to_dicts()
 
 
 def test_fixture_line_is_merged_and_its_junction_is_near_one_text_width():
@@ -160,3 +161,25 @@ def test_junction_decision_prefers_the_documents_own_spelling():
     assert junction_decision("new", "generation", forms(pairs={("new", "generation"): 1})) == (
         "document_form"
     )
+
+
+def test_repaired_references_on_a_merged_line_move_with_the_hyphen_put_back():
+    text = merged_report(
+        "newgeneration",
+        "It also tested new-generation engines in March.",
+        first=FIRST.replace("Officials", "Offici&aacute;ls"),
+    ).replace("rockets, after", "rockets&mdash;after")
+    lines = clean_shard(pl.DataFrame({"doc_id": [DOC], "raw_text": [text]}))
+    (line,) = lines.filter(pl.col("text").str.contains("new-generation rockets")).to_dicts()
+    edits = line["line_edits"]
+    assert [(e["kind"], e["after"]) for e in edits] == [
+        ("unescape_reference", "á"),
+        ("restore_hyphen", "new-generation"),
+        ("unescape_reference", "—"),
+    ]
+    for e in edits:
+        assert line["text"][e["start"] : e["start"] + len(e["after"])] == e["after"]
+    assert [text[e["raw_start"] : e["raw_end"]] for e in edits if e["raw_start"]] == [
+        "&aacute;",
+        "&mdash;",
+    ]

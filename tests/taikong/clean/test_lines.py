@@ -13,6 +13,7 @@ from taikong.clean.lines import (
     document_layout,
     line_features,
     normalize_text,
+    reference_repairs,
     split_lines,
 )
 
@@ -109,6 +110,7 @@ def test_split_lines_output_columns():
         "text",
         "is_blank",
         "indented",
+        "line_edits",
     ]
     assert lines.schema["line_no"] == pl.Int32
 
@@ -165,6 +167,36 @@ def test_utf8_read_as_cp1252_is_repaired_and_spans_stay_on_the_raw_line():
     lines = split_lines(docs)
     assert lines["text"].to_list() == ["It’s the café résumé", "next"]
     assert lines.select("raw_start", "raw_end").rows() == [(0, 25), (26, 30)]
+
+
+def test_each_repair_has_its_exact_span_kind_and_rule():
+    text = "it&#8217;s &mdash; caf&eacute; donâ€™t donâ\x80\x99t AT&T &bogus;"
+    repairs = reference_repairs(text)
+    assert [(text[a:b], after, kind, rule) for a, b, after, kind, rule in repairs] == [
+        ("&#8217;", "’", "unescape_reference", "numeric_reference"),
+        ("&mdash;", "—", "unescape_reference", "named_reference"),
+        ("&eacute;", "é", "unescape_reference", "named_reference"),
+        ("â€™", "’", "repair_mojibake", "utf8_as_cp1252"),
+        ("â\x80\x99", "’", "repair_mojibake", "utf8_as_latin1"),
+    ]
+
+
+def test_line_edits_slice_to_the_raw_characters_and_to_the_clean_text():
+    raw = "Intro line\nThey said &mdash;  it&#8217;s a caf&eacute;, donâ€™t go\n"
+    lines = split_lines(pl.DataFrame({"doc_id": ["d"], "raw_text": [raw]}))
+    text, edits = lines.select("text", "line_edits").row(1)
+    assert text == "They said — it’s a café, don’t go"
+    assert [
+        (raw[e["raw_start"] : e["raw_end"]], e["after"], e["start"], e["kind"]) for e in edits
+    ] == [
+        ("&mdash;", "—", 10, "unescape_reference"),
+        ("&#8217;", "’", 14, "unescape_reference"),
+        ("&eacute;", "é", 22, "unescape_reference"),
+        ("â€™", "’", 28, "repair_mojibake"),
+    ]
+    for e in edits:
+        assert text[e["start"] : e["start"] + len(e["after"])] == e["after"]
+    assert lines["line_edits"][0].to_list() == []
 
 
 def test_normalize_spaces_and_invisibles():
