@@ -182,3 +182,17 @@ def test_prune_keeps_the_newest_failed_runs_and_revalidations(tmp_path, capsys):
     assert sorted(p.name for p in (datasets / ".validations").iterdir()) == ["run-1", "run-2"]
     assert "removed failed run(s) run-0" in capsys.readouterr().out
     assert cli.main(["prune", "--datasets", str(datasets)]) == 2  # nothing to keep given
+
+
+def test_an_invalid_audit_setting_fails_fast_naming_the_file(tmp_path):
+    seeds = _seeds(tmp_path)
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.taikong.audit.severity]\n"documents.no_such_check" = "critical"\n')
+    run, _ = _taikong(
+        "release", "--seeds", str(seeds), "--datasets", str(tmp_path / "datasets"), cwd=tmp_path
+    )
+    assert run.returncode == 2, run.stderr
+    [line] = run.stderr.strip().splitlines()
+    assert str(config) in line and "'documents.no_such_check' is not an expectation id" in line
+    assert "Traceback" not in run.stderr + run.stdout
+    assert not (tmp_path / "datasets").exists()
