@@ -40,6 +40,7 @@ def _taikong(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a whole release in a subprocess (~35 s)
 def test_release_command_publishes_then_reports_unchanged(tmp_path):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "seeds" / "blank.txt").write_text("   \n\n")
