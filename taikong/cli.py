@@ -12,6 +12,10 @@ import tempfile
 import traceback
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: bad input must be answered fast
+    from taikong.audit_settings import AuditSettings
 
 # Exit statuses: each means one thing.
 EXIT_OK = 0  # published, unchanged, or the command did what it was asked
@@ -206,13 +210,12 @@ def _print_summary(result: dict) -> None:
         print(f"    {q['source_path']}: {q['reason']}")
 
 
-def _check_unchanged(args: argparse.Namespace) -> int | None:
+def _check_unchanged(args: argparse.Namespace, settings: AuditSettings) -> int | None:
     """Bad input, and a run with nothing to do, answered in plain Python: no Prefect.
 
     Raises on bad input (seeds, catalog). Returns 0 after printing `unchanged` when the
     inputs, catalog, options and code match `latest` (or a withdrawn release), else None.
     """
-    from taikong.audit_settings import load_audit_settings
     from taikong.plan import (
         fingerprint,
         input_shas,
@@ -222,10 +225,8 @@ def _check_unchanged(args: argparse.Namespace) -> int | None:
         run_options,
         unchanged_summary,
     )
-    from taikong.report.expectations import DATA_CHECK_IDS
 
     plan = plan_run(args.seeds, args.datasets)
-    settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
     from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
     from taikong.io.store import open_store
 
@@ -259,8 +260,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be at least 1")
-    load_audit_settings(known_ids=DATA_CHECK_IDS)  # a bad setting is bad input: exit 2
-    answered = _check_unchanged(args)
+    settings = load_audit_settings(known_ids=DATA_CHECK_IDS)  # bad setting: bad input, exit 2
+    answered = _check_unchanged(args, settings)
     if answered is not None:
         return answered
     _prefect_env()

@@ -336,17 +336,9 @@ def audit_release(
 def write_reports(report_dir: ReleaseDir, report: dict) -> None:
     from taikong.report.gx_audit import jsonable
 
-    report_dir.write_json(REPORT, jsonable_deep(report, jsonable))
-    report_dir.write_json(SUMMARY, jsonable_deep(summarize_audit(report), jsonable))
-
-
-def jsonable_deep(value, leaf):
-    """`value` with every leaf made strict-JSON (no NaN): JSON files must parse."""
-    if isinstance(value, dict):
-        return {str(k): jsonable_deep(v, leaf) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable_deep(v, leaf) for v in value]
-    return leaf(value)
+    # Strict JSON (no NaN): the files must parse.
+    report_dir.write_json(REPORT, jsonable(report))
+    report_dir.write_json(SUMMARY, jsonable(summarize_audit(report)))
 
 
 def _run_gx(
@@ -513,14 +505,13 @@ def findings(report: dict, names: dict[str, str], settings: AuditSettings) -> li
     def add(check, severity, message, **facts):
         out.append({"check": check, "severity": severity, "message": message, **facts})
 
+    def in_documents(doc_ids: list[str], paths: list[str]) -> str:
+        return f" in {len(doc_ids)} document(s){_listing(paths, len(doc_ids))}"
+
     for t in report["pandera"]:
         for c in t["failed_checks"]:
             paths = _paths(c["doc_ids"], names)
-            where = (
-                f" in {len(c['doc_ids'])} document(s){_listing(paths, len(c['doc_ids']))}"
-                if c["doc_ids"]
-                else " (the table as a whole)"
-            )
+            where = in_documents(c["doc_ids"], paths) if c["doc_ids"] else " (the table as a whole)"
             add(
                 c["check"],
                 CRITICAL,
@@ -536,11 +527,7 @@ def findings(report: dict, names: dict[str, str], settings: AuditSettings) -> li
                 r["check"],
                 CRITICAL,
                 f"{r['check']}: {r['n_failed']} row(s) violate '{r['description']}'"
-                + (
-                    f" in {len(r['doc_ids'])} document(s){_listing(paths, len(r['doc_ids']))}"
-                    if r["doc_ids"]
-                    else ""
-                ),
+                + (in_documents(r["doc_ids"], paths) if r["doc_ids"] else ""),
                 failed_rows=r["n_failed"],
                 documents=paths,
             )

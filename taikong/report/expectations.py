@@ -18,7 +18,7 @@ suites costs nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import polars as pl
@@ -326,10 +326,7 @@ def data_suites(severity_of) -> dict[str, list[Expect]]:
     (`severity_of(id, default)`); expectations switched off are left out."""
     suites = {}
     for view, expects in DATA_SUITES.items():
-        graded = [
-            Expect(e.id, e.gx, e.kwargs, e.says, e.failing, severity_of(e.id, e.severity))
-            for e in expects
-        ]
+        graded = [replace(e, severity=severity_of(e.id, e.severity)) for e in expects]
         suites[view] = [e for e in graded if e.severity != OFF]
     return suites
 

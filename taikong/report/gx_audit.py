@@ -100,9 +100,7 @@ def run_gx_audit(
                 getattr(gxe, e.gx)(
                     **e.kwargs,
                     severity=e.severity,
-                    # Rendered in the Data Docs as the expectation's text (GX does not
-                    # escape it, so it is escaped here).
-                    description=html.escape(f"[{e.severity}] {e.id}: {e.says}"),
+                    description=_description(e),
                 )
             )
         definition = ctx.validation_definitions.add(
@@ -156,8 +154,14 @@ def _worst(severities) -> str | None:
     return CRITICAL if CRITICAL in found else (WARNING if WARNING in found else None)
 
 
+def _description(e: Expect) -> str:
+    """The expectation's text in the Data Docs (GX renders it unescaped, so it is escaped
+    here); it also maps GX's results back to our declarations."""
+    return html.escape(f"[{e.severity}] {e.id}: {e.says}")
+
+
 def _summarize(result, expects: list[Expect], rows: int) -> dict:
-    by_id = {html.escape(f"[{e.severity}] {e.id}: {e.says}"): e for e in expects}
+    by_id = {_description(e): e for e in expects}
     checks = []
     for r in result.results:
         config = r.expectation_config
@@ -172,7 +176,7 @@ def _summarize(result, expects: list[Expect], rows: int) -> dict:
                 "failing": e.failing,
                 "is_rate": e.is_rate,
                 "kwargs": e.kwargs,
-                "observed": jsonable(details.get("observed_value")),
+                "observed": jsonable(details.get("observed_value"), GX_PARTIAL_ITEMS),
                 "element_count": details.get("element_count"),
                 "unexpected_count": details.get("unexpected_count"),
                 "missing_count": details.get("missing_count"),
@@ -180,7 +184,8 @@ def _summarize(result, expects: list[Expect], rows: int) -> dict:
                 "examples": jsonable(
                     details.get("unexpected_index_list")
                     or details.get("partial_unexpected_index_list")
-                    or []
+                    or [],
+                    max_items=GX_PARTIAL_ITEMS,
                 ),
             }
         )
@@ -197,17 +202,21 @@ def _summarize(result, expects: list[Expect], rows: int) -> dict:
     }
 
 
-def jsonable(value):
+# GX's partial lists hold 20 items; a result never reports more examples than that.
+GX_PARTIAL_ITEMS = 20
+
+
+def jsonable(value, max_items: int | None = None):
     """A value as strict JSON holds it: NaN and infinities become null, numpy scalars
-    plain numbers, anything else its string."""
+    plain numbers, anything else its string; lists cut to `max_items` if given."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value][:20]
+        return [jsonable(v, max_items) for v in value[:max_items]]
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v, max_items) for k, v in value.items()}
     item = getattr(value, "item", None)  # numpy and pandas scalars
     if callable(item):
         return jsonable(item())

@@ -34,14 +34,19 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory) -> tuple[Path, str, str]:
     """A datasets directory with two releases, the second one `latest`."""
-    base = tmp_path_factory.mktemp("integrity")
+    _, datasets, first, second = _publish_two(tmp_path_factory.mktemp("integrity"))
+    return datasets, first, second
+
+
+def _publish_two(base: Path) -> tuple[Path, Path, str, str]:
+    """Seeds and datasets under `base`: a release of page A, then of pages A and B."""
     seeds, datasets = base / "seeds", base / "datasets"
     seeds.mkdir()
     (seeds / "a.txt").write_text(PAGE_A)
     first = release(seeds_dir=str(seeds), datasets_dir=str(datasets))["release_id"]
     (seeds / "b.txt").write_text(PAGE_B)
     second = release(seeds_dir=str(seeds), datasets_dir=str(datasets))["release_id"]
-    return datasets, first, second
+    return seeds, datasets, first, second
 
 
 def _copy(datasets: Path, tmp_path: Path) -> Path:
@@ -302,12 +307,7 @@ def test_verify_cli_resolves_release_names_against_datasets_not_cwd(two_releases
 
 # ---- rollback and withdraw -------------------------------------------------------------------
 def test_rollback_survives_the_next_scheduled_run_and_a_new_release_follows_it(tmp_path):
-    seeds, datasets = tmp_path / "seeds", tmp_path / "datasets"
-    seeds.mkdir()
-    (seeds / "a.txt").write_text(PAGE_A)
-    first = release(seeds_dir=str(seeds), datasets_dir=str(datasets))["release_id"]
-    (seeds / "b.txt").write_text(PAGE_B)
-    second = release(seeds_dir=str(seeds), datasets_dir=str(datasets))["release_id"]
+    seeds, datasets, first, second = _publish_two(tmp_path)
 
     rolled = _cli("rollback", first, "--reason", "b.txt is a draft", "--datasets", str(datasets))
     assert rolled.returncode == 0, rolled.stderr
