@@ -1,49 +1,22 @@
-"""The release flow: ingest -> clean -> deduplicate -> structure -> validate -> publish."""
+"""The release flow: the release lifecycle (`taikong.release`) on Prefect tasks."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import time
-from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.settings import get_current_settings
 from prefect.states import Completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-from flows._common import TASK_DEFAULTS
-from flows.clean import clean
-from flows.deduplicate import deduplicate_documents, deduplicate_paragraphs
-from flows.ingest import ingest
-from flows.progress import RunProgress
-from flows.publish import publish
-from flows.structure import structure
-from flows.validate import audit, record_artifacts, stage_tables
-from taikong.audit_settings import load_audit_settings
+from flows.artifacts import record_artifacts
+from flows.tasks import PrefectExecutor
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
-from taikong.ingest.shards import (
-    DEFAULT_SHARD_BYTES,
-    DEFAULT_SHARD_DOCS,
-    account_for_walk,
-    plan_shards,
-)
-from taikong.io.store import ShardCache, open_store
-from taikong.plan import fingerprint as run_fingerprint
-from taikong.plan import input_shas, known_release, plan_run, readable_paths, run_options
-from taikong.progress import ShardProgress
-from taikong.publish import ReleaseOutcome, unchanged_outcome
-from taikong.report.expectations import DATA_CHECK_IDS
-from taikong.validation import warning_summary
-from taikong.versions import code_version
-
-
-@task(name="fingerprint-inputs", **TASK_DEFAULTS)
-def fingerprint_inputs(seeds_dir: Path, paths: list[str]) -> list[tuple[str, str]]:
-    return input_shas(seeds_dir, paths)
-
+from taikong.ingest.shards import DEFAULT_SHARD_BYTES, DEFAULT_SHARD_DOCS
+from taikong.publish import ReleaseOutcome
+from taikong.release import ReleaseRequest, run_release
 
 RUNNERS = ("default", "processes", "dask")
 # Prefect's thread pool is unbounded by default, which puts every shard of a map stage in
@@ -139,105 +112,22 @@ def _release(
     near_duplicate_threshold: float,
     progress_bar: bool = False,
 ):
-    log = get_run_logger()
-    store = open_store(datasets_dir)
-    settings = load_audit_settings(known_ids=DATA_CHECK_IDS)
-    options = run_options(max_bytes, near_duplicate_threshold, settings)
-    plan = plan_run(seeds_dir, store.root)
-    seeds, catalog, files, walk = plan.seeds, plan.catalog, plan.files, plan.walk
-    shards = plan_shards(files, shard_docs, shard_bytes)
-    log.info(
-        "plan: %d input(s) in %d shard(s) from %s; %d entr(ies) skipped by the walk",
-        len(files),
-        len(shards),
-        seeds,
-        len(walk.skipped),
+    request = ReleaseRequest(
+        seeds_dir, datasets_dir, shard_docs, shard_bytes, max_bytes, near_duplicate_threshold
     )
-
-    run_started = time.time()
-    # Files over the size limit are never read: their size stands in for their hash.
-    shas = dict(fingerprint_inputs(seeds, readable_paths(plan, max_bytes)))
-    fingerprint = run_fingerprint(plan, shas, options)
-    cache = ShardCache(store.root, code_version()["source_sha256"])
-    for action in store.recover():
-        log.warning("recover: %s", action)
-    known = known_release(store, fingerprint)
-    if known is not None:
-        outcome = unchanged_outcome(store, known)
-        log.info("unchanged: %s", outcome.summary["unchanged"])
-        return _completed(outcome)
-    latest = store.latest_id()
-
-    sizes = {f.os_path: f.n_bytes for f in files}
-    progress = RunProgress(
-        ShardProgress([len(s) for s in shards], [sum(sizes[p] for p in s) for s in shards]),
-        show_bar=progress_bar,
+    run_id = flow_run.get_id()
+    done = run_release(
+        request,
+        PrefectExecutor(show_bar=progress_bar),
+        run_id=str(run_id) if run_id else None,
+        log=get_run_logger(),
     )
-    run_id = str(flow_run.get_id() or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"))
-    staging = store.begin(run_id)
-    try:
-        work = staging.work
-        inputs, ingest_hits = ingest(work, seeds, shards, max_bytes, cache, shas, progress=progress)
-        inputs = account_for_walk(inputs, walk)
-        shard_ids = work.shards("docs")
-        log.info(
-            "ingest: %d published, %d quarantined (%d/%d shards from cache)",
-            (inputs["fate"] == "published").sum(),
-            (inputs["fate"] == "quarantined").sum(),
-            ingest_hits,
-            len(shard_ids),
-        )
-        n_lines, clean_hits = clean(work, shard_ids, cache, progress=progress)
-        log.info("clean: %d line(s) (%d/%d shards from cache)", n_lines, clean_hits, len(shard_ids))
-        dedup = deduplicate_documents(
-            work, shard_ids, near_duplicate_threshold, cache, progress=progress
-        )
-        log.info("deduplicate: %s", dedup)
-        cache_hits = {"ingest": ingest_hits, "clean": clean_hits, "dedup": dedup["cache_hits"]}
-        structure(work, shard_ids, catalog, progress=progress)
-        n_duplicates = deduplicate_paragraphs(work, shard_ids, progress=progress)
-        log.info("deduplicate: %d duplicate paragraph(s)", n_duplicates)
-        tables = stage_tables(staging)
-        previous = store.release(latest) if latest else None
-        report, inputs, tables = audit(staging, inputs, tables, previous, run_id, settings)
-        for q in report["quarantined"]:
-            log.warning("audit: quarantined %s (%s)", q["source_path"], q["reason"])
-        for message in warning_summary(report):
-            log.warning("audit warning: %s", message)
-        log.info(
-            "audit: %s",
-            ("passed with warnings" if report["max_severity"] else "passed")
-            if report["passed"]
-            else "FAILED",
-        )
-        outcome = publish(
-            store=store,
-            staging=staging,
-            inputs=inputs,
-            tables=tables,
-            audit=report,
-            fingerprint=fingerprint,
-            options=options,
-            catalog_sha=catalog.sha256,
-            today=dt.datetime.now(dt.UTC).date(),
-        )
-    except BaseException as exc:
-        # A failed or cancelled run leaves nothing half-written behind; the error
-        # (disk full, permission denied, a bug) propagates with its own message.
-        store.discard(staging)
-        progress.finish(f"stopped: {type(exc).__name__}: {exc}"[:500], done=False)
-        raise
-    swept = cache.sweep(run_started)
-    log.info("cache: hits per stage %s; %d stale entries removed", cache_hits, swept)
-    outcome.summary["cache_hits"] = {**cache_hits, "shards": len(shard_ids)}
-    report_dir = outcome.path if outcome.status != "unchanged" else None
-    record_artifacts(report, tables, str(report_dir or staging.release_dir))
-    log.info("publish: %s %s", outcome.status, outcome.release_id or outcome.path)
-    progress.finish(f"{outcome.status}: {outcome.release_id or outcome.path}")
-    result = _result(outcome)
+    outcome = done.outcome
+    if done.report is not None:
+        record_artifacts(done.report, done.tables, done.report_dir)
     if outcome.status == "failed":
         # Fail the flow run with the reason, after the report has been kept.
-        raise ValidationFailed(result)
+        raise ValidationFailed(_result(outcome))
     return _completed(outcome)
 
 

@@ -1,10 +1,11 @@
 """How far a release run has got: documents and MB done, per stage and overall.
 
 Plain bookkeeping, no executor or UI: the flows feed it shard completions and show it
-(a terminal bar, a Prefect progress artifact). Every shard passes through each of the
-map stages below once, so progress is the share of (stage, shard) work done, weighted
-by the shard's input bytes. The shard stages make up SHARD_STAGES_PERCENT of a run:
-writing, auditing and publishing the release come after them. "Documents" here are the
+(a terminal bar, a Prefect progress artifact). Every shard passes through each shard
+stage of the pipeline (`taikong.pipeline.SHARD_STAGES`) once, so progress is the share
+of (stage, shard) work done, weighted by the shard's input bytes. The shard stages make
+up SHARD_STAGES_PERCENT of a run: writing, auditing and publishing the release come
+after them. "Documents" here are the
 planned input files, some of which may end up quarantined.
 """
 
@@ -12,16 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The per-shard map stages of a release, in the order they run.
-SHARD_STAGES = (
-    "ingest",
-    "clean",
-    "minhash",
-    "fingerprint",
-    "label-boilerplate",
-    "structure",
-    "mark-duplicates",
-)
+from taikong.pipeline import SHARD_STAGES
+
 MB = 1024 * 1024
 SHARD_STAGES_PERCENT = 90.0
 

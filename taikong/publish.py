@@ -25,6 +25,7 @@ from taikong.io.store import (
     ensure_writable,
     sha256_file,
 )
+from taikong.pipeline import TABLE_DATASETS
 from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.quarantine import without_documents
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary, warning_summary
@@ -66,8 +67,9 @@ def checksums_text(release_dir: Path) -> str:
 def _table_frames(
     work: WorkArea, table: str, exclude: frozenset[str] = frozenset()
 ) -> Iterator[pl.DataFrame]:
-    for shard in work.shards(f"t_{table}"):
-        yield without_documents(work.read(f"t_{table}", shard), table, exclude)
+    dataset = TABLE_DATASETS[table]
+    for shard in work.shards(dataset):
+        yield without_documents(work.read(dataset, shard), table, exclude)
 
 
 def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> dict:

@@ -1,4 +1,4 @@
-"""Invented documents for tests, and an in-memory run of the transforms (no Prefect).
+"""Invented documents for tests, and an in-memory run of the pipeline (no Prefect).
 
 None of this text comes from the seeds: every heuristic is exercised on documents
 written here, shaped like the kinds of sources Taikong meets (a news site with its
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from pathlib import Path
 
 import polars as pl
 
-from taikong.clean.lines import clean_shard
-from taikong.dedup.boilerplate import label_boilerplate, line_fingerprints, template_counts
-from taikong.dedup.near_duplicates import minhash_signatures, near_duplicate_clusters
-from taikong.dedup.paragraph_duplicates import first_occurrences, mark_duplicates, paragraph_keys
-from taikong.structure.tables import ShardTables, build_tables
+from taikong import pipeline
+from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
+from taikong.io.memory import MemoryWorkArea
+from taikong.pipeline import TABLE_DATASETS, stages_after
+from taikong.runner import InlineExecutor, run_pipeline
+from taikong.stages import RunSpec
+from taikong.structure.tables import ShardTables
 
 NBSP = "\u00a0"
 
@@ -129,16 +132,33 @@ def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
 def run_in_memory(
     texts: dict[str, str], catalog: dict | None = None
 ) -> tuple[ShardTables, pl.DataFrame]:
-    """All transforms on one in-memory shard: (tables, boilerplate-labelled lines)."""
-    docs = docs_frame(texts)
-    lines = clean_shard(docs)
-    clusters = near_duplicate_clusters(minhash_signatures(lines, docs))
-    labelled = label_boilerplate(lines, template_counts(line_fingerprints(lines), clusters))
-    tables = build_tables(docs, labelled, clusters, catalog or {})
-    dupes = first_occurrences(paragraph_keys(tables.paragraphs, tables.documents))
-    tables = dataclasses.replace(tables, paragraphs=mark_duplicates(tables.paragraphs, dupes))
-    return tables, labelled
+    """The declared pipeline after ingest, on one in-memory shard of `texts`:
+    (tables, boilerplate-labelled lines)."""
+    work = MemoryWorkArea()
+    work.write("docs", docs_frame(texts), 0)
+    run = RunSpec(
+        seeds_dir=Path("."),
+        shard_paths=(tuple(texts),),
+        max_bytes=0,
+        near_duplicate_threshold=DEFAULT_THRESHOLD,
+        catalog=catalog or {},
+        input_shas={},
+    )
+    run_pipeline(InlineExecutor(), work, run, stage_list=stages_after("docs"))
+    tables = ShardTables(**{t: work.read(name, 0) for t, name in TABLE_DATASETS.items()})
+    return tables, work.read("labelled_lines", 0)
 
 
 def doc_id_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def replace_stage(monkeypatch, name: str, change) -> None:
+    """Run stage `name` with `change` applied to its (one) output: a bug injected into the
+    declared pipeline, for tests of what the audit does with broken tables."""
+    stage = pipeline.STAGE_BY_NAME[name]
+
+    def changed(ctx, **frames):
+        return change(stage.fn(ctx, **frames))
+
+    monkeypatch.setitem(pipeline.STAGE_BY_NAME, name, dataclasses.replace(stage, fn=changed))

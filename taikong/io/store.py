@@ -150,8 +150,10 @@ class WorkArea:
         _write_then_rename(lambda: df.write_parquet(tmp, compression="lz4"), tmp, path)
         return path
 
-    def read(self, stage: str, shard: int | None = None) -> pl.DataFrame:
-        return pl.read_parquet(self.path(stage, shard))
+    def read(
+        self, stage: str, shard: int | None = None, columns: list[str] | None = None
+    ) -> pl.DataFrame:
+        return pl.read_parquet(self.path(stage, shard), columns=columns)
 
     def read_all(self, stage: str) -> pl.DataFrame:
         """All shards of a stage, concatenated (for the small reduce inputs)."""

@@ -330,24 +330,41 @@ _PARAGRAPH_COLUMNS = {
 }
 
 
-def build_tables(
-    docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
-) -> ShardTables:
-    """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
+@dataclass(frozen=True)
+class Structure:
+    """One shard's structure: what the enrichment and documents stages build on.
+
+    `paragraphs` keep `para_no` (their block in `blocks`); `pieces` map block offsets
+    back to raw offsets (see `assemble_blocks`).
+    """
+
+    lines: pl.DataFrame
+    blocks: pl.DataFrame
+    pieces: pl.DataFrame
+    sections: pl.DataFrame
+    paragraphs: pl.DataFrame
+    boilerplate: pl.DataFrame
+    edits: pl.DataFrame
+
+
+def structural_lines(labelled: pl.DataFrame) -> pl.DataFrame:
+    """The boilerplate-labelled lines as structure reads them."""
     # A title line is content even when other documents share its words: it leaves the
     # boilerplate before anything is built from the labels.
-    lines = mark_titles(lines)
+    lines = mark_titles(labelled)
     # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
-    lines = revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
+    return revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
+
+
+def build_structure(docs: pl.DataFrame, labelled: pl.DataFrame) -> Structure:
+    """Structure one shard: blocks, sections, paragraphs, boilerplate and edits.
+    `labelled` are the shard's lines with their boilerplate labels."""
+    lines = structural_lines(labelled)
     blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
     sec_rows, par_rows = _sections_and_paragraphs(blocks)
     sections = pl.DataFrame(sec_rows, schema=_SECTION_COLUMNS)
     located = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS)
-    paragraphs = located.drop("para_no").with_columns(
-        pl.col("text").str.len_chars().cast(pl.Int32).alias("n_chars")
-    )
     raw_texts = dict(docs.select("doc_id", "raw_text").iter_rows())
-    index = located.select("doc_id", "para_no", "paragraph_id", "seq")
     edits = _found_in_paragraphs(
         block_edits.rename(
             {"start": "char_start", "raw_start": "_known_start", "raw_end": "_known_end"}
@@ -356,7 +373,7 @@ def build_tables(
             .cast(pl.Int32)
             .alias("char_end")
         ),
-        index,
+        paragraph_index(located),
         pieces,
         raw_texts,
         Edits,
@@ -373,19 +390,6 @@ def build_tables(
             dtype=pl.String,
         )
     )
-    # Acronyms may be defined in headings ("Telemetry, Tracking and Command (TT&C)").
-    block_texts = dict(
-        blocks.group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.join("\n\n"))
-        .iter_rows()
-    )
-    mentions = _found_in_paragraphs(
-        find_mentions(located, block_texts), index, pieces, raw_texts, Mentions, "m"
-    )
-    quantities = _found_in_paragraphs(
-        find_quantities(located), index, pieces, raw_texts, Quantities, "q"
-    )
-
     bp = lines.filter(pl.col("bp_reason").is_not_null())
     boilerplate = pl.DataFrame(
         [
@@ -404,41 +408,91 @@ def build_tables(
         ],
         schema=polars_schema(Boilerplate),
     )
-    documents = _documents(
-        docs,
-        lines,
-        blocks,
-        {
-            "sections": sections,
-            "paragraphs": paragraphs,
-            "boilerplate": boilerplate,
-            "edits": edits,
-            "mentions": mentions,
-            "quantities": quantities,
-        },
-        clusters,
-        catalog,
+    return Structure(
+        lines=lines,
+        blocks=blocks,
+        pieces=pieces,
+        sections=in_source_order(sections, docs, "seq"),
+        paragraphs=in_source_order(located, docs, "seq"),
+        boilerplate=in_source_order(boilerplate, docs, "line_no"),
+        edits=in_source_order(edits, docs, "seq"),
     )
-    # Rows follow the inputs' order (source_path), then position in the document, so
-    # the release does not depend on how the corpus was cut into shards.
-    order = documents.select("doc_id").with_row_index("_doc_order")
 
-    def in_source_order(frame: pl.DataFrame, position: str) -> pl.DataFrame:
-        return (
-            frame.join(order, on="doc_id", how="left", maintain_order="left")
-            .sort("_doc_order", position)
-            .drop("_doc_order")
-        )
 
-    return ShardTables(
-        documents,
-        in_source_order(sections, "seq"),
-        in_source_order(paragraphs, "seq"),
-        in_source_order(boilerplate, "line_no"),
-        in_source_order(edits, "seq"),
-        in_source_order(mentions, "seq"),
-        in_source_order(quantities, "seq"),
+def paragraph_index(located: pl.DataFrame) -> pl.DataFrame:
+    return located.select("doc_id", "para_no", "paragraph_id", "seq")
+
+
+def find_in_paragraphs(
+    docs: pl.DataFrame, located: pl.DataFrame, blocks: pl.DataFrame, pieces: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Enrichment of one shard: (mentions, quantities) found in its paragraphs."""
+    raw_texts = dict(docs.select("doc_id", "raw_text").iter_rows())
+    index = paragraph_index(located)
+    # Acronyms may be defined in headings ("Telemetry, Tracking and Command (TT&C)").
+    block_texts = dict(
+        blocks.group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join("\n\n"))
+        .iter_rows()
     )
+    mentions = _found_in_paragraphs(
+        find_mentions(located, block_texts), index, pieces, raw_texts, Mentions, "m"
+    )
+    quantities = _found_in_paragraphs(
+        find_quantities(located), index, pieces, raw_texts, Quantities, "q"
+    )
+    return in_source_order(mentions, docs, "seq"), in_source_order(quantities, docs, "seq")
+
+
+def paragraph_table(located: pl.DataFrame) -> pl.DataFrame:
+    """The paragraphs table's columns of the located paragraphs (before duplicates)."""
+    return located.drop("para_no").with_columns(
+        pl.col("text").str.len_chars().cast(pl.Int32).alias("n_chars")
+    )
+
+
+def build_documents(
+    docs: pl.DataFrame,
+    lines: pl.DataFrame,
+    blocks: pl.DataFrame,
+    tables: dict[str, pl.DataFrame],
+    clusters: pl.DataFrame,
+    catalog: dict[str, dict],
+) -> pl.DataFrame:
+    """The documents table of one shard; `tables` are its other tables (for counts)."""
+    return _documents(docs, lines, blocks, tables, clusters, catalog)
+
+
+def in_source_order(frame: pl.DataFrame, docs: pl.DataFrame, position: str) -> pl.DataFrame:
+    """Rows follow the inputs' order (source_path), then position in the document, so
+    the release does not depend on how the corpus was cut into shards."""
+    order = docs.select("doc_id").with_row_index("_doc_order")
+    return (
+        frame.join(order, on="doc_id", how="left", maintain_order="left")
+        .sort("_doc_order", position)
+        .drop("_doc_order")
+    )
+
+
+def build_tables(
+    docs: pl.DataFrame, labelled: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
+) -> ShardTables:
+    """All tables of one shard in one call (the stages run these same steps apart)."""
+    structure = build_structure(docs, labelled)
+    mentions, quantities = find_in_paragraphs(
+        docs, structure.paragraphs, structure.blocks, structure.pieces
+    )
+    paragraphs = paragraph_table(structure.paragraphs)
+    tables = {
+        "sections": structure.sections,
+        "paragraphs": paragraphs,
+        "boilerplate": structure.boilerplate,
+        "edits": structure.edits,
+        "mentions": mentions,
+        "quantities": quantities,
+    }
+    documents = build_documents(docs, structure.lines, structure.blocks, tables, clusters, catalog)
+    return ShardTables(documents=documents, **tables)
 
 
 # Id column and digits of the seq in it, per table of things found in paragraphs.

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
+from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page, replace_stage
 
 from flows.release import ValidationFailed, release
-from taikong import steps
 from taikong.io.store import ReleaseStore
 from taikong.report.escape import escape_markdown
 
@@ -103,18 +102,14 @@ def _corpus(seeds: Path) -> dict[str, str]:
 
 def _corrupt_spans_of(monkeypatch, doc_ids: set[str]) -> None:
     """A bug that gives these documents' paragraphs spans past their document's end."""
-    real_mark = steps.mark_duplicates_shard
-
-    def corrupt(work, shard):
-        real_mark(work, shard)
-        frame = work.read("t_paragraphs", shard)
-        hit = pl.col("doc_id").is_in(list(doc_ids))
-        frame = frame.with_columns(
+    hit = pl.col("doc_id").is_in(list(doc_ids))
+    replace_stage(
+        monkeypatch,
+        "mark-duplicates",
+        lambda paragraphs: paragraphs.with_columns(
             pl.when(hit).then(pl.col("raw_end") + 10_000_000).otherwise(pl.col("raw_end"))
-        )
-        work.write("t_paragraphs", frame, shard)
-
-    monkeypatch.setattr(steps, "mark_duplicates_shard", corrupt)
+        ),
+    )
 
 
 def test_a_document_that_breaks_a_contract_is_quarantined_and_the_rest_published(

@@ -13,11 +13,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, news_page
+from corpus import LAUNCH_BODY, PROBE_BODY, news_page, replace_stage
 
 from contracts import TABLES
 from flows.release import ValidationFailed, release
-from taikong import steps
 from taikong.dedup.boilerplate import BOILERPLATE_VERSION
 from taikong.io.store import ReleaseStore
 
@@ -161,14 +160,12 @@ def test_validation_failure_publishes_nothing_and_keeps_the_report(tmp_path, mon
     (seeds / "a.txt").write_text(news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY))
     good = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
 
-    real_mark = steps.mark_duplicates_shard
-
-    def corrupt(work, shard):  # a bug that produces a span pointing past the document
-        real_mark(work, shard)
-        frame = work.read("t_paragraphs", shard)
-        work.write("t_paragraphs", frame.with_columns(pl.col("raw_end") + 10_000_000), shard)
-
-    monkeypatch.setattr(steps, "mark_duplicates_shard", corrupt)
+    # A bug that produces a span pointing past the document.
+    replace_stage(
+        monkeypatch,
+        "mark-duplicates",
+        lambda paragraphs: paragraphs.with_columns(pl.col("raw_end") + 10_000_000),
+    )
     (seeds / "b.txt").write_text(news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY))
     with pytest.raises(ValidationFailed) as failure:
         release(seeds_dir=str(seeds), datasets_dir=str(datasets))
@@ -227,8 +224,8 @@ def test_shard_size_changes_task_runs_not_results(tmp_path, capfd):
         assert [a.data for a in progress] == [100.0]
         release_id = state.result()["release_id"]
         assert progress[0].description == f"published: {release_id}"
-        assert sum(n.startswith("ingest-shard") for n in names) == n_shards
-        assert sum(n.startswith("structure-shard") for n in names) == n_shards
+        assert sum(n.startswith("ingest-") for n in names) == n_shards
+        assert sum(n.startswith("structure-") for n in names) == n_shards
         outputs[shard_docs] = {
             t: pl.read_parquet(datasets / "latest" / t / "*.parquet")
             for t in ("documents", "sections", "paragraphs", "boilerplate")

@@ -17,7 +17,8 @@ def test_stage_and_overall_progress_follow_shard_bytes():
     second = progress.done("ingest", 0)
     assert second.percent == pytest.approx(SHARD_STAGES_PERCENT / len(SHARD_STAGES))
     assert second.describe() == (
-        f"ingest (stage 1/{len(SHARD_STAGES)}): 4/4 documents, 4.0/4.0 MB; 13% of the run"
+        f"ingest (stage 1/{len(SHARD_STAGES)}): 4/4 documents, 4.0/4.0 MB; "
+        f"{SHARD_STAGES_PERCENT / len(SHARD_STAGES):.0f}% of the run"
     )
     for stage in SHARD_STAGES[1:]:
         for shard in (0, 1):

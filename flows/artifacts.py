@@ -1,45 +1,10 @@
-"""Validate stage: write the staged tables, audit them (pandera, relations, schema, GX)
-and record the results as Prefect artifacts."""
+"""Prefect artifacts of a release run: the audit's results and the rows per table."""
 
 from __future__ import annotations
 
-import polars as pl
-from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows._common import TASK_DEFAULTS
-from taikong.audit_settings import AuditSettings
-from taikong.io.store import ReleaseDir, Staging
-from taikong.publish import write_tables
-from taikong.quarantine import audit_staged
 from taikong.validation import failure_summary, warning_summary
-
-
-@task(name="write-tables", **TASK_DEFAULTS)
-def stage_tables(staging: Staging) -> dict:
-    return write_tables(staging)
-
-
-@task(name="audit-release", **TASK_DEFAULTS)
-def audit(
-    staging: Staging,
-    inputs: pl.DataFrame,
-    tables: dict,
-    previous: ReleaseDir | None,
-    run_name: str,
-    settings: AuditSettings,
-) -> tuple[dict, pl.DataFrame, dict]:
-    """(report, inputs with their fates, table facts): documents whose rows alone broke
-    a contract are quarantined and the tables rewritten without them."""
-    return audit_staged(
-        staging,
-        inputs,
-        tables,
-        previous,
-        run_name,
-        settings,
-        rewrite_tables=lambda exclude: write_tables(staging, exclude),
-    )
 
 
 def record_artifacts(report: dict, tables: dict, report_dir: str) -> None:

@@ -1,0 +1,69 @@
+"""Prefect tasks made from the declared stage list, and the executor that runs them.
+
+Every stage of `taikong.pipeline.STAGES` becomes one task named after it; a shard
+stage is mapped over the shards, a run stage called once. The lifecycle steps the
+release calls through `Executor.call` (fingerprint-inputs, write-tables, audit-release,
+publish-release) become tasks of their own name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from prefect import task, unmapped
+from prefect.cache_policies import NO_CACHE
+
+from flows.progress import RunProgress
+from taikong.io.store import ShardCache, WorkArea
+from taikong.pipeline import STAGES, Stage
+from taikong.progress import ShardProgress
+from taikong.runner import StageResult, run_stage
+from taikong.stages import RunSpec
+
+# Stages read and write the run's work area, so Prefect's input-based result cache must
+# not skip them; retries are safe because every write replaces its file atomically.
+TASK_DEFAULTS = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": 1}
+
+STAGE_TASKS = {s.name: task(run_stage, name=s.name, **TASK_DEFAULTS) for s in STAGES}
+
+
+class PrefectExecutor:
+    """Runs stages as Prefect tasks on the flow's task runner, with a progress artifact
+    (and a terminal bar when `show_bar`)."""
+
+    def __init__(self, show_bar: bool = False):
+        self.show_bar = show_bar
+        self.progress: RunProgress | None = None
+
+    def begin(self, shard_plan: ShardProgress) -> None:
+        self.progress = RunProgress(shard_plan, show_bar=self.show_bar)
+
+    def finish(self, description: str, done: bool = True) -> None:
+        if self.progress is not None:
+            self.progress.finish(description, done=done)
+
+    def map(
+        self,
+        stage: Stage,
+        shards: Sequence[int],
+        work: WorkArea,
+        run: RunSpec,
+        cache: ShardCache | None,
+    ) -> list[StageResult]:
+        shards = list(shards)
+        futures = STAGE_TASKS[stage.name].map(
+            stage.name, unmapped(work), unmapped(run), unmapped(cache), shards
+        )
+        if self.progress is None:
+            return futures.result()
+        return self.progress.gather(stage.name, futures, shards)
+
+    def reduce(
+        self, stage: Stage, work: WorkArea, run: RunSpec, cache: ShardCache | None
+    ) -> StageResult:
+        return STAGE_TASKS[stage.name](stage.name, work, run, cache, None)
+
+    def call(self, name: str, fn: Callable[..., Any], /, *, retry: bool = True, **kwargs):
+        options = {**TASK_DEFAULTS, "retries": TASK_DEFAULTS["retries"] if retry else 0}
+        return task(fn, name=name, **options)(**kwargs)

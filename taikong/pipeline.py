@@ -1,0 +1,314 @@
+"""The pipeline, declared once: every stage with its inputs, outputs, grain and versions.
+
+A stage is a function over polars frames. `grain="shard"` maps it over the shards (it
+gets each per-shard input for one shard, and run-level inputs whole); `grain="run"`
+reduces across shards (it gets each per-shard input for all shards at once). Stages
+never read or write files: the runner (`taikong.runner`) reads their inputs from the
+work area, writes their outputs, and serves cached outputs. Every work-area dataset is
+written by exactly one stage and never overwritten, so a name means one thing.
+
+Adding a stage is one entry in STAGES plus its function in `taikong.stages`; the
+progress stages, the Prefect tasks (flows/) and the in-memory test runner are derived
+from this list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from taikong import stages
+from taikong.clean.hyphens import HYPHENS_VERSION
+from taikong.clean.lines import CLEAN_VERSION
+from taikong.dedup.boilerplate import BOILERPLATE_VERSION
+from taikong.dedup.near_duplicates import NEAR_DUP_VERSION
+from taikong.dedup.paragraph_duplicates import PARAGRAPH_DUP_VERSION
+from taikong.enrich.mentions import MENTIONS_VERSION
+from taikong.enrich.quantities import QUANTITIES_VERSION
+from taikong.ingest.decode import DECODE_VERSION
+from taikong.ingest.html import HTML_VERSION
+from taikong.structure.paragraphs import STRUCTURE_VERSION
+from taikong.structure.tables import METADATA_VERSION
+
+Grain = Literal["shard", "run"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A named work-area dataset, declared by the stage that writes it: one file per
+    shard when that stage is a shard stage, else one per run."""
+
+    name: str
+    columns: tuple[str, ...]  # the runner checks the stage's output has at least these
+    about: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str  # also the progress stage and the Prefect task name
+    fn: Callable
+    grain: Grain
+    inputs: tuple[str, ...]  # dataset names, each written by an earlier stage
+    writes: tuple[Dataset, ...]
+    # The heuristic versions that decide this stage's output (upstream ones are added
+    # by `lineage_versions`), and the libraries whose versions may change it.
+    versions: tuple[str, ...] = ()
+    libraries: tuple[str, ...] = ("polars", "pyarrow")
+    # Cached by: None; "input_files" (the shard's file names and sha256, for ingest);
+    # "doc_ids" (the output is a function of the shard's documents, named by doc_id,
+    # given the upstream versions: only for stages whose inputs are all per shard).
+    cached_by: Literal["input_files", "doc_ids"] | None = None
+    # Per-shard inputs a run stage reads lazily (large reduce inputs).
+    lazy: tuple[str, ...] = field(default=())
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.writes)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        name="ingest",
+        fn=stages.ingest,
+        grain="shard",
+        inputs=(),
+        writes=(
+            Dataset("ingested_docs", ("doc_id", "source_path", "raw_text"), "decoded inputs"),
+            Dataset("file_fates", ("source_path", "fate", "reason"), "every input of a shard"),
+        ),
+        versions=(DECODE_VERSION, HTML_VERSION),
+        libraries=("polars", "pyarrow", "chardet", "inscriptis"),
+        cached_by="input_files",
+    ),
+    Stage(
+        name="resolve-duplicate-files",
+        fn=stages.resolve_duplicate_files,
+        grain="run",
+        inputs=("file_fates",),
+        writes=(
+            Dataset("inputs", ("source_path", "fate", "reason"), "every input, duplicates found"),
+        ),
+    ),
+    Stage(
+        name="select-documents",
+        fn=stages.select_documents,
+        grain="shard",
+        inputs=("ingested_docs", "inputs"),
+        writes=(Dataset("docs", ("doc_id", "source_path", "raw_text"), "one per distinct file"),),
+    ),
+    Stage(
+        name="clean",
+        fn=stages.clean,
+        grain="shard",
+        inputs=("docs",),
+        writes=(Dataset("lines", ("doc_id", "line_no", "text"), "cleaned lines with features"),),
+        versions=(CLEAN_VERSION, HYPHENS_VERSION),
+        libraries=("polars", "pyarrow", "ftfy"),
+        cached_by="doc_ids",
+    ),
+    Stage(
+        name="minhash",
+        fn=stages.minhash,
+        grain="shard",
+        inputs=("lines", "docs"),
+        writes=(Dataset("signatures", ("doc_id",), "MinHash signatures"),),
+        versions=(NEAR_DUP_VERSION,),
+        cached_by="doc_ids",
+    ),
+    Stage(
+        name="cluster-near-duplicates",
+        fn=stages.cluster_near_duplicates,
+        grain="run",
+        inputs=("signatures",),
+        writes=(Dataset("clusters", ("doc_id", "near_duplicate_of"), "near-duplicate links"),),
+        versions=(NEAR_DUP_VERSION,),
+    ),
+    Stage(
+        name="fingerprint",
+        fn=stages.fingerprint,
+        grain="shard",
+        inputs=("lines",),
+        writes=(Dataset("fingerprints", ("doc_id",), "line templates per document"),),
+        versions=(BOILERPLATE_VERSION,),
+        cached_by="doc_ids",
+    ),
+    Stage(
+        name="count-templates",
+        fn=stages.count_templates,
+        grain="run",
+        inputs=("fingerprints", "clusters"),
+        writes=(Dataset("template_counts", (), "documents per line template"),),
+        versions=(BOILERPLATE_VERSION,),
+        lazy=("fingerprints",),
+    ),
+    Stage(
+        name="label-boilerplate",
+        fn=stages.label_boilerplate,
+        grain="shard",
+        inputs=("lines", "template_counts"),
+        writes=(Dataset("labelled_lines", ("doc_id", "line_no", "bp_reason"), "lines, labelled"),),
+        versions=(BOILERPLATE_VERSION,),
+    ),
+    Stage(
+        name="structure",
+        fn=stages.structure,
+        grain="shard",
+        inputs=("docs", "labelled_lines"),
+        writes=(
+            Dataset("structured_lines", ("doc_id", "line_no", "bp_reason"), "as structured"),
+            Dataset("blocks", ("doc_id", "para_no", "kind", "text"), "paragraph blocks"),
+            Dataset("pieces", ("doc_id", "para_no"), "block offsets to raw offsets"),
+            Dataset("sections", ("section_id", "doc_id"), "table: sections"),
+            Dataset("located_paragraphs", ("paragraph_id", "para_no"), "with their block"),
+            Dataset("boilerplate", ("boilerplate_id", "doc_id"), "table: boilerplate"),
+            Dataset("edits", ("edit_id", "doc_id"), "table: edits"),
+        ),
+        versions=(STRUCTURE_VERSION, HYPHENS_VERSION),
+    ),
+    Stage(
+        name="enrich",
+        fn=stages.enrich,
+        grain="shard",
+        inputs=("docs", "located_paragraphs", "blocks", "pieces"),
+        writes=(
+            Dataset("mentions", ("mention_id", "doc_id"), "table: mentions"),
+            Dataset("quantities", ("quantity_id", "doc_id"), "table: quantities"),
+        ),
+        versions=(MENTIONS_VERSION, QUANTITIES_VERSION),
+    ),
+    Stage(
+        name="describe-documents",
+        fn=stages.describe_documents,
+        grain="shard",
+        inputs=(
+            "docs",
+            "structured_lines",
+            "blocks",
+            "sections",
+            "located_paragraphs",
+            "boilerplate",
+            "edits",
+            "mentions",
+            "quantities",
+            "clusters",
+        ),
+        writes=(Dataset("documents", ("doc_id", "source_path"), "table: documents"),),
+        versions=(METADATA_VERSION,),
+    ),
+    Stage(
+        name="paragraph-keys",
+        fn=stages.paragraph_keys,
+        grain="shard",
+        inputs=("located_paragraphs", "docs"),
+        writes=(Dataset("paragraph_keys", ("text_hash", "paragraph_id"), "normalized hashes"),),
+        versions=(PARAGRAPH_DUP_VERSION,),
+    ),
+    Stage(
+        name="find-duplicate-paragraphs",
+        fn=stages.find_duplicate_paragraphs,
+        grain="run",
+        inputs=("paragraph_keys",),
+        writes=(Dataset("paragraph_duplicates", ("paragraph_id", "duplicate_of"), "later copies"),),
+        versions=(PARAGRAPH_DUP_VERSION,),
+    ),
+    Stage(
+        name="mark-duplicates",
+        fn=stages.mark_duplicates,
+        grain="shard",
+        inputs=("located_paragraphs", "paragraph_duplicates"),
+        writes=(Dataset("paragraphs", ("paragraph_id", "doc_id", "duplicate_of"), "table"),),
+        versions=(PARAGRAPH_DUP_VERSION,),
+    ),
+)
+STAGE_BY_NAME = {s.name: s for s in STAGES}
+# Every work-area dataset of the pipeline, by name.
+DATASETS = {d.name: d for s in STAGES for d in s.writes}
+
+# The release tables and the work-area dataset each is written from.
+TABLE_DATASETS = {
+    "documents": "documents",
+    "sections": "sections",
+    "paragraphs": "paragraphs",
+    "boilerplate": "boilerplate",
+    "edits": "edits",
+    "mentions": "mentions",
+    "quantities": "quantities",
+}
+
+SHARD_STAGES = tuple(s.name for s in STAGES if s.grain == "shard")
+
+
+def producer(dataset: str) -> Stage:
+    """The one stage that writes `dataset`."""
+    for stage in STAGES:
+        if dataset in stage.outputs:
+            return stage
+    raise KeyError(f"no stage writes the dataset {dataset!r}")
+
+
+def lineage_versions(stage: Stage) -> tuple[str, ...]:
+    """The heuristic versions of `stage` and of every stage upstream of it."""
+    seen: set[str] = set()
+    versions: set[str] = set()
+    pending = [stage]
+    while pending:
+        current = pending.pop()
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        versions.update(current.versions)
+        pending.extend(producer(name) for name in current.inputs)
+    return tuple(sorted(versions))
+
+
+def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
+    """What is wrong with a stage list (empty when it is sound)."""
+    problems = []
+    written: dict[str, Stage] = {}
+    for stage in stage_list:
+        for name in stage.inputs:
+            if name not in written:
+                problems.append(f"{stage.name}: reads {name!r} before any stage writes it")
+        for name in stage.outputs:
+            if name in written:
+                problems.append(
+                    f"{stage.name}: overwrites {name!r} (written by {written[name].name})"
+                )
+            written[name] = stage
+        if stage.cached_by == "doc_ids":
+            run_level = [n for n in stage.inputs if n in written and written[n].grain == "run"]
+            if run_level or stage.grain != "shard":
+                problems.append(f"{stage.name}: cached by doc_ids but reads run-level {run_level}")
+            if "docs" not in _upstream_datasets(stage, stage_list):
+                problems.append(f"{stage.name}: cached by doc_ids but not downstream of docs")
+        for name in stage.lazy:
+            if name not in stage.inputs or stage.grain != "run":
+                problems.append(f"{stage.name}: lazy input {name!r} is not a run-stage input")
+    for table, name in TABLE_DATASETS.items():
+        if name not in written:
+            problems.append(f"table {table}: dataset {name!r} is written by no stage")
+        elif written[name].grain != "shard":
+            problems.append(f"table {table}: dataset {name!r} is not written per shard")
+    return problems
+
+
+def _upstream_datasets(stage: Stage, stage_list: tuple[Stage, ...]) -> set[str]:
+    by_output = {name: s for s in stage_list for name in s.outputs}
+    found: set[str] = set()
+    pending = list(stage.inputs)
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        if name in by_output:
+            pending.extend(by_output[name].inputs)
+    return found
+
+
+def stages_after(dataset: str, stage_list: tuple[Stage, ...] = STAGES) -> tuple[Stage, ...]:
+    """The stages that follow the one writing `dataset` (the list is in run order), for
+    runs that start from a dataset given in memory."""
+    start = stage_list.index(producer(dataset))
+    return stage_list[start + 1 :]
