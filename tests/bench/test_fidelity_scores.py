@@ -1,0 +1,87 @@
+"""Regression gate for the fidelity corpus (bench/fidelity): no metric may get worse.
+
+It releases bench/fidelity/docs with the real CLI (a Prefect run, ~1-2 min here), scores
+the release against bench/fidelity/expected and compares every metric, overall and per
+category, with the committed bench/fidelity/scores.json. Equal or better passes. After
+an improvement, re-run `uv run --frozen python bench/fidelity/score.py` and commit the new
+RESULTS.md and scores.json so that the gate holds the new level.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "fidelity"
+
+
+def _load_scorer():
+    spec = importlib.util.spec_from_file_location("fidelity_score", BENCH / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def regressions(committed: dict, current: dict, metrics: dict[str, tuple[str, str]]) -> list[str]:
+    """Every metric (overall and per category) whose share moved the wrong way."""
+    found = []
+    groups = [("overall", committed["overall"], current["overall"])]
+    for cat, before in committed["by_category"].items():
+        groups.append((cat, before, current["by_category"].get(cat, {})))
+    for group, before, now in groups:
+        for metric, (label, direction) in metrics.items():
+            b, n = before.get(metric, {}), now.get(metric)
+            if not b or b["share"] is None:
+                continue
+            if n is None or n["share"] is None:
+                found.append(f"{group}: {label}: was {b['hit']}/{b['total']}, now not measured")
+                continue
+            worse = n["share"] < b["share"] if direction == "up" else n["share"] > b["share"]
+            if worse:
+                found.append(
+                    f"{group}: {label}: was {b['hit']}/{b['total']} ({100 * b['share']:.1f} %), "
+                    f"now {n['hit']}/{n['total']} ({100 * n['share']:.1f} %)"
+                )
+    if committed["run"].get("published") and not current["run"].get("published"):
+        found.append("the release published before and is now blocked by its audit")
+    return found
+
+
+def test_regressions_are_named():
+    # The gate itself: a metric that drops (or rises, for a lower-is-better one) is named.
+    metrics = {"title": ("titles right", "up"), "furniture_leaked": ("furniture leaked", "down")}
+    before = {
+        "overall": {
+            "title": {"hit": 5, "total": 10, "share": 0.5},
+            "furniture_leaked": {"hit": 2, "total": 10, "share": 0.2},
+        },
+        "by_category": {},
+        "run": {"published": True},
+    }
+    same = json.loads(json.dumps(before))
+    assert regressions(before, same, metrics) == []
+    worse = json.loads(json.dumps(before))
+    worse["overall"]["title"] = {"hit": 4, "total": 10, "share": 0.4}
+    worse["overall"]["furniture_leaked"] = {"hit": 3, "total": 10, "share": 0.3}
+    worse["run"]["published"] = False
+    found = regressions(before, worse, metrics)
+    assert len(found) == 3
+    assert found[0].startswith("overall: titles right: was 5/10")
+    assert "furniture leaked" in found[1]
+    assert "blocked" in found[2]
+
+
+@pytest.mark.slow
+def test_fidelity_scores_do_not_regress(tmp_path):
+    scorer = _load_scorer()
+    committed = json.loads((BENCH / "scores.json").read_text(encoding="utf-8"))
+    current = scorer.run(None, tmp_path)
+    found = regressions(committed, current, scorer.METRICS)
+    assert not found, (
+        "fidelity regressed (see bench/fidelity/RESULTS.md for the baseline):\n" + "\n".join(found)
+    )
