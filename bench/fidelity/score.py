@@ -517,6 +517,15 @@ def render_markdown(result: dict) -> str:
     out.append("")
     out.append("## Failures")
     out.append("")
+    counts: dict[str, set[str]] = {}
+    for f in result["failures"]:
+        counts.setdefault(f["metric"], set()).add(f["doc"])
+    out.append("| metric | failures | documents |")
+    out.append("| --- | --- | --- |")
+    for metric, docs in sorted(counts.items(), key=lambda kv: -len(kv[1])):
+        n = sum(f["metric"] == metric for f in result["failures"])
+        out.append(f"| {metric} | {n} | {len(docs)} |")
+    out.append("")
     out.append(
         "Every expectation that the release missed: document, metric, expected, what came out."
     )

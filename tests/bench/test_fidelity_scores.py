@@ -85,3 +85,95 @@ def test_fidelity_scores_do_not_regress(tmp_path):
     assert not found, (
         "fidelity regressed (see bench/fidelity/RESULTS.md for the baseline):\n" + "\n".join(found)
     )
+
+
+def _tables(raw: str, paragraphs: list[tuple[int, int]], sections=(), quantities=()):
+    import polars as pl
+
+    paras = pl.DataFrame(
+        {
+            "paragraph_id": [f"p{i}" for i in range(len(paragraphs))],
+            "raw_start": [s for s, _ in paragraphs],
+            "raw_end": [e for _, e in paragraphs],
+            "text": [raw[s:e].replace("\n", " ") for s, e in paragraphs],
+        }
+    )
+    secs = pl.DataFrame(
+        {
+            "heading": [h for h, _, _ in sections],
+            "ordinal": [o for _, o, _ in sections],
+            "raw_start": [s for _, _, s in sections],
+        },
+        schema={"heading": pl.String, "ordinal": pl.String, "raw_start": pl.Int64},
+    )
+    qs = pl.DataFrame(
+        list(quantities),
+        schema={
+            "paragraph_id": pl.String,
+            "text": pl.String,
+            "value": pl.Float64,
+            "unit": pl.String,
+            "char_start": pl.Int64,
+            "char_end": pl.Int64,
+        },
+        orient="row",
+    )
+    return paras, secs, qs
+
+
+def test_scoring_by_position_and_contents():
+    # Furniture counts as leaked only where its own line sits inside a paragraph ("Share"
+    # inside a sentence is no leak); a contents entry made a section is a false heading
+    # even though its text equals a real heading; a clock time read as a number is a
+    # false quantity.
+    scorer = _load_scorer()
+    raw = (
+        "Home | News\nA headline\nShare\nWe Share data at 16:30 daily.\n"
+        "Contents\nI. Aims\nI. Aims\nBody text of aims.\n"
+    )
+    lines = raw.splitlines(keepends=True)
+    starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines))]
+    para_spans = [
+        (starts[0], starts[2] - 1),  # nav + headline merged: the nav line leaks
+        (starts[3], starts[4] - 1),  # the sentence with "Share" in it
+        (starts[7], len(raw) - 1),
+    ]
+    expected = {
+        "site": "example",
+        "doc_type": "news_article",
+        "title": "A headline",
+        "published_date": None,
+        "keep": ["Body text of aims."],
+        "furniture": ["Home | News", "Share"],
+        "metadata": [],
+        "contents": ["Contents", "I. Aims"],
+        "headings": ["I. Aims"],
+        "quantities": [],
+    }
+    scorer.check_expectations("example", expected, raw)
+    paras, secs, qs = _tables(
+        raw,
+        para_spans,
+        sections=[("Aims", "I", starts[5]), ("Aims", "I", starts[6])],
+        quantities=[("p1", "30", 30.0, None, 20, 22)],
+    )
+    doc = {"raw_text": raw, "title": "A headline", "published_date": None}
+    doc["doc_type"] = "news_article"
+    score = scorer.score_document("example", expected, doc, paras, secs, qs, False, False)
+    m = {k: (r.hit, r.total) for k, r in score.metrics.items()}
+    assert m["furniture_leaked"] == (1, 2)
+    assert m["heading_recall"] == (1, 1)
+    assert m["false_headings"] == (1, 2)
+    assert m["false_quantities"] == (1, 1)
+    assert m["content_kept"] == (1, 1)
+    assert m["title"] == (1, 1)
+
+
+def test_an_expectation_the_document_lacks_is_an_error():
+    scorer = _load_scorer()
+    expected = {"title": "T", "keep": ["A sentence that is not there."], "furniture": ["Nav"]}
+    with pytest.raises(scorer.ExpectationError, match="keep sentence not in the document"):
+        scorer.check_expectations("doc", expected, "T\nNav\nOther text.\n")
+    # Line wraps and line-end hyphenation inside an expected sentence are allowed.
+    wrapped = {"title": "T", "keep": ["An international effort."], "furniture": []}
+    scorer.check_expectations("doc", wrapped, "T\nAn inter-\nnational effort.\n")
