@@ -543,21 +543,21 @@ def render_markdown(result: dict) -> str:
 
 
 def _code_version() -> str:
+    """The last commit of the pipeline's code (taikong/, flows/, contracts/) and whether
+    the working tree changes it: the code these scores belong to."""
+    paths = ["--", "taikong", "flows", "contracts"]
     try:
         rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "log", "-1", "--format=%h", *paths],
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "taikong", "flows", "contracts"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
+            ["git", "status", "--porcelain", *paths], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
-        return rev + ("+changes" if dirty else "")
+        return (rev or "unknown") + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
