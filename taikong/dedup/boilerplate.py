@@ -32,39 +32,29 @@ import hashlib
 
 import polars as pl
 
+from taikong.text import (
+    CONTACT_RE,
+    COPYRIGHT_RE,
+    DATE_RE,
+    MONTH_RE,
+    ORDINAL_RE,
+    PAGE_MARK_LINE_RE,
+    SHORT_LINE_WORDS,
+)
+
 BOILERPLATE_VERSION = "boilerplate_v4"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
 EDGE_CHARS = 200
-SHORT_LINE_WORDS = 12
 # A long line repeated in this many near-dup clusters is site-wide furniture on its own.
 SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
 
 REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
 
-_MONTHS = (
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
-)
-COPYRIGHT_RE = (
-    r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}"
-    r"|©\s*\d{4}|all rights reserved)"
-)
-CONTACT_RE = (
-    r"(?i)(?:\b(?:tel|telephone|phone|fax|e-?mail|postcode|post code|zip(?: code)?)\s*[:：]"
-    r"|^(?:add|addr|address)\s*[:：]|[\w.+-]+@[\w-]+\.[a-z]{2,})"
-)
-DATE_RE = (
-    r"(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS[2:-2] + r"\.?,?\s+\d{4}"
-    r"|" + _MONTHS[2:-2] + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2})\b"
-)
+_MONTH_WORD_RE = rf"\b{MONTH_RE}\b"
 _FILENAME_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
-# A numbered heading ("II. Title", "3. Title", "(2) Title") is never page furniture.
-ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
-_PAGE_MARK_RE = r"(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$"
 
 
 def template_key(text: pl.Expr) -> pl.Expr:
@@ -74,7 +64,7 @@ def template_key(text: pl.Expr) -> pl.Expr:
         # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike.
         .str.replace_all(DATE_RE, " d ")
         .str.replace_all(r"\(c\)", " ")
-        .str.replace_all(_MONTHS, " m ")
+        .str.replace_all(_MONTH_WORD_RE, " m ")
         .str.replace_all(r"\d+", " # ")
         .str.replace_all(r"[^a-z#]+", " ")
         .str.strip_chars()
@@ -269,11 +259,12 @@ def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
             pl.len().alias("_block_lines"),
             pl.col("n_words").max().alias("_max_words"),
             pl.col("ends_sentence").any().alias("_any_sentence"),
-            pl.col("text").str.contains(_PAGE_MARK_RE).any().alias("_page_mark"),
+            pl.col("text").str.contains(PAGE_MARK_LINE_RE).any().alias("_page_mark"),
             ((pl.col("_key_repeats") >= 3) & pl.col("_key").is_not_null()).all().alias("_repeats"),
             pl.col("line_no").min().alias("_first"),
             pl.col("line_no").max().alias("_last"),
             pl.col("wrapped").first().alias("_wrapped"),
+            # A numbered heading ("II. Title", "(2) Title") is never page furniture.
             pl.col("text").str.contains(ORDINAL_RE).any().alias("_ordinal"),
         )
     )

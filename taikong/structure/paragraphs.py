@@ -19,12 +19,15 @@ import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
 from taikong.clean.lines import BULLET_RE
-from taikong.dedup.boilerplate import (
+from taikong.dedup.boilerplate import template_key
+from taikong.text import (
     CONTACT_RE,
     COPYRIGHT_RE,
+    DATE_OR_PAGE_LINE_RE,
+    DATE_PATTERN,
     DATE_RE,
     ORDINAL_RE,
-    template_key,
+    SHORT_LINE_WORDS,
 )
 
 STRUCTURE_VERSION = "structure_v3"
@@ -44,7 +47,8 @@ HEADING_PATTERNS = {
     "dash": (r"^([-–])\s+([A-Z].*)$", 4),
 }
 UNNUMBERED_RANK = 1
-MAX_HEADING_WORDS = 12
+# A heading is a short line.
+MAX_HEADING_WORDS = SHORT_LINE_WORDS
 CAPTION_RE = r"(?i)^(?:pic|picture|photo|fig|figure|image|img)\.?\s*\d+\b"
 ATTACHMENT_RE = r"(?i)^\S.{0,200}\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|csv)$"
 _LONE_BULLET_RE = r"^[•●▪◦‣∙·*]$"
@@ -74,15 +78,6 @@ def _breadcrumb(text: pl.Expr) -> pl.Expr:
     )
 
 
-_MONTH_NAMES = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-# A line that only dates the document: "March 2023", "2023", "- 4 -", "Page 3 of 9".
-_DATE_OR_PAGE_RE = (
-    rf"(?i)^(?:{_MONTH_NAMES}\.?,?\s+\d{{4}}|\d{{4}}|(?:page\s*)?\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?"
-    r"|[-–]\s*\d{1,4}\s*[-–])$"
-)
 # A title is a short line that is not a sentence (a cut title ends in "...").
 MAX_TITLE_WORDS = 30
 # A report's title may wrap over this many lines.
@@ -93,8 +88,8 @@ _TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
 
 def _dateline_or_page() -> pl.Expr:
     text = pl.col("text")
-    return text.str.contains(_DATE_OR_PAGE_RE) | (
-        text.str.contains(DATE_RE) & (pl.col("n_words") <= 12)
+    return text.str.contains(DATE_OR_PAGE_LINE_RE) | (
+        text.str.contains(DATE_RE) & (pl.col("n_words") <= SHORT_LINE_WORDS)
     )
 
 
@@ -156,7 +151,7 @@ def _front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
     # sentence of body length. The (regex) features below are computed on those alone.
     body_mark = (
         reason.is_null()
-        & (pl.col("n_words") > 12)
+        & (pl.col("n_words") > SHORT_LINE_WORDS)
         & pl.col("ends_sentence")
         & text.str.ends_with(":").not_()
     ).cast(pl.Int32)
@@ -175,7 +170,11 @@ def _front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
         reason.is_null()
         & (
             (pl.col("n_words") > MAX_TITLE_WORDS)
-            | (text.str.contains(r"[.!?]$") & not_sentence.not_() & (pl.col("n_words") > 12))
+            | (
+                text.str.contains(r"[.!?]$")
+                & not_sentence.not_()
+                & (pl.col("n_words") > SHORT_LINE_WORDS)
+            )
         )
     ).cast(pl.Int32)
     web = nb.filter(pl.col("wrapped").not_()).with_columns(
@@ -744,8 +743,8 @@ def _by_doc_block(expr: pl.Expr) -> pl.Expr:
 def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
     """First full date on a short line (a dateline), furniture included: doc_id, date_text."""
     return (
-        lines.filter((pl.col("n_words") <= 12) & pl.col("text").str.contains(DATE_RE))
+        lines.filter((pl.col("n_words") <= SHORT_LINE_WORDS) & pl.col("text").str.contains(DATE_RE))
         .sort("doc_id", "line_no")
         .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.extract(f"(?i)({DATE_RE[4:]})", 1).first().alias("date_text"))
+        .agg(pl.col("text").str.extract(f"(?i)({DATE_PATTERN})", 1).first().alias("date_text"))
     )

@@ -16,7 +16,7 @@ import polars as pl
 from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
 from taikong.clean.hyphens import revert_hyphen_edits
-from taikong.dedup.boilerplate import COPYRIGHT_RE, template_id
+from taikong.dedup.boilerplate import template_id
 from taikong.enrich.mentions import acronym_definitions, find_mentions
 from taikong.enrich.quantities import find_quantities
 from taikong.structure.offsets import to_raw_spans
@@ -28,6 +28,7 @@ from taikong.structure.paragraphs import (
     published_dates,
     segment,
 )
+from taikong.text import COPYRIGHT_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
 
 METADATA_VERSION = "metadata_v3"
 
@@ -48,27 +49,6 @@ _NAME_WITH_ACRONYM_RE = (
     rf"^(?P<name>[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}})\s+\((?P<acronym>[A-Z]{{2,10}})\)$"
 )
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
 # Frequent English function words: a cheap, dependency-free language signal.
 _EN_STOPWORDS = frozenset(
     [
@@ -139,9 +119,9 @@ def parse_date(text: str | None) -> dt.date | None:
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
         y, mo, d = map(int, m.groups())
     elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})", t):
-        d, mo, y = int(m[1]), _MONTHS.get(m[2], 0), int(m[3])
+        d, mo, y = int(m[1]), MONTH_NUMBERS.get(m[2], 0), int(m[3])
     elif m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", t):
-        mo, d, y = _MONTHS.get(m[1], 0), int(m[2]), int(m[3])
+        mo, d, y = MONTH_NUMBERS.get(m[1], 0), int(m[2]), int(m[3])
     else:
         return None
     try:
@@ -196,7 +176,7 @@ def publisher_from_front_matter(lines: pl.DataFrame) -> pl.DataFrame:
     "Academy of Launch Vehicle Technology (ALVT)" on a line of its own before the body,
     furniture included, when the acronym is the initials of the name's capitalised words.
     """
-    long_line = (pl.col("n_words") > 12).cast(pl.Int32)
+    long_line = (pl.col("n_words") > SHORT_LINE_WORDS).cast(pl.Int32)
     candidates = (
         lines.filter(pl.col("is_blank").not_() & pl.col("wrapped"))
         .with_columns(
