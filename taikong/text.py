@@ -8,6 +8,8 @@ changes several stages' output: bump their heuristic versions (taikong/versions.
 
 from __future__ import annotations
 
+import polars as pl
+
 # Month names in English, full and abbreviated, by month number.
 MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan"),
@@ -62,3 +64,12 @@ ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
 # A short line has at most this many words: menus, headings, datelines, captions. Longer
 # lines that end a sentence are body text.
 SHORT_LINE_WORDS = 12
+
+
+def dateline_or_page() -> pl.Expr:
+    """The line (columns `text`, `n_words`) only dates the document or numbers its page:
+    a date or page mark alone, or a full date on a short line."""
+    text = pl.col("text")
+    return text.str.contains(DATE_OR_PAGE_LINE_RE) | (
+        text.str.contains(DATE_RE) & (pl.col("n_words") <= SHORT_LINE_WORDS)
+    )

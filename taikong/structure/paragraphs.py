@@ -19,16 +19,7 @@ import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
 from taikong.clean.lines import BULLET_RE
-from taikong.dedup.boilerplate import template_key
-from taikong.text import (
-    CONTACT_RE,
-    COPYRIGHT_RE,
-    DATE_OR_PAGE_LINE_RE,
-    DATE_PATTERN,
-    DATE_RE,
-    ORDINAL_RE,
-    SHORT_LINE_WORDS,
-)
+from taikong.text import DATE_PATTERN, DATE_RE, SHORT_LINE_WORDS, dateline_or_page
 
 STRUCTURE_VERSION = "structure_v3"
 
@@ -58,250 +49,6 @@ _LINE_END_HYPHEN = r"([A-Za-z]+)-$"
 _SUSPENDED_BEFORE = ("and", "or", "nor", "to")
 
 
-# A breadcrumb or menu trail: two or more short items joined by ">", "|", "/", "»" or "›"
-# ("Home > News > Space", "/ Home / Newsroom", "Current Location: Home > News").
-_CRUMB_SEP = r"[>|/»›→]"
-_CRUMB_ITEM = r"[A-Za-z][^\s>|/»›→:]*(?:\s+[^\s>|/»›→:]+){0,4}"
-BREADCRUMB_RE = (
-    rf"^(?:[A-Z][A-Za-z ]{{0,30}}:\s*)?(?:{_CRUMB_SEP}\s*)?{_CRUMB_ITEM}"
-    rf"(?:\s*{_CRUMB_SEP}\s*{_CRUMB_ITEM})+\s*{_CRUMB_SEP}?$"
-)
-
-
-def _breadcrumb(text: pl.Expr) -> pl.Expr:
-    """A trail, not a headline with one slash or bar in it ("Earth / Moon Transfer"): it
-    has a label, an arrow, or two separators or more."""
-    return text.str.contains(BREADCRUMB_RE) & (
-        (text.str.count_matches(_CRUMB_SEP) >= 2)
-        | text.str.contains(r"[>»›→]")
-        | text.str.contains(r"^[A-Z][A-Za-z ]{0,30}:")
-    )
-
-
-# A title is a short line that is not a sentence (a cut title ends in "...").
-MAX_TITLE_WORDS = 30
-# A report's title may wrap over this many lines.
-MAX_TITLE_LINES = 3
-# An organisation name followed by its acronym in parentheses: "Institute of X (IX)".
-_TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
-
-
-def _dateline_or_page() -> pl.Expr:
-    text = pl.col("text")
-    return text.str.contains(DATE_OR_PAGE_LINE_RE) | (
-        text.str.contains(DATE_RE) & (pl.col("n_words") <= SHORT_LINE_WORDS)
-    )
-
-
-def _title_shaped(text: pl.Expr) -> pl.Expr:
-    """A line that could be (part of) a title: short, capitalised, no furniture marks."""
-    return (
-        pl.col("n_words").is_between(1, MAX_TITLE_WORDS)
-        & pl.col("starts_upper")
-        & pl.col("is_bullet").not_()
-        & text.str.contains(ORDINAL_RE).not_()
-        & _breadcrumb(text).not_()
-        & text.str.contains(CONTACT_RE).not_()
-        & text.str.contains(COPYRIGHT_RE).not_()
-        & _dateline_or_page().not_()
-    )
-
-
-def _front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, line_no, role) of the lines holding each document's title (role "title")
-    and of a report's first-page running header (role "running_header").
-
-    Web pages: the first line after a breadcrumb trail at the head of the page, even
-    when other documents carry the same words (two articles may share a title), else
-    the first kept line if it is title-shaped. Hard-wrapped reports: the first block of
-    lines set off by blank lines before the body, skipping what dates the document or
-    names the organisation its running header names; one to MAX_TITLE_LINES lines.
-    Furniture of any other kind (footers, running headers) is never a title.
-    """
-    text = pl.col("text")
-    reason = pl.col("bp_reason")
-    by_doc = _by_doc
-    nb = lines.filter(pl.col("is_blank").not_()).select(
-        "doc_id",
-        "line_no",
-        "text",
-        "n_words",
-        "starts_upper",
-        "is_bullet",
-        "ends_sentence",
-        "wrapped",
-        "bp_reason",
-        pl.len().over("doc_id", "text").alias("_text_count"),
-    )
-    # A running header repeats; a line the boilerplate stage took for one only because
-    # it sits next to a page mark (a short title under the first page's header) does not.
-    reclaimable = (
-        reason.is_null()
-        | (reason == "repeated_template")
-        | ((reason == "running_header") & (pl.col("_text_count") == 1) & _dateline_or_page().not_())
-    )
-    header_keys = (
-        nb.filter(reason == "running_header")
-        .filter(reclaimable.not_())
-        .select("doc_id", template_key(text).alias("_key"))
-        .drop_nulls()
-        .unique()
-    )
-    # Only the head of each document can hold its title: the lines up to the first kept
-    # sentence of body length. The (regex) features below are computed on those alone.
-    body_mark = (
-        reason.is_null()
-        & (pl.col("n_words") > SHORT_LINE_WORDS)
-        & pl.col("ends_sentence")
-        & text.str.ends_with(":").not_()
-    ).cast(pl.Int32)
-    nb = (
-        nb.filter((by_doc(body_mark.cum_sum()) - body_mark) == 0)
-        .with_columns(
-            _breadcrumb(text).alias("_crumb"),
-            _title_shaped(text).alias("_shaped"),
-            _dateline_or_page().alias("_dated"),
-        )
-        .with_columns(reclaimable.alias("_reclaimable"))
-    )
-    # ---- web pages: one line, after a breadcrumb or first of the kept lines.
-    not_sentence = text.str.contains(r"[.!?;:]$").not_() | text.str.contains(r"(?:\.\.\.|…)$")
-    body = (
-        reason.is_null()
-        & (
-            (pl.col("n_words") > MAX_TITLE_WORDS)
-            | (
-                text.str.contains(r"[.!?]$")
-                & not_sentence.not_()
-                & (pl.col("n_words") > SHORT_LINE_WORDS)
-            )
-        )
-    ).cast(pl.Int32)
-    web = nb.filter(pl.col("wrapped").not_()).with_columns(
-        (by_doc(body.cum_sum()) - body).alias("_body_before"),
-        by_doc(pl.col("_crumb").shift(1)).fill_null(False).alias("_after_crumb"),
-    )
-    slot = (
-        (pl.col("_body_before") == 0)
-        & pl.col("_after_crumb")
-        & pl.col("_reclaimable")
-        & pl.col("_shaped")
-        & not_sentence
-    )
-    first_kept = (reason.is_null() & pl.col("_crumb").not_() & pl.col("_dated").not_()).cast(
-        pl.Int32
-    )
-    web = web.with_columns(
-        slot.alias("_slot"),
-        (first_kept.cum_sum().over("doc_id", order_by="line_no") == 1)
-        .and_(first_kept == 1)
-        .alias("_first_kept"),
-    ).with_columns(pl.col("_slot").any().over("doc_id").alias("_has_slot"))
-    web_titles = web.filter(
-        (pl.col("_slot") & (by_doc(pl.col("_slot").cast(pl.Int32).cum_sum()) == 1))
-        | (
-            pl.col("_has_slot").not_()
-            & pl.col("_first_kept")
-            & pl.col("_shaped")
-            & not_sentence
-            & (pl.col("_body_before") == 0)
-        )
-    ).select("doc_id", "line_no")
-
-    # ---- reports: the first block of front matter that is not a date or the publisher.
-    stripped_key = template_key(text.str.replace(_TRAILING_ACRONYM, ""))
-    content = (
-        nb.filter(pl.col("wrapped") & pl.col("_reclaimable"))
-        .with_columns(stripped_key.alias("_key"), template_key(text).alias("_exact_key"))
-        .join(
-            header_keys.with_columns(pl.lit(True).alias("_names_header")),
-            on=["doc_id", "_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            header_keys.rename({"_key": "_exact_key"}).with_columns(
-                pl.lit(True).alias("_is_header")
-            ),
-            on=["doc_id", "_exact_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.col("_names_header", "_is_header").fill_null(False))
-    )
-    # Blocks are runs of adjacent lines: a blank or furniture line, or a numbered
-    # heading, starts a new one.
-    gap = (pl.col("line_no") - by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
-    content = content.with_columns(
-        by_doc((gap | text.str.contains(ORDINAL_RE)).cast(pl.Int32).cum_sum()).alias("_block")
-    )
-    blocks = (
-        content.group_by("doc_id", "_block")
-        .agg(
-            pl.len().alias("_n"),
-            pl.col("n_words").sum().alias("_words"),
-            (pl.col("_names_header") | pl.col("_dated")).all().alias("_skip"),
-            pl.col("_shaped").all().alias("_all_shaped"),
-            # Only the last line may not end a clause; inner ones may end in ":" or ",".
-            text.str.contains(r"[.!?;]$").any().alias("_sentence"),
-            text.sort_by("line_no").last().str.contains(r"[:,]$").alias("_open_end"),
-            pl.col("line_no").min().alias("_first"),
-        )
-        .filter(pl.col("_skip").not_())
-        .sort("doc_id", "_first")
-        .group_by("doc_id", maintain_order=True)
-        .first()
-    )
-    # The first page's running header, above everything else, is page furniture too.
-    top_headers = (
-        content.join(
-            blocks.select("doc_id", "_first"), on="doc_id", how="left", maintain_order="left"
-        )
-        .filter(
-            pl.col("_is_header")
-            & reason.is_null()
-            & (pl.col("line_no") < pl.col("_first").fill_null(pl.col("line_no") + 1))
-        )
-        .select("doc_id", "line_no", pl.lit("running_header").alias("role"))
-    )
-    blocks = blocks.filter(
-        (pl.col("_n") <= MAX_TITLE_LINES)
-        & (pl.col("_words") <= MAX_TITLE_WORDS)
-        & pl.col("_all_shaped")
-        & pl.col("_sentence").not_()
-        & pl.col("_open_end").not_()
-    )
-    report_titles = content.join(
-        blocks.select("doc_id", "_block"), on=["doc_id", "_block"], how="inner"
-    ).select("doc_id", "line_no")
-    titles = pl.concat([web_titles, report_titles]).with_columns(pl.lit("title").alias("role"))
-    return pl.concat([titles, top_headers])
-
-
-def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
-    """Add `is_title` to every line, and relabel what the title's place shows.
-
-    A title line is kept even if it was labelled a repeated template (other documents
-    share its words; the title slot says it is content). A report's first-page running
-    header, above the title, is labelled `running_header` like its repeats further down.
-    """
-    roles = _front_matter_roles(lines)
-    return (
-        lines.drop("is_title", strict=False)
-        .join(roles, on=["doc_id", "line_no"], how="left", maintain_order="left")
-        .with_columns(
-            (pl.col("role") == "title").fill_null(False).alias("is_title"),
-            pl.when(pl.col("role") == "title")
-            .then(pl.lit(None, dtype=pl.String))
-            .when(pl.col("role") == "running_header")
-            .then(pl.lit("running_header"))
-            .otherwise(pl.col("bp_reason"))
-            .alias("bp_reason"),
-        )
-        .drop("role")
-    )
-
-
 def _heading_style() -> pl.Expr:
     text = pl.col("text")
     short = (pl.col("n_words") <= MAX_HEADING_WORDS) & text.str.contains(r"[.;,:!?]$").not_()
@@ -318,10 +65,9 @@ def _by_doc(expr: pl.Expr) -> pl.Expr:
 def segment(lines: pl.DataFrame) -> pl.DataFrame:
     """Kept, non-blank lines with `block_kind` (heading/title/text) and `para_no`.
 
-    Input: lines labelled by the boilerplate stage (bp_reason null = kept).
+    Input: lines labelled by the boilerplate stage (bp_reason null = kept, is_title),
+    read as they are: structure never relabels a line.
     """
-    if "is_title" not in lines.columns:
-        lines = mark_titles(lines)
     kept = lines.filter(pl.col("is_blank").not_() & pl.col("bp_reason").is_null())
     text = pl.col("text")
     prev = lambda c: _by_doc(pl.col(c).shift(1))  # noqa: E731
@@ -342,7 +88,7 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         & pl.col("starts_upper")
         & pl.col("ends_sentence").not_()
         & pl.col("is_bullet").not_()
-        & _dateline_or_page().not_()
+        & dateline_or_page().not_()
         # After a finished sentence, or set off by a blank line from a short line before
         # it (front matter such as a date), not from a line cut by a page break.
         & (prev("ends_sentence").fill_null(True) | (gap_before & (prev("n_words") <= 8)))

@@ -16,7 +16,7 @@ import polars as pl
 from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
 from taikong.clean.hyphens import revert_hyphen_edits
-from taikong.dedup.boilerplate import template_id
+from taikong.dedup.templates import template_id
 from taikong.enrich.mentions import acronym_definitions, find_mentions
 from taikong.enrich.quantities import find_quantities
 from taikong.structure.offsets import to_raw_spans
@@ -24,7 +24,6 @@ from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
     assemble_blocks,
-    mark_titles,
     published_dates,
     segment,
 )
@@ -314,9 +313,6 @@ def build_tables(
     docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
 ) -> ShardTables:
     """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
-    # A title line is content even when other documents share its words: it leaves the
-    # boilerplate before anything is built from the labels.
-    lines = mark_titles(lines)
     # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
     lines = revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
     blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
