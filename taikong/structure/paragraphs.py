@@ -19,7 +19,7 @@ import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
 from taikong.clean.lines import BULLET_RE
-from taikong.text import DATE_PATTERN, DATE_RE, SHORT_LINE_WORDS, dateline_or_page
+from taikong.text import SHORT_LINE_WORDS, dateline_or_page
 
 STRUCTURE_VERSION = "structure_v3"
 
@@ -484,13 +484,3 @@ def _lost_bullet_items() -> pl.Expr:
 
 def _by_doc_block(expr: pl.Expr) -> pl.Expr:
     return expr.over("doc_id", order_by="para_no")
-
-
-def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
-    """First full date on a short line (a dateline), furniture included: doc_id, date_text."""
-    return (
-        lines.filter((pl.col("n_words") <= SHORT_LINE_WORDS) & pl.col("text").str.contains(DATE_RE))
-        .sort("doc_id", "line_no")
-        .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.extract(f"(?i)({DATE_PATTERN})", 1).first().alias("date_text"))
-    )
