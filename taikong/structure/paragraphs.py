@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
+from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens
 from taikong.clean.lines import BULLET_RE
 from taikong.text import SHORT_LINE_WORDS, dateline_or_page
 
@@ -164,8 +164,6 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     kept = kept.with_columns(starts_new.alias("_new")).with_columns(
         _by_doc(pl.col("_new").cast(pl.Int32).cum_sum()).alias("para_no")
     )
-    # Headings keep their words as extracted: edits are only made to paragraphs.
-    kept = revert_hyphen_edits(kept, pl.col("block_kind") == "heading")
     return kept.drop("_new", "_len", "_lower", "_colon_item")
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
-from taikong.clean.hyphens import revert_hyphen_edits
+from taikong.clean.hyphens import as_extracted
 from taikong.dedup.templates import template_id
 from taikong.enrich.mentions import find_mentions
 from taikong.enrich.quantities import find_quantities
@@ -127,9 +127,11 @@ def build_tables(
     docs: pl.DataFrame, lines: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
 ) -> ShardTables:
     """Structure one shard. `lines` carry boilerplate labels; `clusters` near-dup links."""
-    # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
-    lines = revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
-    blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
+    # Removed furniture and headings keep their words as extracted (clean kept them):
+    # repairs are shown, and recorded as edits, only in paragraphs.
+    lines = as_extracted(lines, pl.col("bp_reason").is_not_null())
+    segmented = as_extracted(segment(lines), pl.col("block_kind") == "heading")
+    blocks, pieces, block_edits = assemble_blocks(segmented, lines)
     sec_rows, par_rows = _sections_and_paragraphs(blocks)
     sections = pl.DataFrame(sec_rows, schema=_SECTION_COLUMNS)
     located = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS)
