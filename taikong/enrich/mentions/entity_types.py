@@ -189,6 +189,17 @@ def typed(
     later one its own serial ("4B"). Undecided acronyms are dropped and counted."""
     family_type: dict[str, tuple[str, str]] = {}
     acronym_type: dict[str, tuple[str | None, str]] = {}
+
+    def typed_acronym(m: Mention) -> Mention | None:
+        """The acronym mention with its type, or None (dropped, counted) when undecided."""
+        if m.code not in acronym_type:
+            acronym_type[m.code] = _acronym_type(m.name, m.code, text)
+        entity_type, rule = acronym_type[m.code]
+        if entity_type is None:
+            dropped[rule] = dropped.get(rule, 0) + 1
+            return None
+        return replace(m, canonical=m.name, entity_type=entity_type, type_rule=rule)
+
     out = []
     for m in mentions:
         if m.kind == "country":
@@ -196,13 +207,8 @@ def typed(
         elif m.kind == "launch_site":
             out.append(replace(m, entity_type="launch_site_place", type_rule="launch_site_pattern"))
         elif m.kind == "acronym":
-            if m.code not in acronym_type:
-                acronym_type[m.code] = _acronym_type(m.name, m.code, text)
-            entity_type, rule = acronym_type[m.code]
-            if entity_type is None:
-                dropped[rule] = dropped.get(rule, 0) + 1
-                continue
-            out.append(replace(m, canonical=m.name, entity_type=entity_type, type_rule=rule))
+            if found := typed_acronym(m):
+                out.append(found)
         else:
             surface = joined[m.start : m.end].replace("’", "'")
             if surface in definitions:
@@ -213,14 +219,8 @@ def typed(
                     joined[: m.start - 1].split()
                 ).endswith(long):
                     continue
-                m = replace(m, kind="acronym", name=long, code=surface)
-                if m.code not in acronym_type:
-                    acronym_type[m.code] = _acronym_type(m.name, m.code, text)
-                entity_type, rule = acronym_type[m.code]
-                if entity_type is None:
-                    dropped[rule] = dropped.get(rule, 0) + 1
-                    continue
-                out.append(replace(m, canonical=long, entity_type=entity_type, type_rule=rule))
+                if found := typed_acronym(replace(m, kind="acronym", name=long, code=surface)):
+                    out.append(found)
                 continue
             if m.name not in family_type:
                 voted = _winner(family_votes(text, [m.name]))
