@@ -62,6 +62,19 @@ def _by_doc(expr: pl.Expr) -> pl.Expr:
     return expr.over("doc_id", order_by="line_no")
 
 
+def _prev(column: str) -> pl.Expr:
+    return _by_doc(pl.col(column).shift(1))
+
+
+def _next(column: str) -> pl.Expr:
+    return _by_doc(pl.col(column).shift(-1))
+
+
+# Was there a blank line (or removed furniture) just before this kept line?
+_GAP_BEFORE = (pl.col("line_no") - _prev("line_no")).fill_null(1) > 1
+_STARTS_LOWER = pl.col("text").str.contains(r"^[a-z]")
+
+
 def segment(lines: pl.DataFrame) -> pl.DataFrame:
     """Kept, non-blank lines with `block_kind` (heading/title/text) and `para_no`.
 
@@ -69,14 +82,16 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     read as they are: structure never relabels a line.
     """
     kept = lines.filter(pl.col("is_blank").not_() & pl.col("bp_reason").is_null())
-    text = pl.col("text")
-    prev = lambda c: _by_doc(pl.col(c).shift(1))  # noqa: E731
-    nxt = lambda c: _by_doc(pl.col(c).shift(-1))  # noqa: E731
-    # Was there a blank line (or removed furniture) just before this kept line?
-    gap_before = (pl.col("line_no") - prev("line_no")).fill_null(1) > 1
-    starts_lower = text.str.contains(r"^[a-z]")
+    kept = _block_kinds(_heading_styles(kept))
+    kept = _paragraph_numbers(_first_item_after_colon(kept))
+    return kept.drop("_new", "_len", "_lower", "_colon_item")
 
-    kept = kept.with_columns(_heading_style().alias("heading_style"), starts_lower.alias("_lower"))
+
+def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `heading_style` (roman/arabic/paren/dash/unnumbered, null for no heading) and
+    `_lower` (the line starts in lower case)."""
+    prev, nxt = _prev, _next
+    kept = kept.with_columns(_heading_style().alias("heading_style"), _STARTS_LOWER.alias("_lower"))
     # A numbered line whose sentence runs on into a lower-case line is not a heading.
     runs_on = nxt("_lower").fill_null(False)
     # Unnumbered headings ("Preamble", "Conclusion") exist only in wrapped text, as a
@@ -91,7 +106,7 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         & dateline_or_page().not_()
         # After a finished sentence, or set off by a blank line from a short line before
         # it (front matter such as a date), not from a line cut by a page break.
-        & (prev("ends_sentence").fill_null(True) | (gap_before & (prev("n_words") <= 8)))
+        & (prev("ends_sentence").fill_null(True) | (_GAP_BEFORE & (prev("n_words") <= 8)))
         & nxt("starts_upper").fill_null(False)
     )
     # A dash line is a heading only in wrapped text and when it stands alone (not in a
@@ -102,7 +117,7 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         | prev("heading_style").eq("dash").fill_null(False)
         | nxt("heading_style").eq("dash").fill_null(False)
     )
-    kept = kept.with_columns(
+    return kept.with_columns(
         pl.when(unnumbered)
         .then(pl.lit("unnumbered"))
         .when(dash_item | runs_on)
@@ -110,11 +125,16 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("heading_style"))
         .alias("heading_style")
     )
-    # The title (see _title_lines) wins over the heading shapes: a short title line on a
-    # report's first page looks like an unnumbered heading.
+
+
+def _block_kinds(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `block_kind` (title/heading/bullet_marker/text) and `_len` (characters)."""
+    text = pl.col("text")
+    # The title (decided with the boilerplate labels) wins over the heading shapes: a
+    # short title line on a report's first page looks like an unnumbered heading.
     is_heading = pl.col("heading_style").is_not_null() & pl.col("is_title").not_()
     lone_bullet = text.str.contains(_LONE_BULLET_RE)
-    kept = kept.with_columns(
+    return kept.with_columns(
         pl.when(pl.col("is_title"))
         .then(pl.lit("title"))
         .when(is_heading)
@@ -126,6 +146,11 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         text.str.len_chars().alias("_len"),
     )
 
+
+def _paragraph_numbers(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `para_no`: where a new block starts (`_new`), counted per document."""
+    prev = _prev
+    text = pl.col("text")
     # What is left of a merged line after its first physical line.
     last_physical = (
         pl.when(pl.col("_len") > MERGED_LINE_RATIO * pl.col("line_width_p90"))
@@ -140,7 +165,6 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     prev_short = _by_doc(pl.col("_len").shift(1)).fill_null(0) < SHORT_LINE_RATIO * pl.col(
         "line_width_p90"
     )
-    kept = _first_item_after_colon(kept)
     kind_changes = prev("block_kind").ne(pl.col("block_kind")).fill_null(True)
     # Each heading is a block; the lines of a title (a report's may wrap) are one.
     starts_new = (
@@ -151,20 +175,19 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
             | kind_changes
             | pl.col("is_bullet")
             | pl.col("wrapped").not_()
-            | (pl.col("indented") & starts_lower.not_())
+            | (pl.col("indented") & _STARTS_LOWER.not_())
             # A lower-case line after a ';' or 'etc.' continues unless that line was short.
-            | (prev_ends & would_have_fitted & starts_lower.not_())
+            | (prev_ends & would_have_fitted & _STARTS_LOWER.not_())
             | (prev_ends & prev_short)
             # A blank line after a finished sentence or a short line (front matter); a page
             # break cuts a full line, which continues.
-            | (gap_before & (prev_ends | prev_short))
+            | (_GAP_BEFORE & (prev_ends | prev_short))
             | pl.col("_colon_item")
         )
     )
-    kept = kept.with_columns(starts_new.alias("_new")).with_columns(
+    return kept.with_columns(starts_new.alias("_new")).with_columns(
         _by_doc(pl.col("_new").cast(pl.Int32).cum_sum()).alias("para_no")
     )
-    return kept.drop("_new", "_len", "_lower", "_colon_item")
 
 
 def _first_item_after_colon(kept: pl.DataFrame) -> pl.DataFrame:
