@@ -230,9 +230,8 @@ def _hyphen_joins(kept: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
     without a space; space: a suspended hyphen ("space- and"), joined with a space.
     Adds `_left`/`_right` (the word parts) and `_hyphen_rule`.
     """
-    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
     with_parts = kept.with_columns(
-        in_para(pl.col("text").shift(1)).str.extract(_LINE_END_HYPHEN, 1).alias("_left"),
+        _in_para(pl.col("text").shift(1)).str.extract(_LINE_END_HYPHEN, 1).alias("_left"),
         pl.col("text").str.extract(r"^([A-Za-z]+)", 1).alias("_right"),
     )
     pairs = with_parts.filter(pl.col("_left").is_not_null() & pl.col("_right").is_not_null())
@@ -292,51 +291,8 @@ def assemble_blocks(
     `lines` (all lines of the shard) give the document-wide evidence for line-end
     hyphens; by default the kept lines do.
     """
-    kept = _hyphen_joins(kept, kept if lines is None else lines)
-    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
-    first_in_para = in_para(pl.int_range(pl.len())) == 0
-    joiner = (
-        pl.when(first_in_para)
-        .then(pl.lit(""))
-        .when(pl.col("_hyphen").is_in(["join", "keep"]))
-        .then(pl.lit(""))
-        .otherwise(pl.lit(" "))
-    )
-    # The next line rejoins a word split by this line's hyphen: drop the hyphen.
-    drops_hyphen = in_para(pl.col("_hyphen").shift(-1)).eq("join").fill_null(False)
-    body = (
-        pl.when(drops_hyphen)
-        .then(pl.col("text").str.slice(0, pl.col("text").str.len_chars() - 1))
-        .otherwise(pl.col("text"))
-    )
-    joined = (
-        kept.with_columns(joiner.alias("_joiner"), body.alias("_body"))
-        .with_columns(pl.concat_str(["_joiner", "_body"]).alias("_piece"))
-        .with_columns(
-            (
-                in_para(pl.col("_piece").str.len_chars().cum_sum())
-                - pl.col("_piece").str.len_chars()
-                + pl.col("_joiner").str.len_chars()
-            )
-            .cast(pl.Int32)
-            .alias("text_start")
-        )
-    )
-    blocks = (
-        joined.group_by("doc_id", "para_no", maintain_order=True)
-        .agg(
-            pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
-            pl.col("block_kind").first(),
-            pl.col("heading_style").first(),
-            pl.col("is_bullet").first(),
-            pl.col("raw_start").min(),
-            pl.col("raw_end").max(),
-            pl.col("line_no").min().alias("first_line"),
-            pl.col("line_no").max().alias("last_line"),
-        )
-        .sort("doc_id", "para_no")
-    )
-    blocks = _classify(blocks)
+    joined = _joined_lines(_hyphen_joins(kept, kept if lines is None else lines))
+    blocks = _classify(_blocks(joined))
     # Characters cut from the start of a block (a bullet) shift every offset in it.
     cut = blocks.select("doc_id", "para_no", "cut")
     pieces = (
@@ -353,40 +309,8 @@ def assemble_blocks(
         )
         .sort("doc_id", "para_no", "line_no")
     )
-    line_edits = (
-        joined.select("doc_id", "para_no", "line_no", "text_start", "_body", "line_edits")
-        .explode("line_edits")
-        .drop_nulls("line_edits")
-        .unnest("line_edits")
-        # A repaired character the join dropped (a line-end hyphen) is no longer there.
-        .filter(
-            pl.col("start") + pl.col("after").str.len_chars() <= pl.col("_body").str.len_chars()
-        )
-        .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
-        .drop("_body")
-    )
-    prev_end = in_para(
-        (pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1)
-    )  # end of the previous line's text in the block
-    join_edits = (
-        joined.with_columns(
-            (prev_end - pl.col("_left").str.len_chars()).cast(pl.Int32).alias("start")
-        )
-        .filter(pl.col("_hyphen") == "join")
-        .select(
-            "doc_id",
-            "para_no",
-            "line_no",
-            "text_start",
-            "start",
-            pl.concat_str([pl.col("_left"), pl.lit("-"), pl.col("_right")]).alias("before"),
-            pl.concat_str([pl.col("_left"), pl.col("_right")]).alias("after"),
-            pl.lit("dehyphenate").alias("kind"),
-            pl.col("_hyphen_rule").alias("rule"),
-        )
-    )
     edits = (
-        pl.concat([line_edits, join_edits], how="diagonal_relaxed")
+        pl.concat([_line_edits(joined), _join_edits(joined)], how="diagonal_relaxed")
         .join(cut, on=["doc_id", "para_no"], how="inner")
         .select(
             "doc_id",
@@ -404,6 +328,101 @@ def assemble_blocks(
         .sort("doc_id", "para_no", "start")
     )
     return blocks.drop("cut", "is_bullet", "last_line", "block_kind"), pieces, edits
+
+
+def _in_para(expr: pl.Expr) -> pl.Expr:
+    return expr.over("doc_id", "para_no", order_by="line_no")
+
+
+def _joined_lines(kept: pl.DataFrame) -> pl.DataFrame:
+    """Each line as a piece of its block's text: `_joiner` (the space before it, if any),
+    `_body` (its text, without a hyphen the next line rejoins), `_piece` and
+    `text_start` (where its text starts in the block text)."""
+    first_in_para = _in_para(pl.int_range(pl.len())) == 0
+    joiner = (
+        pl.when(first_in_para)
+        .then(pl.lit(""))
+        .when(pl.col("_hyphen").is_in(["join", "keep"]))
+        .then(pl.lit(""))
+        .otherwise(pl.lit(" "))
+    )
+    # The next line rejoins a word split by this line's hyphen: drop the hyphen.
+    drops_hyphen = _in_para(pl.col("_hyphen").shift(-1)).eq("join").fill_null(False)
+    body = (
+        pl.when(drops_hyphen)
+        .then(pl.col("text").str.slice(0, pl.col("text").str.len_chars() - 1))
+        .otherwise(pl.col("text"))
+    )
+    return (
+        kept.with_columns(joiner.alias("_joiner"), body.alias("_body"))
+        .with_columns(pl.concat_str(["_joiner", "_body"]).alias("_piece"))
+        .with_columns(
+            (
+                _in_para(pl.col("_piece").str.len_chars().cum_sum())
+                - pl.col("_piece").str.len_chars()
+                + pl.col("_joiner").str.len_chars()
+            )
+            .cast(pl.Int32)
+            .alias("text_start")
+        )
+    )
+
+
+def _blocks(joined: pl.DataFrame) -> pl.DataFrame:
+    """One row per block: its text and span, first and last line."""
+    return (
+        joined.group_by("doc_id", "para_no", maintain_order=True)
+        .agg(
+            pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
+            pl.col("block_kind").first(),
+            pl.col("heading_style").first(),
+            pl.col("is_bullet").first(),
+            pl.col("raw_start").min(),
+            pl.col("raw_end").max(),
+            pl.col("line_no").min().alias("first_line"),
+            pl.col("line_no").max().alias("last_line"),
+        )
+        .sort("doc_id", "para_no")
+    )
+
+
+def _line_edits(joined: pl.DataFrame) -> pl.DataFrame:
+    """The lines' own repairs (clean's), placed in the block text."""
+    return (
+        joined.select("doc_id", "para_no", "line_no", "text_start", "_body", "line_edits")
+        .explode("line_edits")
+        .drop_nulls("line_edits")
+        .unnest("line_edits")
+        # A repaired character the join dropped (a line-end hyphen) is no longer there.
+        .filter(
+            pl.col("start") + pl.col("after").str.len_chars() <= pl.col("_body").str.len_chars()
+        )
+        .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
+        .drop("_body")
+    )
+
+
+def _join_edits(joined: pl.DataFrame) -> pl.DataFrame:
+    """The line-end hyphens dropped to rejoin a split word, placed in the block text."""
+    # End of the previous line's text in the block.
+    prev_end = _in_para((pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1))
+    return (
+        joined.with_columns(
+            (prev_end - pl.col("_left").str.len_chars()).cast(pl.Int32).alias("start")
+        )
+        .filter(pl.col("_hyphen") == "join")
+        .select(
+            "doc_id",
+            "para_no",
+            "line_no",
+            "text_start",
+            "start",
+            pl.concat_str([pl.col("_left"), pl.lit("-"), pl.col("_right")]).alias("before"),
+            pl.concat_str([pl.col("_left"), pl.col("_right")]).alias("after"),
+            pl.lit("dehyphenate").alias("kind"),
+            pl.col("_hyphen_rule").alias("rule"),
+        )
+    )
 
 
 def _classify(blocks: pl.DataFrame) -> pl.DataFrame:
