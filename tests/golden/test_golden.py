@@ -132,7 +132,7 @@ def dump(view: dict) -> str:
 # The heuristics whose output each part of a golden view shows (what to bump when it changes).
 OWNERS = {
     "source_path": (),
-    "document": ("metadata", "structure", "mentions", "quantities", "hyphens"),
+    "document": ("metadata", "boilerplate", "structure", "mentions", "quantities", "hyphens"),
     "sections": ("structure", "boilerplate"),
     "paragraphs_before_first_heading": ("structure", "boilerplate"),
     "paragraphs": ("structure", "boilerplate", "clean", "hyphens", "paragraph_duplicates"),
