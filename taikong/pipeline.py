@@ -28,8 +28,8 @@ from taikong.enrich.mentions import MENTIONS_VERSION
 from taikong.enrich.quantities import QUANTITIES_VERSION
 from taikong.ingest.decode import DECODE_VERSION
 from taikong.ingest.html import HTML_VERSION
+from taikong.structure.metadata import METADATA_VERSION
 from taikong.structure.paragraphs import STRUCTURE_VERSION
-from taikong.structure.tables import METADATA_VERSION
 
 Grain = Literal["shard", "run"]
 

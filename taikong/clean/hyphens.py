@@ -394,7 +394,12 @@ def _junction_candidates(text: str, width: float, forms: DocumentForms) -> list[
 
 
 def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
-    """Put lost hyphens back into `text`, each recorded in `line_edits` (EDIT_STRUCT).
+    """Put lost hyphens back into `text`, each recorded in `line_edits` (EDIT_STRUCT), and
+    keep what such a line said before in `extracted_text` (null on every other line).
+
+    The repaired text is what every later stage reads; a line whose role shows it as
+    extracted (a heading, furniture) takes `extracted_text` (see `as_extracted`), so the
+    decision is made once, here, and never undone.
 
     Input: lines with doc_id, line_no, text, is_blank, wrapped, line_width_p90 and
     line_edits (the clean stage's repairs; added empty when missing). Edit starts are
@@ -403,6 +408,7 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
     no_edits = pl.lit([], dtype=pl.List(EDIT_STRUCT))
     if "line_edits" not in lines.columns:
         lines = lines.with_columns(no_edits.alias("line_edits"))
+    lines = lines.with_columns(pl.lit(None, dtype=pl.String).alias("extracted_text"))
     merged = (
         pl.col("wrapped")
         & pl.col("is_blank").not_()
@@ -436,6 +442,7 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
                 "doc_id": row["doc_id"],
                 "line_no": row["line_no"],
                 "_text": text,
+                "_extracted": row["text"],
                 "_edits": sorted(earlier + placed, key=lambda e: e["start"]),
             }
         )
@@ -447,6 +454,7 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
             "doc_id": pl.String,
             "line_no": pl.Int32,
             "_text": pl.String,
+            "_extracted": pl.String,
             "_edits": pl.List(EDIT_STRUCT),
         },
     )
@@ -454,43 +462,29 @@ def restore_lost_hyphens(lines: pl.DataFrame) -> pl.DataFrame:
         lines.join(patch, on=["doc_id", "line_no"], how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("_text", "text").alias("text"),
+            pl.col("_extracted").alias("extracted_text"),
             pl.coalesce("_edits", "line_edits").alias("line_edits"),
         )
-        .drop("_text", "_edits")
+        .drop("_text", "_extracted", "_edits")
     )
 
 
-def revert_hyphen_edits(lines: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
-    """Undo the hyphen edits of the lines matching `where` (headings, furniture).
+def as_extracted(lines: pl.DataFrame, where: pl.Expr) -> pl.DataFrame:
+    """The lines matching `where` (headings, furniture) show their text as extracted:
+    `extracted_text` where clean restored a lost hyphen, and no edits.
 
-    Their other edits (repaired references and mojibake) stay in the text, unrecorded:
-    only paragraphs carry edits.
+    Their other repairs (references and mojibake) stay in the text, unrecorded: only
+    paragraphs carry edits.
     """
-    if "line_edits" not in lines.columns:
+    if "extracted_text" not in lines.columns:
         return lines
-    target = where & (pl.col("line_edits").list.len() > 0)
-    rows = lines.filter(target).select("doc_id", "line_no", "text", "line_edits")
-    if rows.height == 0:
-        return lines
-    undone = []
-    for row in rows.iter_rows(named=True):
-        text = row["text"]
-        for edit in sorted(row["line_edits"], key=lambda e: -e["start"]):
-            if edit["kind"] in HYPHEN_KINDS:
-                start = edit["start"]
-                text = text[:start] + edit["before"] + text[start + len(edit["after"]) :]
-        undone.append((row["doc_id"], row["line_no"], text))
-    patch = pl.DataFrame(
-        undone, schema={"doc_id": pl.String, "line_no": pl.Int32, "_text": pl.String}, orient="row"
-    )
-    return (
-        lines.join(patch, on=["doc_id", "line_no"], how="left", maintain_order="left")
-        .with_columns(
-            pl.coalesce("_text", "text").alias("text"),
-            pl.when(pl.col("_text").is_not_null())
-            .then(pl.lit([], dtype=pl.List(EDIT_STRUCT)))
-            .otherwise(pl.col("line_edits"))
-            .alias("line_edits"),
-        )
-        .drop("_text")
+    return lines.with_columns(
+        pl.when(where & pl.col("extracted_text").is_not_null())
+        .then(pl.col("extracted_text"))
+        .otherwise(pl.col("text"))
+        .alias("text"),
+        pl.when(where & (pl.col("line_edits").list.len() > 0))
+        .then(pl.lit([], dtype=pl.List(EDIT_STRUCT)))
+        .otherwise(pl.col("line_edits"))
+        .alias("line_edits"),
     )

@@ -28,69 +28,31 @@ inside the document).
 
 from __future__ import annotations
 
-import hashlib
-
 import polars as pl
+
+from taikong.dedup.front_matter import mark_titles
+from taikong.dedup.templates import key_hash, template_hash, template_key
+from taikong.text import (
+    CONTACT_RE,
+    COPYRIGHT_RE,
+    DATE_RE,
+    ORDINAL_RE,
+    PAGE_MARK_LINE_RE,
+    SHORT_LINE_WORDS,
+)
 
 BOILERPLATE_VERSION = "boilerplate_v4"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
 EDGE_CHARS = 200
-SHORT_LINE_WORDS = 12
 # A long line repeated in this many near-dup clusters is site-wide furniture on its own.
 SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
 
 REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
 
-_MONTHS = (
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
-)
-COPYRIGHT_RE = (
-    r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}"
-    r"|©\s*\d{4}|all rights reserved)"
-)
-CONTACT_RE = (
-    r"(?i)(?:\b(?:tel|telephone|phone|fax|e-?mail|postcode|post code|zip(?: code)?)\s*[:：]"
-    r"|^(?:add|addr|address)\s*[:：]|[\w.+-]+@[\w-]+\.[a-z]{2,})"
-)
-DATE_RE = (
-    r"(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS[2:-2] + r"\.?,?\s+\d{4}"
-    r"|" + _MONTHS[2:-2] + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2})\b"
-)
 _FILENAME_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
-# A numbered heading ("II. Title", "3. Title", "(2) Title") is never page furniture.
-ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
-_PAGE_MARK_RE = r"(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$"
-
-
-def template_key(text: pl.Expr) -> pl.Expr:
-    """Masked form of a line: case, digits, month names and punctuation removed."""
-    key = (
-        text.str.to_lowercase()
-        # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike.
-        .str.replace_all(DATE_RE, " d ")
-        .str.replace_all(r"\(c\)", " ")
-        .str.replace_all(_MONTHS, " m ")
-        .str.replace_all(r"\d+", " # ")
-        .str.replace_all(r"[^a-z#]+", " ")
-        .str.strip_chars()
-    )
-    # Lines with no letters left (lone bullets, bare numbers) carry no site signal.
-    return pl.when(key.str.contains("[a-z]{2}")).then(key).otherwise(None)
-
-
-def _template_hash(text: pl.Expr) -> pl.Expr:
-    return _key_hash(template_key(text))
-
-
-def _key_hash(key: pl.Expr) -> pl.Expr:
-    # A null key (no letters: "2024", "- 7 -") has no template; hashing it would give
-    # every such line one shared value and make them all "repeated" across documents.
-    return pl.when(key.is_not_null()).then(key.hash(seed=7))
 
 
 def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
@@ -100,7 +62,7 @@ def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
     """
     return (
         lines.filter(pl.col("is_blank").not_())
-        .select("doc_id", _template_hash(pl.col("text")).alias("template"))
+        .select("doc_id", template_hash(pl.col("text")).alias("template"))
         .drop_nulls("template")
         .unique()
         .sort("doc_id", "template")
@@ -148,16 +110,19 @@ def _by_doc(expr: pl.Expr) -> pl.Expr:
 
 
 def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
-    """map: add `bp_reason`, `bp_template_key` and `bp_n_docs` to every line of a shard.
+    """map: add `bp_reason`, `bp_template_key`, `bp_n_docs` and `is_title` to every line
+    of a shard.
 
-    `bp_reason` is null for lines that are kept.
+    `bp_reason` is null for lines that are kept. The labels are final: the title of each
+    document is decided here with them (taikong.dedup.front_matter), so a title other
+    documents share is kept, and nothing downstream relabels a line.
     """
     text = pl.col("text")
     nb = pl.col("is_blank").not_()
     # The masked key is the costliest expression here (several regexes): computed once.
     df = (
         lines.with_columns(template_key(text).alias("_key"))
-        .with_columns(_key_hash(pl.col("_key")).alias("template"))
+        .with_columns(key_hash(pl.col("_key")).alias("template"))
         .join(counts, on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),
@@ -248,9 +213,10 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         pl.col("_key").alias("bp_template_key"),
         pl.col("n_docs").alias("bp_n_docs"),
     )
-    return out.drop(
+    candidates = out.drop(
         [c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"]
     ).sort("doc_id", "line_no")
+    return mark_titles(candidates)
 
 
 def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
@@ -269,11 +235,12 @@ def _running_headers(df: pl.DataFrame) -> pl.DataFrame:
             pl.len().alias("_block_lines"),
             pl.col("n_words").max().alias("_max_words"),
             pl.col("ends_sentence").any().alias("_any_sentence"),
-            pl.col("text").str.contains(_PAGE_MARK_RE).any().alias("_page_mark"),
+            pl.col("text").str.contains(PAGE_MARK_LINE_RE).any().alias("_page_mark"),
             ((pl.col("_key_repeats") >= 3) & pl.col("_key").is_not_null()).all().alias("_repeats"),
             pl.col("line_no").min().alias("_first"),
             pl.col("line_no").max().alias("_last"),
             pl.col("wrapped").first().alias("_wrapped"),
+            # A numbered heading ("II. Title", "(2) Title") is never page furniture.
             pl.col("text").str.contains(ORDINAL_RE).any().alias("_ordinal"),
         )
     )
@@ -403,9 +370,3 @@ def _footer_zone(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         (in_zone & zone_strong & (zone_lines <= 20) & pl.col("is_blank").not_()).alias("_footer")
     )
-
-
-def template_id(key: str | None, text: str) -> str:
-    """Stable id of a boilerplate template (hash of its masked key, else of its text)."""
-    basis = key if key else text
-    return "tpl_" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]

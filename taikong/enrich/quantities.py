@@ -26,6 +26,8 @@ import re
 
 import polars as pl
 
+from taikong.text import CAPITALISED_MONTH_RE, CAPITALISED_MONTHS
+
 
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -65,10 +67,6 @@ QUALIFIERS = (
     "more than", "less than", "fewer than", "at least", "at most", "up to", "over", "under",
     "nearly", "almost", "about", "around", "approximately", "roughly", "some", "only",
 )  # fmt: skip
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
 # Words that end a counted phrase (and, right before a number, are no name).
 _STOP = _wordset(
     "a an the of in on at by for from to with and or but as that which who whom "
@@ -107,8 +105,7 @@ _WORD_RE = re.compile(r"\s+(?P<word>[a-z][a-z'’-]*|[A-Z]{2,5})(?![\w])")
 
 _WORD_PARTS = re.compile(r"[\s-]+")
 _PREVIOUS_WORD_RE = re.compile(r"([\w'’.]+)\s+$")
-_MONTH_WORDS = frozenset(_MONTHS.split("|"))
-_MONTH_AFTER_RE = re.compile(rf"\s+(?:{_MONTHS})\b")
+_MONTH_AFTER_RE = re.compile(rf"\s+{CAPITALISED_MONTH_RE}\b")
 _NOT_NAME_WORDS = _STOP | frozenset(QUALIFIERS)
 # Where a number word can begin, lower case: each number word starts with one of these,
 # so a document is searched with a few `str.find` scans, not a regex at every position.
@@ -263,7 +260,7 @@ def _quantities(text: str, starts: list[int] | None = None) -> list[dict]:
     for m in matches:
         digits, words = m.group("digits"), m.group("words")
         before = _previous_word(text, m.start())
-        if before.rstrip(".,") in _MONTH_WORDS:
+        if before.rstrip(".,") in CAPITALISED_MONTHS:
             continue  # a date: "May 28", "December 2021"
         if before[:1].isupper() and before.lower() not in _NOT_NAME_WORDS:
             continue  # a name: "Group 20", "Vision 2030", "Satellite 02"

@@ -17,15 +17,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens, revert_hyphen_edits
+from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens
 from taikong.clean.lines import BULLET_RE
-from taikong.dedup.boilerplate import (
-    CONTACT_RE,
-    COPYRIGHT_RE,
-    DATE_RE,
-    ORDINAL_RE,
-    template_key,
-)
+from taikong.text import SHORT_LINE_WORDS, dateline_or_page
 
 STRUCTURE_VERSION = "structure_v3"
 
@@ -44,7 +38,8 @@ HEADING_PATTERNS = {
     "dash": (r"^([-–])\s+([A-Z].*)$", 4),
 }
 UNNUMBERED_RANK = 1
-MAX_HEADING_WORDS = 12
+# A heading is a short line.
+MAX_HEADING_WORDS = SHORT_LINE_WORDS
 CAPTION_RE = r"(?i)^(?:pic|picture|photo|fig|figure|image|img)\.?\s*\d+\b"
 ATTACHMENT_RE = r"(?i)^\S.{0,200}\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|csv)$"
 _LONE_BULLET_RE = r"^[•●▪◦‣∙·*]$"
@@ -52,255 +47,6 @@ _LONE_BULLET_RE = r"^[•●▪◦‣∙·*]$"
 _LINE_END_HYPHEN = r"([A-Za-z]+)-$"
 # Words after which a line-end hyphen is a suspended one ("space- and ground-based").
 _SUSPENDED_BEFORE = ("and", "or", "nor", "to")
-
-
-# A breadcrumb or menu trail: two or more short items joined by ">", "|", "/", "»" or "›"
-# ("Home > News > Space", "/ Home / Newsroom", "Current Location: Home > News").
-_CRUMB_SEP = r"[>|/»›→]"
-_CRUMB_ITEM = r"[A-Za-z][^\s>|/»›→:]*(?:\s+[^\s>|/»›→:]+){0,4}"
-BREADCRUMB_RE = (
-    rf"^(?:[A-Z][A-Za-z ]{{0,30}}:\s*)?(?:{_CRUMB_SEP}\s*)?{_CRUMB_ITEM}"
-    rf"(?:\s*{_CRUMB_SEP}\s*{_CRUMB_ITEM})+\s*{_CRUMB_SEP}?$"
-)
-
-
-def _breadcrumb(text: pl.Expr) -> pl.Expr:
-    """A trail, not a headline with one slash or bar in it ("Earth / Moon Transfer"): it
-    has a label, an arrow, or two separators or more."""
-    return text.str.contains(BREADCRUMB_RE) & (
-        (text.str.count_matches(_CRUMB_SEP) >= 2)
-        | text.str.contains(r"[>»›→]")
-        | text.str.contains(r"^[A-Z][A-Za-z ]{0,30}:")
-    )
-
-
-_MONTH_NAMES = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-# A line that only dates the document: "March 2023", "2023", "- 4 -", "Page 3 of 9".
-_DATE_OR_PAGE_RE = (
-    rf"(?i)^(?:{_MONTH_NAMES}\.?,?\s+\d{{4}}|\d{{4}}|(?:page\s*)?\d{{1,4}}(?:\s*(?:of|/)\s*\d{{1,4}})?"
-    r"|[-–]\s*\d{1,4}\s*[-–])$"
-)
-# A title is a short line that is not a sentence (a cut title ends in "...").
-MAX_TITLE_WORDS = 30
-# A report's title may wrap over this many lines.
-MAX_TITLE_LINES = 3
-# An organisation name followed by its acronym in parentheses: "Institute of X (IX)".
-_TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
-
-
-def _dateline_or_page() -> pl.Expr:
-    text = pl.col("text")
-    return text.str.contains(_DATE_OR_PAGE_RE) | (
-        text.str.contains(DATE_RE) & (pl.col("n_words") <= 12)
-    )
-
-
-def _title_shaped(text: pl.Expr) -> pl.Expr:
-    """A line that could be (part of) a title: short, capitalised, no furniture marks."""
-    return (
-        pl.col("n_words").is_between(1, MAX_TITLE_WORDS)
-        & pl.col("starts_upper")
-        & pl.col("is_bullet").not_()
-        & text.str.contains(ORDINAL_RE).not_()
-        & _breadcrumb(text).not_()
-        & text.str.contains(CONTACT_RE).not_()
-        & text.str.contains(COPYRIGHT_RE).not_()
-        & _dateline_or_page().not_()
-    )
-
-
-def _front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, line_no, role) of the lines holding each document's title (role "title")
-    and of a report's first-page running header (role "running_header").
-
-    Web pages: the first line after a breadcrumb trail at the head of the page, even
-    when other documents carry the same words (two articles may share a title), else
-    the first kept line if it is title-shaped. Hard-wrapped reports: the first block of
-    lines set off by blank lines before the body, skipping what dates the document or
-    names the organisation its running header names; one to MAX_TITLE_LINES lines.
-    Furniture of any other kind (footers, running headers) is never a title.
-    """
-    text = pl.col("text")
-    reason = pl.col("bp_reason")
-    by_doc = _by_doc
-    nb = lines.filter(pl.col("is_blank").not_()).select(
-        "doc_id",
-        "line_no",
-        "text",
-        "n_words",
-        "starts_upper",
-        "is_bullet",
-        "ends_sentence",
-        "wrapped",
-        "bp_reason",
-        pl.len().over("doc_id", "text").alias("_text_count"),
-    )
-    # A running header repeats; a line the boilerplate stage took for one only because
-    # it sits next to a page mark (a short title under the first page's header) does not.
-    reclaimable = (
-        reason.is_null()
-        | (reason == "repeated_template")
-        | ((reason == "running_header") & (pl.col("_text_count") == 1) & _dateline_or_page().not_())
-    )
-    header_keys = (
-        nb.filter(reason == "running_header")
-        .filter(reclaimable.not_())
-        .select("doc_id", template_key(text).alias("_key"))
-        .drop_nulls()
-        .unique()
-    )
-    # Only the head of each document can hold its title: the lines up to the first kept
-    # sentence of body length. The (regex) features below are computed on those alone.
-    body_mark = (
-        reason.is_null()
-        & (pl.col("n_words") > 12)
-        & pl.col("ends_sentence")
-        & text.str.ends_with(":").not_()
-    ).cast(pl.Int32)
-    nb = (
-        nb.filter((by_doc(body_mark.cum_sum()) - body_mark) == 0)
-        .with_columns(
-            _breadcrumb(text).alias("_crumb"),
-            _title_shaped(text).alias("_shaped"),
-            _dateline_or_page().alias("_dated"),
-        )
-        .with_columns(reclaimable.alias("_reclaimable"))
-    )
-    # ---- web pages: one line, after a breadcrumb or first of the kept lines.
-    not_sentence = text.str.contains(r"[.!?;:]$").not_() | text.str.contains(r"(?:\.\.\.|…)$")
-    body = (
-        reason.is_null()
-        & (
-            (pl.col("n_words") > MAX_TITLE_WORDS)
-            | (text.str.contains(r"[.!?]$") & not_sentence.not_() & (pl.col("n_words") > 12))
-        )
-    ).cast(pl.Int32)
-    web = nb.filter(pl.col("wrapped").not_()).with_columns(
-        (by_doc(body.cum_sum()) - body).alias("_body_before"),
-        by_doc(pl.col("_crumb").shift(1)).fill_null(False).alias("_after_crumb"),
-    )
-    slot = (
-        (pl.col("_body_before") == 0)
-        & pl.col("_after_crumb")
-        & pl.col("_reclaimable")
-        & pl.col("_shaped")
-        & not_sentence
-    )
-    first_kept = (reason.is_null() & pl.col("_crumb").not_() & pl.col("_dated").not_()).cast(
-        pl.Int32
-    )
-    web = web.with_columns(
-        slot.alias("_slot"),
-        (first_kept.cum_sum().over("doc_id", order_by="line_no") == 1)
-        .and_(first_kept == 1)
-        .alias("_first_kept"),
-    ).with_columns(pl.col("_slot").any().over("doc_id").alias("_has_slot"))
-    web_titles = web.filter(
-        (pl.col("_slot") & (by_doc(pl.col("_slot").cast(pl.Int32).cum_sum()) == 1))
-        | (
-            pl.col("_has_slot").not_()
-            & pl.col("_first_kept")
-            & pl.col("_shaped")
-            & not_sentence
-            & (pl.col("_body_before") == 0)
-        )
-    ).select("doc_id", "line_no")
-
-    # ---- reports: the first block of front matter that is not a date or the publisher.
-    stripped_key = template_key(text.str.replace(_TRAILING_ACRONYM, ""))
-    content = (
-        nb.filter(pl.col("wrapped") & pl.col("_reclaimable"))
-        .with_columns(stripped_key.alias("_key"), template_key(text).alias("_exact_key"))
-        .join(
-            header_keys.with_columns(pl.lit(True).alias("_names_header")),
-            on=["doc_id", "_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            header_keys.rename({"_key": "_exact_key"}).with_columns(
-                pl.lit(True).alias("_is_header")
-            ),
-            on=["doc_id", "_exact_key"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.col("_names_header", "_is_header").fill_null(False))
-    )
-    # Blocks are runs of adjacent lines: a blank or furniture line, or a numbered
-    # heading, starts a new one.
-    gap = (pl.col("line_no") - by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
-    content = content.with_columns(
-        by_doc((gap | text.str.contains(ORDINAL_RE)).cast(pl.Int32).cum_sum()).alias("_block")
-    )
-    blocks = (
-        content.group_by("doc_id", "_block")
-        .agg(
-            pl.len().alias("_n"),
-            pl.col("n_words").sum().alias("_words"),
-            (pl.col("_names_header") | pl.col("_dated")).all().alias("_skip"),
-            pl.col("_shaped").all().alias("_all_shaped"),
-            # Only the last line may not end a clause; inner ones may end in ":" or ",".
-            text.str.contains(r"[.!?;]$").any().alias("_sentence"),
-            text.sort_by("line_no").last().str.contains(r"[:,]$").alias("_open_end"),
-            pl.col("line_no").min().alias("_first"),
-        )
-        .filter(pl.col("_skip").not_())
-        .sort("doc_id", "_first")
-        .group_by("doc_id", maintain_order=True)
-        .first()
-    )
-    # The first page's running header, above everything else, is page furniture too.
-    top_headers = (
-        content.join(
-            blocks.select("doc_id", "_first"), on="doc_id", how="left", maintain_order="left"
-        )
-        .filter(
-            pl.col("_is_header")
-            & reason.is_null()
-            & (pl.col("line_no") < pl.col("_first").fill_null(pl.col("line_no") + 1))
-        )
-        .select("doc_id", "line_no", pl.lit("running_header").alias("role"))
-    )
-    blocks = blocks.filter(
-        (pl.col("_n") <= MAX_TITLE_LINES)
-        & (pl.col("_words") <= MAX_TITLE_WORDS)
-        & pl.col("_all_shaped")
-        & pl.col("_sentence").not_()
-        & pl.col("_open_end").not_()
-    )
-    report_titles = content.join(
-        blocks.select("doc_id", "_block"), on=["doc_id", "_block"], how="inner"
-    ).select("doc_id", "line_no")
-    titles = pl.concat([web_titles, report_titles]).with_columns(pl.lit("title").alias("role"))
-    return pl.concat([titles, top_headers])
-
-
-def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
-    """Add `is_title` to every line, and relabel what the title's place shows.
-
-    A title line is kept even if it was labelled a repeated template (other documents
-    share its words; the title slot says it is content). A report's first-page running
-    header, above the title, is labelled `running_header` like its repeats further down.
-    """
-    roles = _front_matter_roles(lines)
-    return (
-        lines.drop("is_title", strict=False)
-        .join(roles, on=["doc_id", "line_no"], how="left", maintain_order="left")
-        .with_columns(
-            (pl.col("role") == "title").fill_null(False).alias("is_title"),
-            pl.when(pl.col("role") == "title")
-            .then(pl.lit(None, dtype=pl.String))
-            .when(pl.col("role") == "running_header")
-            .then(pl.lit("running_header"))
-            .otherwise(pl.col("bp_reason"))
-            .alias("bp_reason"),
-        )
-        .drop("role")
-    )
 
 
 def _heading_style() -> pl.Expr:
@@ -316,22 +62,36 @@ def _by_doc(expr: pl.Expr) -> pl.Expr:
     return expr.over("doc_id", order_by="line_no")
 
 
+def _prev(column: str) -> pl.Expr:
+    return _by_doc(pl.col(column).shift(1))
+
+
+def _next(column: str) -> pl.Expr:
+    return _by_doc(pl.col(column).shift(-1))
+
+
+# Was there a blank line (or removed furniture) just before this kept line?
+_GAP_BEFORE = (pl.col("line_no") - _prev("line_no")).fill_null(1) > 1
+_STARTS_LOWER = pl.col("text").str.contains(r"^[a-z]")
+
+
 def segment(lines: pl.DataFrame) -> pl.DataFrame:
     """Kept, non-blank lines with `block_kind` (heading/title/text) and `para_no`.
 
-    Input: lines labelled by the boilerplate stage (bp_reason null = kept).
+    Input: lines labelled by the boilerplate stage (bp_reason null = kept, is_title),
+    read as they are: structure never relabels a line.
     """
-    if "is_title" not in lines.columns:
-        lines = mark_titles(lines)
     kept = lines.filter(pl.col("is_blank").not_() & pl.col("bp_reason").is_null())
-    text = pl.col("text")
-    prev = lambda c: _by_doc(pl.col(c).shift(1))  # noqa: E731
-    nxt = lambda c: _by_doc(pl.col(c).shift(-1))  # noqa: E731
-    # Was there a blank line (or removed furniture) just before this kept line?
-    gap_before = (pl.col("line_no") - prev("line_no")).fill_null(1) > 1
-    starts_lower = text.str.contains(r"^[a-z]")
+    kept = _block_kinds(_heading_styles(kept))
+    kept = _paragraph_numbers(_first_item_after_colon(kept))
+    return kept.drop("_new", "_len", "_lower", "_colon_item")
 
-    kept = kept.with_columns(_heading_style().alias("heading_style"), starts_lower.alias("_lower"))
+
+def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `heading_style` (roman/arabic/paren/dash/unnumbered, null for no heading) and
+    `_lower` (the line starts in lower case)."""
+    prev, nxt = _prev, _next
+    kept = kept.with_columns(_heading_style().alias("heading_style"), _STARTS_LOWER.alias("_lower"))
     # A numbered line whose sentence runs on into a lower-case line is not a heading.
     runs_on = nxt("_lower").fill_null(False)
     # Unnumbered headings ("Preamble", "Conclusion") exist only in wrapped text, as a
@@ -343,10 +103,10 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         & pl.col("starts_upper")
         & pl.col("ends_sentence").not_()
         & pl.col("is_bullet").not_()
-        & _dateline_or_page().not_()
+        & dateline_or_page().not_()
         # After a finished sentence, or set off by a blank line from a short line before
         # it (front matter such as a date), not from a line cut by a page break.
-        & (prev("ends_sentence").fill_null(True) | (gap_before & (prev("n_words") <= 8)))
+        & (prev("ends_sentence").fill_null(True) | (_GAP_BEFORE & (prev("n_words") <= 8)))
         & nxt("starts_upper").fill_null(False)
     )
     # A dash line is a heading only in wrapped text and when it stands alone (not in a
@@ -357,7 +117,7 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         | prev("heading_style").eq("dash").fill_null(False)
         | nxt("heading_style").eq("dash").fill_null(False)
     )
-    kept = kept.with_columns(
+    return kept.with_columns(
         pl.when(unnumbered)
         .then(pl.lit("unnumbered"))
         .when(dash_item | runs_on)
@@ -365,11 +125,16 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("heading_style"))
         .alias("heading_style")
     )
-    # The title (see _title_lines) wins over the heading shapes: a short title line on a
-    # report's first page looks like an unnumbered heading.
+
+
+def _block_kinds(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `block_kind` (title/heading/bullet_marker/text) and `_len` (characters)."""
+    text = pl.col("text")
+    # The title (decided with the boilerplate labels) wins over the heading shapes: a
+    # short title line on a report's first page looks like an unnumbered heading.
     is_heading = pl.col("heading_style").is_not_null() & pl.col("is_title").not_()
     lone_bullet = text.str.contains(_LONE_BULLET_RE)
-    kept = kept.with_columns(
+    return kept.with_columns(
         pl.when(pl.col("is_title"))
         .then(pl.lit("title"))
         .when(is_heading)
@@ -381,6 +146,11 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
         text.str.len_chars().alias("_len"),
     )
 
+
+def _paragraph_numbers(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `para_no`: where a new block starts (`_new`), counted per document."""
+    prev = _prev
+    text = pl.col("text")
     # What is left of a merged line after its first physical line.
     last_physical = (
         pl.when(pl.col("_len") > MERGED_LINE_RATIO * pl.col("line_width_p90"))
@@ -395,7 +165,6 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     prev_short = _by_doc(pl.col("_len").shift(1)).fill_null(0) < SHORT_LINE_RATIO * pl.col(
         "line_width_p90"
     )
-    kept = _first_item_after_colon(kept)
     kind_changes = prev("block_kind").ne(pl.col("block_kind")).fill_null(True)
     # Each heading is a block; the lines of a title (a report's may wrap) are one.
     starts_new = (
@@ -406,22 +175,19 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
             | kind_changes
             | pl.col("is_bullet")
             | pl.col("wrapped").not_()
-            | (pl.col("indented") & starts_lower.not_())
+            | (pl.col("indented") & _STARTS_LOWER.not_())
             # A lower-case line after a ';' or 'etc.' continues unless that line was short.
-            | (prev_ends & would_have_fitted & starts_lower.not_())
+            | (prev_ends & would_have_fitted & _STARTS_LOWER.not_())
             | (prev_ends & prev_short)
             # A blank line after a finished sentence or a short line (front matter); a page
             # break cuts a full line, which continues.
-            | (gap_before & (prev_ends | prev_short))
+            | (_GAP_BEFORE & (prev_ends | prev_short))
             | pl.col("_colon_item")
         )
     )
-    kept = kept.with_columns(starts_new.alias("_new")).with_columns(
+    return kept.with_columns(starts_new.alias("_new")).with_columns(
         _by_doc(pl.col("_new").cast(pl.Int32).cum_sum()).alias("para_no")
     )
-    # Headings keep their words as extracted: edits are only made to paragraphs.
-    kept = revert_hyphen_edits(kept, pl.col("block_kind") == "heading")
-    return kept.drop("_new", "_len", "_lower", "_colon_item")
 
 
 def _first_item_after_colon(kept: pl.DataFrame) -> pl.DataFrame:
@@ -464,9 +230,8 @@ def _hyphen_joins(kept: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
     without a space; space: a suspended hyphen ("space- and"), joined with a space.
     Adds `_left`/`_right` (the word parts) and `_hyphen_rule`.
     """
-    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
     with_parts = kept.with_columns(
-        in_para(pl.col("text").shift(1)).str.extract(_LINE_END_HYPHEN, 1).alias("_left"),
+        _in_para(pl.col("text").shift(1)).str.extract(_LINE_END_HYPHEN, 1).alias("_left"),
         pl.col("text").str.extract(r"^([A-Za-z]+)", 1).alias("_right"),
     )
     pairs = with_parts.filter(pl.col("_left").is_not_null() & pl.col("_right").is_not_null())
@@ -526,51 +291,8 @@ def assemble_blocks(
     `lines` (all lines of the shard) give the document-wide evidence for line-end
     hyphens; by default the kept lines do.
     """
-    kept = _hyphen_joins(kept, kept if lines is None else lines)
-    in_para = lambda e: e.over("doc_id", "para_no", order_by="line_no")  # noqa: E731
-    first_in_para = in_para(pl.int_range(pl.len())) == 0
-    joiner = (
-        pl.when(first_in_para)
-        .then(pl.lit(""))
-        .when(pl.col("_hyphen").is_in(["join", "keep"]))
-        .then(pl.lit(""))
-        .otherwise(pl.lit(" "))
-    )
-    # The next line rejoins a word split by this line's hyphen: drop the hyphen.
-    drops_hyphen = in_para(pl.col("_hyphen").shift(-1)).eq("join").fill_null(False)
-    body = (
-        pl.when(drops_hyphen)
-        .then(pl.col("text").str.slice(0, pl.col("text").str.len_chars() - 1))
-        .otherwise(pl.col("text"))
-    )
-    joined = (
-        kept.with_columns(joiner.alias("_joiner"), body.alias("_body"))
-        .with_columns(pl.concat_str(["_joiner", "_body"]).alias("_piece"))
-        .with_columns(
-            (
-                in_para(pl.col("_piece").str.len_chars().cum_sum())
-                - pl.col("_piece").str.len_chars()
-                + pl.col("_joiner").str.len_chars()
-            )
-            .cast(pl.Int32)
-            .alias("text_start")
-        )
-    )
-    blocks = (
-        joined.group_by("doc_id", "para_no", maintain_order=True)
-        .agg(
-            pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
-            pl.col("block_kind").first(),
-            pl.col("heading_style").first(),
-            pl.col("is_bullet").first(),
-            pl.col("raw_start").min(),
-            pl.col("raw_end").max(),
-            pl.col("line_no").min().alias("first_line"),
-            pl.col("line_no").max().alias("last_line"),
-        )
-        .sort("doc_id", "para_no")
-    )
-    blocks = _classify(blocks)
+    joined = _joined_lines(_hyphen_joins(kept, kept if lines is None else lines))
+    blocks = _classify(_blocks(joined))
     # Characters cut from the start of a block (a bullet) shift every offset in it.
     cut = blocks.select("doc_id", "para_no", "cut")
     pieces = (
@@ -587,40 +309,8 @@ def assemble_blocks(
         )
         .sort("doc_id", "para_no", "line_no")
     )
-    line_edits = (
-        joined.select("doc_id", "para_no", "line_no", "text_start", "_body", "line_edits")
-        .explode("line_edits")
-        .drop_nulls("line_edits")
-        .unnest("line_edits")
-        # A repaired character the join dropped (a line-end hyphen) is no longer there.
-        .filter(
-            pl.col("start") + pl.col("after").str.len_chars() <= pl.col("_body").str.len_chars()
-        )
-        .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
-        .drop("_body")
-    )
-    prev_end = in_para(
-        (pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1)
-    )  # end of the previous line's text in the block
-    join_edits = (
-        joined.with_columns(
-            (prev_end - pl.col("_left").str.len_chars()).cast(pl.Int32).alias("start")
-        )
-        .filter(pl.col("_hyphen") == "join")
-        .select(
-            "doc_id",
-            "para_no",
-            "line_no",
-            "text_start",
-            "start",
-            pl.concat_str([pl.col("_left"), pl.lit("-"), pl.col("_right")]).alias("before"),
-            pl.concat_str([pl.col("_left"), pl.col("_right")]).alias("after"),
-            pl.lit("dehyphenate").alias("kind"),
-            pl.col("_hyphen_rule").alias("rule"),
-        )
-    )
     edits = (
-        pl.concat([line_edits, join_edits], how="diagonal_relaxed")
+        pl.concat([_line_edits(joined), _join_edits(joined)], how="diagonal_relaxed")
         .join(cut, on=["doc_id", "para_no"], how="inner")
         .select(
             "doc_id",
@@ -638,6 +328,101 @@ def assemble_blocks(
         .sort("doc_id", "para_no", "start")
     )
     return blocks.drop("cut", "is_bullet", "last_line", "block_kind"), pieces, edits
+
+
+def _in_para(expr: pl.Expr) -> pl.Expr:
+    return expr.over("doc_id", "para_no", order_by="line_no")
+
+
+def _joined_lines(kept: pl.DataFrame) -> pl.DataFrame:
+    """Each line as a piece of its block's text: `_joiner` (the space before it, if any),
+    `_body` (its text, without a hyphen the next line rejoins), `_piece` and
+    `text_start` (where its text starts in the block text)."""
+    first_in_para = _in_para(pl.int_range(pl.len())) == 0
+    joiner = (
+        pl.when(first_in_para)
+        .then(pl.lit(""))
+        .when(pl.col("_hyphen").is_in(["join", "keep"]))
+        .then(pl.lit(""))
+        .otherwise(pl.lit(" "))
+    )
+    # The next line rejoins a word split by this line's hyphen: drop the hyphen.
+    drops_hyphen = _in_para(pl.col("_hyphen").shift(-1)).eq("join").fill_null(False)
+    body = (
+        pl.when(drops_hyphen)
+        .then(pl.col("text").str.slice(0, pl.col("text").str.len_chars() - 1))
+        .otherwise(pl.col("text"))
+    )
+    return (
+        kept.with_columns(joiner.alias("_joiner"), body.alias("_body"))
+        .with_columns(pl.concat_str(["_joiner", "_body"]).alias("_piece"))
+        .with_columns(
+            (
+                _in_para(pl.col("_piece").str.len_chars().cum_sum())
+                - pl.col("_piece").str.len_chars()
+                + pl.col("_joiner").str.len_chars()
+            )
+            .cast(pl.Int32)
+            .alias("text_start")
+        )
+    )
+
+
+def _blocks(joined: pl.DataFrame) -> pl.DataFrame:
+    """One row per block: its text and span, first and last line."""
+    return (
+        joined.group_by("doc_id", "para_no", maintain_order=True)
+        .agg(
+            pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
+            pl.col("block_kind").first(),
+            pl.col("heading_style").first(),
+            pl.col("is_bullet").first(),
+            pl.col("raw_start").min(),
+            pl.col("raw_end").max(),
+            pl.col("line_no").min().alias("first_line"),
+            pl.col("line_no").max().alias("last_line"),
+        )
+        .sort("doc_id", "para_no")
+    )
+
+
+def _line_edits(joined: pl.DataFrame) -> pl.DataFrame:
+    """The lines' own repairs (clean's), placed in the block text."""
+    return (
+        joined.select("doc_id", "para_no", "line_no", "text_start", "_body", "line_edits")
+        .explode("line_edits")
+        .drop_nulls("line_edits")
+        .unnest("line_edits")
+        # A repaired character the join dropped (a line-end hyphen) is no longer there.
+        .filter(
+            pl.col("start") + pl.col("after").str.len_chars() <= pl.col("_body").str.len_chars()
+        )
+        .with_columns((pl.col("start") + pl.col("text_start")).cast(pl.Int32).alias("start"))
+        .drop("_body")
+    )
+
+
+def _join_edits(joined: pl.DataFrame) -> pl.DataFrame:
+    """The line-end hyphens dropped to rejoin a split word, placed in the block text."""
+    # End of the previous line's text in the block.
+    prev_end = _in_para((pl.col("text_start") + pl.col("_body").str.len_chars()).shift(1))
+    return (
+        joined.with_columns(
+            (prev_end - pl.col("_left").str.len_chars()).cast(pl.Int32).alias("start")
+        )
+        .filter(pl.col("_hyphen") == "join")
+        .select(
+            "doc_id",
+            "para_no",
+            "line_no",
+            "text_start",
+            "start",
+            pl.concat_str([pl.col("_left"), pl.lit("-"), pl.col("_right")]).alias("before"),
+            pl.concat_str([pl.col("_left"), pl.col("_right")]).alias("after"),
+            pl.lit("dehyphenate").alias("kind"),
+            pl.col("_hyphen_rule").alias("rule"),
+        )
+    )
 
 
 def _classify(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -739,13 +524,3 @@ def _lost_bullet_items() -> pl.Expr:
 
 def _by_doc_block(expr: pl.Expr) -> pl.Expr:
     return expr.over("doc_id", order_by="para_no")
-
-
-def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
-    """First full date on a short line (a dateline), furniture included: doc_id, date_text."""
-    return (
-        lines.filter((pl.col("n_words") <= 12) & pl.col("text").str.contains(DATE_RE))
-        .sort("doc_id", "line_no")
-        .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.extract(f"(?i)({DATE_RE[4:]})", 1).first().alias("date_text"))
-    )

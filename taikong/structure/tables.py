@@ -2,12 +2,12 @@
 
 documents, sections, paragraphs and boilerplate, plus what is found in the paragraphs:
 edits (hyphens rejoined or restored, references and mojibake repaired), mentions and
-quantities.
+quantities. The documents' metadata (title, date, publisher, doc_type) is decided in
+taikong.structure.metadata; this module assembles the tables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -15,98 +15,17 @@ import polars as pl
 
 from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
-from taikong.clean.hyphens import revert_hyphen_edits
-from taikong.dedup.boilerplate import COPYRIGHT_RE, template_id
-from taikong.enrich.mentions import acronym_definitions, find_mentions
+from taikong.clean.hyphens import as_extracted
+from taikong.dedup.templates import template_id
+from taikong.enrich.mentions import find_mentions
 from taikong.enrich.quantities import find_quantities
+from taikong.structure.metadata import document_metadata
 from taikong.structure.offsets import to_raw_spans
 from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
     assemble_blocks,
-    mark_titles,
-    published_dates,
     segment,
-)
-
-METADATA_VERSION = "metadata_v3"
-
-# A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
-_AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
-# "... last sentence. (Xinhua)" at the end of a paragraph.
-AGENCY_CREDIT_RE = re.compile(rf"(?:^|[.!?\"”’]\s*){_AGENCY}\s*$")
-# "BEIJING, June 26 (Xinhua) -- ..." at the start of a paragraph.
-AGENCY_DATELINE_RE = re.compile(
-    rf"^[A-Z][A-Za-z .'’-]{{1,40}},[^()]{{0,40}}?{_AGENCY}\s*(?:--|—|–)"
-)
-_NAME_WORD = r"(?:[A-Z][\w'’&.-]*|of|for|and|the|on|in|de|du)"
-# A running header that names an organisation: capitalised words, no digits.
-_ORG_NAME_RE = rf"^[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}}$"
-_NAME_FUNCTION_WORDS = frozenset(["of", "for", "and", "the", "on", "in", "de", "du"])
-# "Institute of Space Law (ISL)": an organisation name and its acronym, alone on a line.
-_NAME_WITH_ACRONYM_RE = (
-    rf"^(?P<name>[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}})\s+\((?P<acronym>[A-Z]{{2,10}})\)$"
-)
-
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-# Frequent English function words: a cheap, dependency-free language signal.
-_EN_STOPWORDS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "a",
-        "is",
-        "that",
-        "for",
-        "on",
-        "with",
-        "as",
-        "by",
-        "was",
-        "are",
-        "it",
-        "its",
-        "from",
-        "at",
-        "be",
-        "this",
-        "have",
-        "has",
-        "which",
-        "an",
-        "or",
-        "were",
-        "will",
-        "their",
-        "been",
-        "also",
-        "more",
-        "than",
-        "other",
-    ]
 )
 
 
@@ -129,132 +48,6 @@ class ShardTables:
         "mentions",
         "quantities",
     )
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    """Parse the date styles seen in datelines: 'Jun 27, 2013', '29th May 2018', ISO."""
-    if not text:
-        return None
-    t = text.strip().lower().replace(",", " ").replace(".", " ")
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
-        y, mo, d = map(int, m.groups())
-    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})", t):
-        d, mo, y = int(m[1]), _MONTHS.get(m[2], 0), int(m[3])
-    elif m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", t):
-        mo, d, y = _MONTHS.get(m[1], 0), int(m[2]), int(m[3])
-    else:
-        return None
-    try:
-        return dt.date(y, mo, d)
-    except ValueError:
-        return None
-
-
-def detect_language(text: str) -> str:
-    words = re.findall(r"[a-z]+", text.lower())
-    if len(words) < 5:
-        return "und"
-    share = sum(w in _EN_STOPWORDS for w in words) / len(words)
-    return "en" if share >= 0.15 else "und"
-
-
-def publisher_from_copyright(lines: pl.DataFrame) -> pl.DataFrame:
-    """The holder named in the last copyright line of each document: doc_id, publisher."""
-    holder = (
-        pl.col("text")
-        .str.replace(r"(?i)^.*?(?:copyright|©|\(c\))\s*(?:©|@|\(c\))?", "")
-        .str.replace(r"^[\s\d\-–,.@]*", "")
-        .str.replace(r"(?i)\.?\s*all rights reserved\.?$", "")
-        .str.strip_chars(" .,")
-    )
-    return (
-        lines.filter(pl.col("text").str.contains(COPYRIGHT_RE))
-        .sort("doc_id", "line_no")
-        .group_by("doc_id", maintain_order=True)
-        .agg(holder.last().alias("publisher"))
-        .filter(pl.col("publisher").str.len_chars() > 1)
-    )
-
-
-def publisher_from_running_header(boilerplate: pl.DataFrame) -> pl.DataFrame:
-    """The organisation a PDF's running header names (its most frequent name-like line)."""
-    return (
-        boilerplate.filter(
-            (pl.col("reason") == "running_header") & pl.col("text").str.contains(_ORG_NAME_RE)
-        )
-        .group_by("doc_id", "text")
-        .agg(pl.len().alias("_n"), pl.col("line_no").min().alias("_first"))
-        .sort("doc_id", "_n", "_first", descending=[False, True, False])
-        .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").first().alias("publisher"))
-    )
-
-
-def publisher_from_front_matter(lines: pl.DataFrame) -> pl.DataFrame:
-    """The organisation a report's front matter names with its acronym: doc_id, publisher.
-
-    "Academy of Launch Vehicle Technology (ALVT)" on a line of its own before the body,
-    furniture included, when the acronym is the initials of the name's capitalised words.
-    """
-    long_line = (pl.col("n_words") > 12).cast(pl.Int32)
-    candidates = (
-        lines.filter(pl.col("is_blank").not_() & pl.col("wrapped"))
-        .with_columns(
-            (long_line.cum_sum().over("doc_id", order_by="line_no") - long_line).alias("_body")
-        )
-        .filter(pl.col("_body") == 0)
-        .with_columns(pl.col("text").str.extract_groups(_NAME_WITH_ACRONYM_RE).alias("_m"))
-        .unnest("_m")
-        .drop_nulls("name")
-        .sort("doc_id", "line_no")
-    )
-    rows = [
-        (doc_id, name)
-        for doc_id, name, acronym in candidates.select("doc_id", "name", "acronym").iter_rows()
-        if _initials(name) == acronym
-    ]
-    return (
-        pl.DataFrame(rows, schema={"doc_id": pl.String, "publisher": pl.String}, orient="row")
-        .group_by("doc_id", maintain_order=True)
-        .first()
-    )
-
-
-def _initials(name: str) -> str:
-    words = re.findall(r"[A-Za-z][\w'’]*", name)
-    return "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS).upper()
-
-
-def publisher_acronym(publisher: str | None, text: str, definitions: dict[str, str]) -> str | None:
-    """The acronym the text uses for the publisher, if any.
-
-    An acronym the text defines for the publisher's name (or for the unit that ends it:
-    "Technology and Engineering Center for Space Utilization" -> "Center for Space
-    Utilization (CSU)"), else the initials of the name when the text uses them as a word.
-    The name is the part before a comma ("Center for Space Utilization, CAS").
-    """
-    if not publisher:
-        return None
-    name = " ".join(publisher.split(",")[0].split())
-    for acronym, long_name in definitions.items():
-        letters = acronym.split("-")[0]
-        if (name == long_name or name.endswith(" " + long_name)) and letters.isalpha():
-            return letters
-    words = re.findall(r"[A-Za-z][\w'’]*", name)
-    initials = "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS)
-    used = re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text)
-    if len(initials) >= 2 and initials.isupper() and used:
-        return initials
-    return None
-
-
-def news_agency(paragraph_texts: list[str]) -> str | None:
-    """The agency credited in a dateline or after a paragraph's last sentence."""
-    for text in paragraph_texts:
-        m = AGENCY_DATELINE_RE.search(text) or AGENCY_CREDIT_RE.search(text)
-        if m:
-            return m.group("agency")
-    return None
 
 
 def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dict]]:
@@ -348,19 +141,19 @@ class Structure:
 
 
 def structural_lines(labelled: pl.DataFrame) -> pl.DataFrame:
-    """The boilerplate-labelled lines as structure reads them."""
-    # A title line is content even when other documents share its words: it leaves the
-    # boilerplate before anything is built from the labels.
-    lines = mark_titles(labelled)
-    # Removed furniture keeps its words as extracted: edits are only made to paragraphs.
-    return revert_hyphen_edits(lines, pl.col("bp_reason").is_not_null())
+    """The labelled lines as structure reads them: removed furniture keeps its words as
+    extracted (clean kept them), so repairs are shown, and recorded as edits, only in
+    paragraphs."""
+    return as_extracted(labelled, pl.col("bp_reason").is_not_null())
 
 
 def build_structure(docs: pl.DataFrame, labelled: pl.DataFrame) -> Structure:
     """Structure one shard: blocks, sections, paragraphs, boilerplate and edits.
     `labelled` are the shard's lines with their boilerplate labels."""
     lines = structural_lines(labelled)
-    blocks, pieces, block_edits = assemble_blocks(segment(lines), lines)
+    # Headings, too, keep their words as extracted.
+    segmented = as_extracted(segment(lines), pl.col("block_kind") == "heading")
+    blocks, pieces, block_edits = assemble_blocks(segmented, lines)
     sec_rows, par_rows = _sections_and_paragraphs(blocks)
     sections = pl.DataFrame(sec_rows, schema=_SECTION_COLUMNS)
     located = pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS)
@@ -543,24 +336,14 @@ def _found_in_paragraphs(
 
 
 def _documents(docs, lines, blocks, tables, clusters, catalog):
-    paragraphs, boilerplate = tables["paragraphs"], tables["boilerplate"]
-    dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
-    publishers = {
-        **dict(publisher_from_front_matter(lines).iter_rows()),
-        **dict(publisher_from_running_header(boilerplate).iter_rows()),
-        **dict(publisher_from_copyright(lines).iter_rows()),
-    }
-    paragraph_texts = dict(
-        paragraphs.group_by("doc_id", maintain_order=True).agg(pl.col("text")).iter_rows()
-    )
-    titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
-    layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
-    has_dateline = set(dates)
     # One block per line: every block stands for at least one raw line and its newline.
     clean_text = dict(
         blocks.group_by("doc_id", maintain_order=True)
         .agg(pl.col("text").str.join("\n"))
         .iter_rows()
+    )
+    metadata = document_metadata(
+        docs, lines, blocks, tables["paragraphs"], tables["boilerplate"], clean_text, catalog
     )
     counts = {
         name: dict(frame.group_by("doc_id").len().iter_rows()) for name, frame in tables.items()
@@ -575,39 +358,12 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
         facts = catalog.get(d["source_path"], {})
-        body = clean_text.get(doc_id, "")
-        if layout.get(doc_id):
-            doc_type = "report"
-        elif doc_id in has_dateline and doc_id in titles:
-            doc_type = "news_article"
-        else:
-            doc_type = "web_page"
-        title = facts.get("title") or d.get("markup_title") or titles.get(doc_id)
-        published = (
-            dt.date.fromisoformat(facts["published_date"])
-            if facts.get("published_date")
-            else dates.get(doc_id)
-        )
         near_of, near_sim = links.get(doc_id, (None, None))
-        texts = paragraph_texts.get(doc_id, [])
-        publisher = facts.get("publisher") or publishers.get(doc_id)
-        acronym = publisher_acronym(
-            publisher, d["raw_text"], acronym_definitions(clean_text.get(doc_id, ""))
-        )
         rows.append(
             {
                 "doc_id": doc_id,
                 "source_path": d["source_path"],
-                "title": title,
-                "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
-                "published_date": published,
-                "publisher": publisher,
-                "publisher_acronym": acronym,
-                "news_agency": news_agency(texts[::-1]),
-                "source_url": facts.get("source_url"),
-                "license": facts.get("license"),
-                "doc_type": facts.get("doc_type") or doc_type,
-                "language": detect_language(body),
+                **metadata[doc_id],
                 "encoding": d["encoding"],
                 "encoding_evidence": d.get("encoding_evidence"),
                 "n_replaced_bytes": d.get("n_replaced") or 0,
@@ -615,7 +371,7 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
                 "raw_sha256": d["raw_sha256"],
                 "n_bytes": d["n_bytes"],
                 "n_chars_raw": len(d["raw_text"]),
-                "n_chars_clean": len(body),
+                "n_chars_clean": len(clean_text.get(doc_id, "")),
                 **{f"n_{name}": n.get(doc_id, 0) for name, n in counts.items()},
                 "near_duplicate_of": near_of,
                 "near_duplicate_similarity": near_sim,

@@ -5,6 +5,18 @@ under each heading, the first words and kind of every paragraph, the edits, the 
 (counted per kind, entity type, canonical entity and code) and the quantities. They were checked by reading the
 seeds; `uv run pytest --update-golden` rewrites them from the current output, and the diff
 must then be read line by line against the seed before it is committed.
+
+Each file also records, under "heuristics", the heuristic versions (taikong.versions.HEURISTICS)
+that produced it. An output that changes must come with a version bump of the heuristic
+that changed it, so that caches and release manifests tell the two outputs apart:
+
+- the comparison fails with "output changed but heuristic versions unchanged: bump ..."
+  (naming the versions that own the parts that changed) when the output differs and the
+  recorded versions equal the current ones; with "output changed and ... bumped: review the
+  diff and run --update-golden" when versions were bumped; and with "heuristic versions
+  changed ...: run --update-golden to record them" when only the versions differ;
+- `--update-golden` refuses (fails, file untouched) to rewrite an output that changed while
+  the recorded versions equal the current ones; it rewrites it once a version is bumped.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ import pytest
 from corpus import run_in_memory
 
 from taikong.ingest.catalog import load_catalog
+from taikong.versions import HEURISTICS
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -116,18 +129,98 @@ def dump(view: dict) -> str:
     return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
+# The heuristics whose output each part of a golden view shows (what to bump when it changes).
+OWNERS = {
+    "source_path": (),
+    "document": ("metadata", "boilerplate", "structure", "mentions", "quantities", "hyphens"),
+    "sections": ("structure", "boilerplate"),
+    "paragraphs_before_first_heading": ("structure", "boilerplate"),
+    "paragraphs": ("structure", "boilerplate", "clean", "hyphens", "paragraph_duplicates"),
+    "edits": ("hyphens", "clean", "structure"),
+    "mentions": ("mentions",),
+    "quantities": ("quantities",),
+}
+
+
+# Verdicts of `golden_verdict`: only UNBUMPED stops `--update-golden`.
+MISSING, UNBUMPED, BUMPED, VERSIONS_ONLY = "missing", "unbumped", "bumped", "versions_only"
+
+
+def golden_verdict(
+    expected: dict | None, actual: dict, versions: dict[str, str]
+) -> tuple[str, str] | None:
+    """(verdict, message) saying why `actual` (a golden view) does not match the golden
+    file `expected`, or None when it matches.
+
+    `versions` are the current heuristic versions; `expected["heuristics"]` the recorded ones.
+    """
+    if expected is None:
+        return MISSING, "no golden file: run pytest --update-golden and review it"
+    recorded = expected.get("heuristics", {})
+    outputs = set(expected) | set(actual)
+    outputs.discard("heuristics")
+    changed = sorted(k for k in outputs if expected.get(k) != actual.get(k))
+    bumped = sorted(k for k in set(recorded) | set(versions) if recorded.get(k) != versions.get(k))
+    if changed and not bumped:
+        owners = sorted({o for part in changed for o in OWNERS.get(part, HEURISTICS)})
+        return UNBUMPED, (
+            f"output changed ({', '.join(changed)}) but heuristic versions unchanged: "
+            f"bump the version of the heuristic that changed it ({' or '.join(owners)}; "
+            "taikong/versions.py lists them)"
+        )
+    if changed:
+        return BUMPED, (
+            f"output changed ({', '.join(changed)}) and heuristic versions bumped "
+            f"({_bumps(recorded, versions, bumped)}): review the diff and run --update-golden"
+        )
+    if bumped:
+        return VERSIONS_ONLY, (
+            f"heuristic versions changed ({_bumps(recorded, versions, bumped)}), output "
+            "unchanged: run --update-golden to record them"
+        )
+    return None
+
+
+def _bumps(recorded: dict, versions: dict, names: list[str]) -> str:
+    return ", ".join(f"{n}: {recorded.get(n)} -> {versions.get(n)}" for n in names)
+
+
+def golden_file(view: dict, versions: dict[str, str]) -> dict:
+    """What a golden file holds: the view and the heuristic versions that produced it."""
+    return {**view, "heuristics": dict(sorted(versions.items()))}
+
+
 @pytest.mark.parametrize("source_path", SEED_PATHS)
 def test_seed_matches_its_reviewed_golden_file(seed_tables, source_path, request):
     path = GOLDEN / f"{Path(source_path).stem}.json"
     actual = golden_view(seed_tables, source_path)
-    if request.config.getoption("--update-golden"):
-        path.write_text(dump(actual), encoding="utf-8")
+    expected = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    verdict = golden_verdict(expected, actual, HEURISTICS)
+    if verdict and request.config.getoption("--update-golden"):
+        if verdict[0] == UNBUMPED:
+            pytest.fail(f"refusing to rewrite {path.name}: {verdict[1]}")
+        path.write_text(dump(golden_file(actual, HEURISTICS)), encoding="utf-8")
         pytest.skip(f"rewrote {path.name}: read its diff against the seed before committing")
-    assert path.exists(), f"no golden file {path.name}: run pytest --update-golden and review it"
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    for key in expected:
-        assert actual[key] == expected[key], key
-    assert set(actual) == set(expected)
+    assert verdict is None, f"{path.name}: {verdict[1]}"
+
+
+def test_golden_verdicts_name_what_to_do():
+    versions = {"structure": "structure_v3", "mentions": "mentions_v2"}
+    view = {"paragraphs": ["a"], "mentions": [["x", 1]]}
+    same = golden_file(view, versions)
+    assert golden_verdict(same, view, versions) is None
+    assert golden_verdict(None, view, versions)[0] == MISSING
+    changed = {**view, "mentions": [["x", 2]]}
+    verdict, message = golden_verdict(same, changed, versions)
+    assert verdict == UNBUMPED
+    assert "output changed (mentions) but heuristic versions unchanged: bump" in message
+    assert "(mentions;" in message  # the owner of the changed part, not every heuristic
+    bumped = {**versions, "mentions": "mentions_v3"}
+    verdict, message = golden_verdict(same, changed, bumped)
+    assert verdict == BUMPED and "mentions: mentions_v2 -> mentions_v3" in message
+    assert golden_verdict(same, view, bumped)[0] == VERSIONS_ONLY
+    # A golden file written before versions were recorded counts as recording none.
+    assert golden_verdict(view, view, versions)[0] == VERSIONS_ONLY
 
 
 def test_dump_is_json_that_reads_back():

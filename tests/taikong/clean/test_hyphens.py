@@ -14,6 +14,7 @@ import pytest
 
 from taikong.clean.hyphens import (
     DocumentForms,
+    as_extracted,
     is_word,
     junction_decision,
     line_end_decision,
@@ -76,6 +77,25 @@ def test_glued_word_the_document_hyphenates_elsewhere_gets_its_hyphen_back():
     ]
     lines = clean_shard(pl.DataFrame({"doc_id": [DOC], "raw_text": [text]}))
     assert lines["text"].str.contains("first flights of the new-generation rockets").any()
+
+
+def test_a_repaired_line_keeps_what_it_said_and_shows_it_where_its_role_asks():
+    text = merged_report("newgeneration", "It also tested new-generation engines in March.")
+    lines = clean_shard(pl.DataFrame({"doc_id": [DOC], "raw_text": [text]}))
+    repaired = lines.filter(pl.col("extracted_text").is_not_null())
+    assert repaired.height == 1  # only the line clean changed keeps a second text
+    assert "new-generation rockets" in repaired["text"][0]
+    assert "newgeneration rockets" in repaired["extracted_text"][0]
+    # Shown as extracted (a heading or furniture would be): the old text and no edits;
+    # every other line is untouched.
+    line_no = repaired["line_no"][0]
+    shown = as_extracted(lines, pl.col("line_no") == line_no)
+    row = shown.filter(pl.col("line_no") == line_no).row(0, named=True)
+    assert row["text"] == repaired["extracted_text"][0] and row["line_edits"] == []
+    others = pl.col("line_no") != line_no
+    assert shown.filter(others).equals(lines.filter(others))
+    # Lines clean did not change keep their text when shown as extracted.
+    assert as_extracted(lines, others)["text"].to_list() == lines["text"].to_list()
 
 
 def test_glued_word_without_any_evidence_is_left_alone():

@@ -11,11 +11,8 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.dedup.boilerplate import (
-    line_fingerprints,
-    template_counts,
-    template_key,
-)
+from taikong.dedup.boilerplate import line_fingerprints, template_counts
+from taikong.dedup.templates import template_key
 
 
 def _site():

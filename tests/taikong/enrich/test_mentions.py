@@ -362,30 +362,30 @@ TRICKY = (
 def test_form_matches_equal_re_finditer():
     import re
 
-    from taikong.enrich.mentions import _SERIAL, _SERIAL_TAIL, _form_matches, _normalised
+    from taikong.enrich.mentions.common import SERIAL, SERIAL_TAIL, form_matches, normalised
 
     for forms in (["Chang'e", "Long March", "Long March 2F"], ["CA", "China Academy"]):
         for flexible in (True, False):
             escaped = [re.escape(f) for f in sorted(forms, key=len, reverse=True)]
             if flexible:
                 escaped = [e.replace("'", "['’]") for e in escaped]
-            pattern = rf"(?<![\w-])(?:{'|'.join(escaped)})(?:[- ]{_SERIAL})?(?![\w/-])"
+            pattern = rf"(?<![\w-])(?:{'|'.join(escaped)})(?:[- ]{SERIAL})?(?![\w/-])"
             expected = [m.span() for m in re.finditer(pattern, TRICKY)]
-            norm = _normalised(TRICKY) if flexible else None
-            got = [(a, m.end()) for a, _, m in _form_matches(TRICKY, norm, forms, _SERIAL_TAIL)]
+            norm = normalised(TRICKY) if flexible else None
+            got = [(a, m.end()) for a, _, m in form_matches(TRICKY, norm, forms, SERIAL_TAIL)]
             assert got == expected and expected
 
 
 def test_fast_country_and_launch_center_scans_equal_the_plain_scans(monkeypatch):
-    from taikong.enrich import mentions
+    from taikong.enrich.mentions import countries, launch_sites
 
     text = TRICKY * 3
-    fast = mentions._countries(text)
-    centers = [m.span() for m in mentions._launch_center_matches(text)]
-    assert centers == [m.span() for m in mentions.LAUNCH_CENTER_RE.finditer(text)]
+    fast = countries.find_countries(text)
+    centers = [m.span() for m in launch_sites._launch_center_matches(text)]
+    assert centers == [m.span() for m in launch_sites.LAUNCH_CENTER_RE.finditer(text)]
     # The plain scan: every capitalised word.
-    monkeypatch.setattr(mentions, "_capitalised_starts", lambda *_: None)
-    assert mentions._countries(text) == fast and fast
+    monkeypatch.setattr(countries, "_capitalised_starts", lambda *_: None)
+    assert countries.find_countries(text) == fast and fast
 
 
 def test_a_word_opening_a_headline_is_not_part_of_a_designation():

@@ -12,7 +12,7 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.structure.tables import detect_language, parse_date
+from taikong.structure.metadata import detect_language, parse_date
 
 REPORT = (
     "\n".join(

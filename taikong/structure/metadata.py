@@ -1,0 +1,277 @@
+"""Document metadata heuristics: title, published date, publisher and its acronym, news
+agency, doc_type and language, from the labelled lines and the assembled blocks.
+
+The catalog (seeds/catalog.*) and the markup title win over every heuristic here; what
+is found in the text only fills what they leave empty. Changing a rule here changes the
+documents table: bump METADATA_VERSION.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import polars as pl
+
+from taikong.enrich.mentions import acronym_definitions
+from taikong.text import COPYRIGHT_RE, DATE_PATTERN, DATE_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
+
+METADATA_VERSION = "metadata_v3"
+
+# A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
+_AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
+# "... last sentence. (Xinhua)" at the end of a paragraph.
+AGENCY_CREDIT_RE = re.compile(rf"(?:^|[.!?\"”’]\s*){_AGENCY}\s*$")
+# "BEIJING, June 26 (Xinhua) -- ..." at the start of a paragraph.
+AGENCY_DATELINE_RE = re.compile(
+    rf"^[A-Z][A-Za-z .'’-]{{1,40}},[^()]{{0,40}}?{_AGENCY}\s*(?:--|—|–)"
+)
+_NAME_WORD = r"(?:[A-Z][\w'’&.-]*|of|for|and|the|on|in|de|du)"
+# A running header that names an organisation: capitalised words, no digits.
+_ORG_NAME_RE = rf"^[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}}$"
+_NAME_FUNCTION_WORDS = frozenset(["of", "for", "and", "the", "on", "in", "de", "du"])
+# "Institute of Space Law (ISL)": an organisation name and its acronym, alone on a line.
+_NAME_WITH_ACRONYM_RE = (
+    rf"^(?P<name>[A-Z][\w'’&.-]*(?:\s+{_NAME_WORD}){{1,8}})\s+\((?P<acronym>[A-Z]{{2,10}})\)$"
+)
+
+# Frequent English function words: a cheap, dependency-free language signal.
+_EN_STOPWORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "was",
+        "are",
+        "it",
+        "its",
+        "from",
+        "at",
+        "be",
+        "this",
+        "have",
+        "has",
+        "which",
+        "an",
+        "or",
+        "were",
+        "will",
+        "their",
+        "been",
+        "also",
+        "more",
+        "than",
+        "other",
+    ]
+)
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """Parse the date styles seen in datelines: 'Jun 27, 2013', '29th May 2018', ISO."""
+    if not text:
+        return None
+    t = text.strip().lower().replace(",", " ").replace(".", " ")
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        y, mo, d = map(int, m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\s+(\d{4})", t):
+        d, mo, y = int(m[1]), MONTH_NUMBERS.get(m[2], 0), int(m[3])
+    elif m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", t):
+        mo, d, y = MONTH_NUMBERS.get(m[1], 0), int(m[2]), int(m[3])
+    else:
+        return None
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def detect_language(text: str) -> str:
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 5:
+        return "und"
+    share = sum(w in _EN_STOPWORDS for w in words) / len(words)
+    return "en" if share >= 0.15 else "und"
+
+
+def publisher_from_copyright(lines: pl.DataFrame) -> pl.DataFrame:
+    """The holder named in the last copyright line of each document: doc_id, publisher."""
+    holder = (
+        pl.col("text")
+        .str.replace(r"(?i)^.*?(?:copyright|©|\(c\))\s*(?:©|@|\(c\))?", "")
+        .str.replace(r"^[\s\d\-–,.@]*", "")
+        .str.replace(r"(?i)\.?\s*all rights reserved\.?$", "")
+        .str.strip_chars(" .,")
+    )
+    return (
+        lines.filter(pl.col("text").str.contains(COPYRIGHT_RE))
+        .sort("doc_id", "line_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(holder.last().alias("publisher"))
+        .filter(pl.col("publisher").str.len_chars() > 1)
+    )
+
+
+def publisher_from_running_header(boilerplate: pl.DataFrame) -> pl.DataFrame:
+    """The organisation a PDF's running header names (its most frequent name-like line)."""
+    return (
+        boilerplate.filter(
+            (pl.col("reason") == "running_header") & pl.col("text").str.contains(_ORG_NAME_RE)
+        )
+        .group_by("doc_id", "text")
+        .agg(pl.len().alias("_n"), pl.col("line_no").min().alias("_first"))
+        .sort("doc_id", "_n", "_first", descending=[False, True, False])
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").first().alias("publisher"))
+    )
+
+
+def publisher_from_front_matter(lines: pl.DataFrame) -> pl.DataFrame:
+    """The organisation a report's front matter names with its acronym: doc_id, publisher.
+
+    "Academy of Launch Vehicle Technology (ALVT)" on a line of its own before the body,
+    furniture included, when the acronym is the initials of the name's capitalised words.
+    """
+    long_line = (pl.col("n_words") > SHORT_LINE_WORDS).cast(pl.Int32)
+    candidates = (
+        lines.filter(pl.col("is_blank").not_() & pl.col("wrapped"))
+        .with_columns(
+            (long_line.cum_sum().over("doc_id", order_by="line_no") - long_line).alias("_body")
+        )
+        .filter(pl.col("_body") == 0)
+        .with_columns(pl.col("text").str.extract_groups(_NAME_WITH_ACRONYM_RE).alias("_m"))
+        .unnest("_m")
+        .drop_nulls("name")
+        .sort("doc_id", "line_no")
+    )
+    rows = [
+        (doc_id, name)
+        for doc_id, name, acronym in candidates.select("doc_id", "name", "acronym").iter_rows()
+        if _initials(name) == acronym
+    ]
+    return (
+        pl.DataFrame(rows, schema={"doc_id": pl.String, "publisher": pl.String}, orient="row")
+        .group_by("doc_id", maintain_order=True)
+        .first()
+    )
+
+
+def _initials(name: str) -> str:
+    words = re.findall(r"[A-Za-z][\w'’]*", name)
+    return "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS).upper()
+
+
+def publisher_acronym(publisher: str | None, text: str, definitions: dict[str, str]) -> str | None:
+    """The acronym the text uses for the publisher, if any.
+
+    An acronym the text defines for the publisher's name (or for the unit that ends it:
+    "Technology and Engineering Center for Space Utilization" -> "Center for Space
+    Utilization (CSU)"), else the initials of the name when the text uses them as a word.
+    The name is the part before a comma ("Center for Space Utilization, CAS").
+    """
+    if not publisher:
+        return None
+    name = " ".join(publisher.split(",")[0].split())
+    for acronym, long_name in definitions.items():
+        letters = acronym.split("-")[0]
+        if (name == long_name or name.endswith(" " + long_name)) and letters.isalpha():
+            return letters
+    words = re.findall(r"[A-Za-z][\w'’]*", name)
+    initials = "".join(w[0] for w in words if w.lower() not in _NAME_FUNCTION_WORDS)
+    used = re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text)
+    if len(initials) >= 2 and initials.isupper() and used:
+        return initials
+    return None
+
+
+def news_agency(paragraph_texts: list[str]) -> str | None:
+    """The agency credited in a dateline or after a paragraph's last sentence."""
+    for text in paragraph_texts:
+        m = AGENCY_DATELINE_RE.search(text) or AGENCY_CREDIT_RE.search(text)
+        if m:
+            return m.group("agency")
+    return None
+
+
+def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
+    """First full date on a short line (a dateline), furniture included: doc_id, date_text."""
+    return (
+        lines.filter((pl.col("n_words") <= SHORT_LINE_WORDS) & pl.col("text").str.contains(DATE_RE))
+        .sort("doc_id", "line_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.extract(f"(?i)({DATE_PATTERN})", 1).first().alias("date_text"))
+    )
+
+
+def document_metadata(
+    docs: pl.DataFrame,
+    lines: pl.DataFrame,
+    blocks: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    boilerplate: pl.DataFrame,
+    clean_text: dict[str, str],
+    catalog: dict[str, dict],
+) -> dict[str, dict]:
+    """Per doc_id: title, title_truncated, published_date, publisher, publisher_acronym,
+    news_agency, source_url, license, doc_type and language.
+
+    `clean_text` is each document's block texts joined; `catalog` maps source paths to
+    their catalog facts.
+    """
+    dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
+    publishers = {
+        **dict(publisher_from_front_matter(lines).iter_rows()),
+        **dict(publisher_from_running_header(boilerplate).iter_rows()),
+        **dict(publisher_from_copyright(lines).iter_rows()),
+    }
+    paragraph_texts = dict(
+        paragraphs.group_by("doc_id", maintain_order=True).agg(pl.col("text")).iter_rows()
+    )
+    titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
+    layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
+    found = {}
+    for d in docs.iter_rows(named=True):
+        doc_id = d["doc_id"]
+        facts = catalog.get(d["source_path"], {})
+        title = facts.get("title") or d.get("markup_title") or titles.get(doc_id)
+        published = (
+            dt.date.fromisoformat(facts["published_date"])
+            if facts.get("published_date")
+            else dates.get(doc_id)
+        )
+        publisher = facts.get("publisher") or publishers.get(doc_id)
+        body = clean_text.get(doc_id, "")
+        found[doc_id] = {
+            "title": title,
+            "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
+            "published_date": published,
+            "publisher": publisher,
+            "publisher_acronym": publisher_acronym(
+                publisher, d["raw_text"], acronym_definitions(body)
+            ),
+            "news_agency": news_agency(paragraph_texts.get(doc_id, [])[::-1]),
+            "source_url": facts.get("source_url"),
+            "license": facts.get("license"),
+            "doc_type": facts.get("doc_type")
+            or doc_type(bool(layout.get(doc_id)), doc_id in dates, doc_id in titles),
+            "language": detect_language(body),
+        }
+    return found
+
+
+def doc_type(wrapped: bool, has_dateline: bool, has_title: bool) -> str:
+    """report (hard-wrapped text), news_article (a dateline and a title), else web_page."""
+    if wrapped:
+        return "report"
+    if has_dateline and has_title:
+        return "news_article"
+    return "web_page"
