@@ -318,12 +318,24 @@ def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path
     }
     seeds, datasets = _corpus(tmp_path, pages)
     first = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
-    assert first["summary"]["cache_hits"] == {"ingest": 0, "clean": 0, "dedup": 0, "shards": 3}
+    assert first["summary"]["cache_hits"] == {
+        "ingest": 0,
+        "clean": 0,
+        "minhash": 0,
+        "fingerprint": 0,
+        "shards": 3,
+    }
 
     (seeds / "5.txt").write_text(pages["5.txt"].replace("Orbit Raised", "Orbit Raised Again"))
     second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
     # Only the last shard (4.txt, 5.txt) changed: the other two come from the cache.
-    assert second["summary"]["cache_hits"] == {"ingest": 2, "clean": 2, "dedup": 4, "shards": 3}
+    assert second["summary"]["cache_hits"] == {
+        "ingest": 2,
+        "clean": 2,
+        "minhash": 2,
+        "fingerprint": 2,
+        "shards": 3,
+    }
 
     fresh = tmp_path / "fresh"
     scratch = release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=2)
@@ -333,4 +345,5 @@ def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path
         assert cached.equals(pl.read_parquet(fresh / "latest" / table / "*.parquet")), table
     # Entries of the replaced version of 5.txt were swept.
     entries = list((datasets / ".cache").rglob("*.parquet"))
-    assert len(entries) == 3 * 4  # 3 shards x (ingest, lines, signatures, fingerprints)
+    # 3 shards x (ingested_docs, file_fates, lines, signatures, fingerprints)
+    assert len(entries) == 3 * 5
