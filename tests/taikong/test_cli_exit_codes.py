@@ -73,7 +73,9 @@ def test_bad_input_fails_fast_in_one_line_without_prefect(tmp_path, case, expect
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], run.stderr
     assert "Traceback" not in run.stderr + run.stdout
-    assert elapsed < 2.0, elapsed
+    # ~0.7 s alone; a shared 2-core machine has taken up to 5 s. Starting Prefect takes
+    # 10 s or more, and the missing PREFECT_HOME below shows it never started.
+    assert elapsed < 8.0, elapsed
     assert not (tmp_path / "prefect-home").exists()  # no Prefect start
     assert not (tmp_path / "datasets").exists()
 
