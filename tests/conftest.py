@@ -26,3 +26,15 @@ def pytest_collection_modifyitems(config, items):
         folder = Path(str(item.fspath)).relative_to(TESTS).parts[0]
         for marker in FLOW_DIRS.get(folder, ()):
             item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect server for the whole session (~18 s to start), entered on
+    first use: the flow tests run against it in-process, and tests that run `taikong`
+    in a subprocess pass its URL as PREFECT_API_URL. Yields that URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()

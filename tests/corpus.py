@@ -7,8 +7,12 @@ own furniture, a PDF-extracted report).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -109,6 +113,11 @@ REPORT_WITH_PAGE_BREAK = (
 )
 
 
+# Two pages of one news site, for tests that publish releases.
+LAUNCH_PAGE = news_page("Rocket Puts Three Satellites in Orbit", "Mar 3, 2024", LAUNCH_BODY)
+PROBE_PAGE = news_page("Lunar Probe Lowers Its Orbit", "Mar 5, 2024", PROBE_BODY)
+
+
 def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
     rows = []
     for path, text in texts.items():
@@ -162,3 +171,78 @@ def replace_stage(monkeypatch, name: str, change) -> None:
         return change(stage.fn(ctx, **frames))
 
     monkeypatch.setitem(pipeline.STAGE_BY_NAME, name, dataclasses.replace(stage, fn=changed))
+
+
+def publish_in_memory(
+    texts: dict[str, str],
+    datasets: Path,
+    run_id: str,
+    today: dt.date = dt.date(2026, 12, 1),
+    fingerprint: str | None = None,
+    tables: ShardTables | None = None,
+):
+    """Publish `texts` (or ready-made `tables`) into `datasets` without Prefect: the
+    in-memory transforms, the staged tables, the audit without Great Expectations, and
+    `finish_release`. Returns (outcome, audit report, tables)."""
+    from taikong.io.store import ReleaseStore
+    from taikong.publish import finish_release, write_tables
+    from taikong.validation import audit_release
+
+    if tables is None:
+        tables, _ = run_in_memory(texts)
+    store = ReleaseStore(datasets)
+    latest = store.latest_id()
+    staging = store.begin(run_id)
+    for name in ShardTables.NAMES:
+        staging.work.write(TABLE_DATASETS[name], getattr(tables, name), shard=0)
+    facts = write_tables(staging)
+    previous = store.release(latest) if latest else None
+    report = audit_release(staging.release, staging.release, facts, previous, run_id, run_gx=False)
+    inputs = pl.DataFrame(
+        {"source_path": list(texts), "fate": ["published"] * len(texts)},
+        schema={"source_path": pl.String, "fate": pl.String},
+    ).with_columns(pl.lit(None, dtype=pl.String).alias("reason"))
+    outcome = finish_release(
+        store,
+        staging,
+        inputs,
+        facts,
+        report,
+        fingerprint or hashlib.sha256(repr(sorted(texts.items())).encode()).hexdigest(),
+        {},
+        None,
+        today,
+    )
+    return outcome, report, tables
+
+
+def copy_datasets(datasets: Path, tmp_path: Path) -> Path:
+    """A copy of a datasets directory under `tmp_path` (modes and symlinks as they are)."""
+    target = tmp_path / "datasets"
+    shutil.copytree(datasets, target, symlinks=True)
+    return target
+
+
+def unlock_release(release_dir: Path) -> None:
+    for path in [release_dir, *release_dir.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def relock_release(release_dir: Path) -> None:
+    """Permissions as published (files 0444, directories 0555)."""
+    for path in sorted(release_dir.rglob("*"), key=lambda p: -len(p.parts)):
+        if not path.is_symlink():
+            path.chmod(0o555 if path.is_dir() else 0o444)
+    release_dir.chmod(0o555)
+
+
+@contextlib.contextmanager
+def editing_release(release_dir: Path) -> Iterator[Path]:
+    """Unlock a published release for a forger's edit, then lock it as published again,
+    so that only the edit is a finding."""
+    unlock_release(release_dir)
+    try:
+        yield release_dir
+    finally:
+        relock_release(release_dir)

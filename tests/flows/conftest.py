@@ -1,9 +1,7 @@
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 
 @pytest.fixture(scope="session", autouse=True)
-def prefect_backend():
-    """One temporary Prefect server for every flow test (~18 s to start)."""
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+def prefect_backend(prefect_server):
+    """Every flow test runs against the session's Prefect server (tests/conftest.py)."""
+    yield

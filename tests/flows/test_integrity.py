@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
+from corpus import (
+    LAUNCH_BODY,
+    PROBE_BODY,
+    STATION_BODY,
+    copy_datasets,
+    news_page,
+    relock_release,
+    unlock_release,
+)
 from test_lifecycle import _run_and_kill
 
 from flows.release import release
@@ -47,25 +55,6 @@ def _publish_two(base: Path) -> tuple[Path, Path, str, str]:
     (seeds / "b.txt").write_text(PAGE_B)
     second = release(seeds_dir=str(seeds), datasets_dir=str(datasets))["release_id"]
     return seeds, datasets, first, second
-
-
-def _copy(datasets: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "datasets"
-    shutil.copytree(datasets, target, symlinks=True)  # modes are copied too
-    return target
-
-
-def _unlock(release_dir: Path) -> None:
-    for path in [release_dir, *release_dir.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
-
-
-def _relock(release_dir: Path) -> None:
-    for path in sorted(release_dir.rglob("*"), key=lambda p: -len(p.parts)):
-        if not path.is_symlink():
-            path.chmod(0o555 if path.is_dir() else 0o444)
-    release_dir.chmod(0o555)
 
 
 def _manifest(release_dir: Path) -> dict:
@@ -203,14 +192,14 @@ TAMPERS: dict[str, tuple[Callable[[Path, dict], None], str]] = {
 @pytest.mark.parametrize("case", list(TAMPERS))
 def test_verify_names_every_tampering(two_releases, tmp_path, case):
     datasets, _, latest = two_releases
-    copy = _copy(datasets, tmp_path)
+    copy = copy_datasets(datasets, tmp_path)
     store = ReleaseStore(copy)
     assert verify_release(store.release(latest), store).passed  # the copy is still good
     tamper, finding = TAMPERS[case]
     release_dir = copy / latest
-    _unlock(release_dir)
+    unlock_release(release_dir)
     tamper(release_dir, _manifest(release_dir))
-    _relock(release_dir)  # permissions as published: only the tampering is a finding
+    relock_release(release_dir)  # permissions as published: only the tampering is a finding
     result = verify_release(store.release(latest), store)
     assert not result.passed
     assert any(finding in f for f in result.findings), result.findings
@@ -222,7 +211,7 @@ def test_verify_names_every_tampering(two_releases, tmp_path, case):
 )
 def test_verify_finds_changed_permissions(two_releases, tmp_path, mode, finding):
     datasets, _, latest = two_releases
-    copy = _copy(datasets, tmp_path)
+    copy = copy_datasets(datasets, tmp_path)
     target = copy / latest / ("documents.parquet" if mode == 0o644 else "validation")
     if not target.exists():  # tables as directories of part files
         target = next((copy / latest).rglob("*.parquet"))
@@ -236,12 +225,12 @@ def test_an_edited_older_manifest_is_caught_by_its_successor_even_with_a_forged_
     two_releases, tmp_path
 ):
     datasets, first, _ = two_releases
-    copy = _copy(datasets, tmp_path)
+    copy = copy_datasets(datasets, tmp_path)
     release_dir = copy / first
-    _unlock(release_dir)
+    unlock_release(release_dir)
     m = _manifest(release_dir)
     forged_table_with_forged_entry(release_dir, m)
-    _relock(release_dir)
+    relock_release(release_dir)
     # The forger rewrites the releases log line too.
     log = copy / RELEASES_LOG
     new_sha = sha256_file(release_dir / MANIFEST)
@@ -263,11 +252,11 @@ def test_what_needs_a_signature_forging_latest_and_its_log_line(two_releases, tm
     contradict them. If this test starts failing, verify learnt to catch it: update the
     README and the module docstring."""
     datasets, _, latest = two_releases
-    copy = _copy(datasets, tmp_path)
+    copy = copy_datasets(datasets, tmp_path)
     release_dir = copy / latest
-    _unlock(release_dir)
+    unlock_release(release_dir)
     forged_table_with_forged_entry(release_dir, _manifest(release_dir))
-    _relock(release_dir)
+    relock_release(release_dir)
     log = copy / RELEASES_LOG
     events = [json.loads(line) for line in log.read_text().splitlines()]
     events[-1]["manifest_sha256"] = sha256_file(release_dir / MANIFEST)

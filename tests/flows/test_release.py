@@ -24,10 +24,18 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="module")
-def seeds_release(tmp_path_factory):
+def seeds_run(tmp_path_factory):
+    """(datasets, result, flow run id) of one release of the seeds."""
     datasets = tmp_path_factory.mktemp("datasets")
-    result = release(seeds_dir=str(SEEDS), datasets_dir=str(datasets))
+    state = release(seeds_dir=str(SEEDS), datasets_dir=str(datasets), return_state=True)
+    result = state.result()
     assert result["status"] == "published"
+    return datasets, result, state.state_details.flow_run_id
+
+
+@pytest.fixture(scope="module")
+def seeds_release(seeds_run):
+    datasets, result, _ = seeds_run
     return datasets, result
 
 
@@ -319,20 +327,66 @@ def test_validate_reruns_the_audit_on_a_published_release(seeds_release, tmp_pat
     assert (out / "validation" / "gx" / "index.html").exists()
 
 
-def test_artifacts_summarize_each_run(seeds_release):
+def test_artifacts_summarize_each_run(seeds_run):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
-    with get_client(sync_client=True) as client:
-        audit = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["taikong-audit"]))
-        )
-        counts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["taikong-table-counts"]))
-        )
-    assert audit and counts
-    assert any("Taikong release audit" in str(a.data) for a in audit)
-    assert any("paragraphs" in str(a.data) for a in counts)
+    datasets, result, flow_run_id = seeds_run
+    release_dir = Path(result["path"])
+    report = json.loads((release_dir / "validation" / "report.json").read_text())
+    manifest = json.loads((release_dir / "manifest.json").read_text())
+
+    def this_run(key: str):
+        with get_client(sync_client=True) as client:
+            found = client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=[key]),
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+                )
+            )
+        assert len(found) == 1, found
+        return found[0].data
+
+    status = "passed with warnings" if report["max_severity"] else "passed"
+    assert report["passed"] is True
+    relations = report["relations"]
+    assert all(r["passed"] for r in relations)
+    expected = [
+        f"# Taikong release audit: {status}",
+        "",
+        f"Report: `{release_dir}/validation/report.json` · "
+        f"Data Docs: [validation/gx/index.html](file://{release_dir}/validation/gx/index.html)",
+        "",
+        "| check | table / suite | result |",
+        "| --- | --- | --- |",
+        *[f"| pandera | {name} | pass |" for name in TABLES],
+        f"| relations | {len(relations)} checks | pass |",
+        *[
+            f"| great expectations | {name} | {s['successful']}/{s['evaluated']} {s['status']} |"
+            for name, s in report["gx"]["suites"].items()
+        ],
+    ]
+    warnings = [f["message"] for f in report["findings"] if f["severity"] == "warning"]
+    if warnings:
+        expected += ["", "## Warnings (published)", *[f"- {w}" for w in warnings]]
+    assert this_run("taikong-audit") == "\n".join(expected)
+
+    counts = this_run("taikong-table-counts")
+    counts = json.loads(counts) if isinstance(counts, str) else counts
+    assert counts == [
+        {
+            "table": name,
+            "rows": info["rows"],
+            "bytes": info["bytes"],
+            "schema_version": info["schema_version"],
+        }
+        for name, info in manifest["tables"].items()
+    ]
+    assert [row["table"] for row in counts] == list(TABLES)
 
 
 def test_final_state_says_what_happened(tmp_path):

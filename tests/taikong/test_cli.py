@@ -1,4 +1,5 @@
-"""The `taikong` command as a user runs it: a real process, embedded Prefect."""
+"""The `taikong` command as a user runs it: a real process; Prefect embedded in one test,
+the session's server in the others that run a release."""
 
 from __future__ import annotations
 
@@ -10,26 +11,39 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from corpus import LAUNCH_BODY, news_page
 
 from taikong.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_help_explains_every_command(capsys):
+def test_help_explains_every_command():
     parser = build_parser()
-    help_text = parser.format_help()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
-    for name in commands:
-        assert name in help_text
-        assert commands[name].format_help().strip()
-    assert "--seeds" in commands["release"].format_help()
-    assert "--datasets" in commands["release"].format_help()
+    top = " ".join(parser.format_help().split())
+    subcommands = parser._subparsers._group_actions[0]  # noqa: SLF001
+    lines = subcommands._choices_actions  # noqa: SLF001 - one per command, with its help
+    assert [line.dest for line in lines] == list(subcommands.choices)  # none without a line
+    for line in lines:
+        assert line.help, line.dest
+        assert f"{line.dest} {line.help}" in top  # listed by `taikong --help` with its line
+        command = subcommands.choices[line.dest]
+        # its own --help explains more than the one line
+        assert command.description and command.description != line.help, line.dest
+        assert " ".join(command.description.split()) in " ".join(command.format_help().split())
+    release = subcommands.choices["release"].format_help()
+    for option in ("--seeds", "--datasets", "--max-bytes", "--runner", "--progress"):
+        assert option in release, option
 
 
-def _taikong(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess:
+def _taikong(
+    *args: str, cwd: Path, home: Path, api_url: str | None = None
+) -> subprocess.CompletedProcess:
+    """`taikong ARGS` in a process; Prefect embedded unless `api_url` names a server."""
     env = {**os.environ, "PREFECT_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
+    if api_url is not None:
+        env["PREFECT_API_URL"] = api_url
     return subprocess.run(
         [sys.executable, "-m", "taikong.cli", *args],
         cwd=cwd,
@@ -40,7 +54,10 @@ def _taikong(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.slow  # a whole release in a subprocess (~35 s)
+# The one test that starts Prefect embedded, as a user's first run does (a new
+# PREFECT_HOME: ~30-45 s here). Other tests that run `taikong release` use the
+# session's server (the `prefect_server` fixture).
+@pytest.mark.slow
 def test_release_command_publishes_then_reports_unchanged(tmp_path):
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "seeds" / "blank.txt").write_text("   \n\n")
@@ -58,11 +75,17 @@ def test_release_command_publishes_then_reports_unchanged(tmp_path):
     assert "blank.txt: empty" in out
     assert "repeated_template" in out
 
-    n = duckdb.sql(
-        f"SELECT count(*) FROM '{tmp_path}/datasets/latest/paragraphs/*.parquet' p "
-        f"JOIN '{tmp_path}/datasets/latest/documents/*.parquet' d USING (doc_id)"
-    ).fetchall()[0][0]
-    assert n > 100
+    latest = f"{tmp_path}/datasets/latest"
+    [(joined, paragraphs)] = duckdb.sql(
+        f"SELECT (SELECT count(*) FROM '{latest}/paragraphs/*.parquet' p "
+        f"JOIN '{latest}/documents/*.parquet' d USING (doc_id)), "
+        f"(SELECT count(*) FROM '{latest}/paragraphs/*.parquet')"
+    ).fetchall()
+    # Every paragraph joins its document over `latest`, and the summary counted them all.
+    assert joined == paragraphs > 0
+    assert f"  paragraphs:  {paragraphs}\n" in out
+
+    assert (home / "prefect.db").exists()  # the embedded server's database
 
     second = _taikong("release", cwd=tmp_path, home=home)
     assert second.returncode == 0, second.stderr[-3000:]
@@ -80,7 +103,6 @@ def test_bad_catalog_is_a_clear_error(tmp_path):
     assert "published_date" in result.stderr
 
 
-@pytest.mark.slow
 def test_datasets_inside_seeds_is_refused(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -94,7 +116,6 @@ def test_datasets_inside_seeds_is_refused(tmp_path):
     assert not (seeds / "out").exists()
 
 
-@pytest.mark.slow
 def test_catalog_row_for_a_missing_file_is_refused(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -103,3 +124,33 @@ def test_catalog_row_for_a_missing_file_is_refused(tmp_path):
     result = _taikong("release", "--seeds", str(seeds), cwd=tmp_path, home=tmp_path / "home")
     assert result.returncode == 2, result.stderr
     assert "catalog.csv:3: path 'gone.txt': no such file in the seeds directory" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.flow
+def test_an_audit_rejection_exits_1_with_its_reasons_and_publishes_nothing(
+    tmp_path, prefect_server
+):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    # Pages that keep little text: a warning by default, blocking for this project.
+    for i, title in enumerate(["Rocket Flies", "Probe Lands", "Crew Returns"]):
+        (seeds / f"{i}.txt").write_text(news_page(title, "Mar 3, 2024", [LAUNCH_BODY[i][:60]]))
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.taikong.audit]\nseverity = { "documents.enough_text" = "critical" }\n'
+    )
+    run = _taikong("release", cwd=tmp_path, home=tmp_path / "home", api_url=prefect_server)
+    assert run.returncode == 1, run.stdout + run.stderr[-3000:]
+    lines = run.stdout.splitlines()
+    assert lines[0] == "validation FAILED: nothing was published"
+    [failed] = (tmp_path / "datasets" / ".failed").iterdir()
+    assert lines[1] == f"  report: {failed / 'validation' / 'report.json'}"
+    assert (
+        lines[2].startswith("  documents.enough_text (critical): keeps fewer than 200 characters")
+        and "in 3 of 3 documents" in lines[2]
+    )
+    assert "  documents:   3" in lines
+    datasets = tmp_path / "datasets"
+    assert not [p.name for p in datasets.iterdir() if not p.name.startswith(".")]  # no release
+    assert not list((datasets / ".staging").iterdir())
+    assert not (tmp_path / "home" / "prefect.db").exists()  # no embedded server of its own

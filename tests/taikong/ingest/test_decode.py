@@ -79,7 +79,7 @@ def test_legacy_cp1252_curly_quotes_and_accents():
         data.decode("utf-8")  # the fixture really is not UTF-8
     decoded = decode_bytes(data)
     assert_ok(decoded, text)
-    assert decoded.encoding  # some single-byte code page that maps these bytes right
+    assert data.decode(decoded.encoding) == text  # a single-byte code page that maps them right
 
 
 def test_legacy_gb18030_chinese():
