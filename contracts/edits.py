@@ -4,19 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
-
-EDIT_KINDS = ["dehyphenate", "restore_hyphen", "unescape_reference", "repair_mojibake"]
-EDIT_RULES = [
-    "document_form",
-    "document_prefix",
-    "document_part",
-    "designation",
-    "dictionary",
-    "named_reference",
-    "numeric_reference",
-    "utf8_as_cp1252",
-    "utf8_as_latin1",
-]
+from taikong.vocabulary import EditKind, EditRule, values
 
 
 class Edits(RawSpan):
@@ -44,11 +32,11 @@ class Edits(RawSpan):
     paragraph_id: str = pa.Field(description="The paragraph whose text carries the edit.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the edit in the document (1-based).")
     kind: str = pa.Field(
-        isin=EDIT_KINDS,
+        isin=values(EditKind),
         description="dehyphenate, restore_hyphen, unescape_reference or repair_mojibake.",
     )
     rule: str = pa.Field(
-        isin=EDIT_RULES,
+        isin=values(EditRule),
         description=(
             "The evidence: document_form (the document writes the word so elsewhere), "
             "document_prefix / document_part (the document hyphenates the same prefix or "

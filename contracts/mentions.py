@@ -4,23 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
-
-MENTION_KINDS = ["country", "acronym", "designation", "launch_site"]
-ENTITY_TYPES = [
-    "spacecraft_probe",
-    "launch_vehicle",
-    "satellite_system_program",
-    "organization",
-    "country",
-    "launch_site_place",
-]
-TYPE_RULES = [
-    "pycountry",
-    "launch_site_pattern",
-    "acronym_head_word",
-    "head_noun_vote",
-    "fallback",
-]
+from taikong.vocabulary import EntityType, MentionKind, TypeRule, values
 
 
 class Mentions(RawSpan):
@@ -48,7 +32,7 @@ class Mentions(RawSpan):
     paragraph_id: str = pa.Field(description="The paragraph the mention is in.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the mention in the document.")
     kind: str = pa.Field(
-        isin=MENTION_KINDS, description="country, acronym, designation or launch_site."
+        isin=values(MentionKind), description="country, acronym, designation or launch_site."
     )
     text: str = pa.Field(
         str_length={"min_value": 2}, description="The mention as it reads in the paragraph."
@@ -70,14 +54,14 @@ class Mentions(RawSpan):
         ),
     )
     entity_type: str = pa.Field(
-        isin=ENTITY_TYPES,
+        isin=values(EntityType),
         description=(
             "spacecraft_probe, launch_vehicle, satellite_system_program, organization, "
             "country or launch_site_place."
         ),
     )
     type_rule: str = pa.Field(
-        isin=TYPE_RULES,
+        isin=values(TypeRule),
         description=(
             "How entity_type was decided: pycountry, launch_site_pattern, acronym_head_word, "
             "head_noun_vote (head nouns next to the family's names in the document) or "
@@ -98,5 +82,5 @@ class Mentions(RawSpan):
     @classmethod
     def country_code(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("kind") != "country") | pl.col("code").str.contains(r"^[A-Z]{3}$")
+            (pl.col("kind") != MentionKind.COUNTRY) | pl.col("code").str.contains(r"^[A-Z]{3}$")
         )

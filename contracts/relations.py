@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from taikong.vocabulary import CHARACTER_REPAIRS
+
 Tables = dict[str, pl.LazyFrame]
 
 
@@ -154,18 +156,13 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
     return query
 
 
-# Edits that repair characters (not words): the paragraph reads their `after` where the
-# raw text says their `before` ("&nbsp;" -> " ", "â€™" -> "’").
-_REPAIR_KINDS = ["unescape_reference", "repair_mojibake"]
-
-
 def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, letters):
     """`mismatched` with `_at` read as the paragraph reads it: the repaired references
     and mojibake inside each span replaced by what they became; rows that then match
     are dropped."""
     repairs = (
         t["edits"]
-        .filter(pl.col("kind").is_in(_REPAIR_KINDS))
+        .filter(pl.col("kind").is_in([kind.value for kind in CHARACTER_REPAIRS]))
         .select(
             "doc_id",
             pl.col("raw_start").alias("_e_start"),

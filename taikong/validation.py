@@ -27,6 +27,7 @@ from contracts import TABLES
 from contracts.relations import RELATION_CHECKS, check_relations
 from taikong.audit_settings import AuditSettings
 from taikong.io.store import MANIFEST, ReleaseDir
+from taikong.vocabulary import Severity
 
 MAX_FAILURE_CASES = 50
 MAX_EXAMPLES = 5
@@ -36,7 +37,7 @@ RELATION_BUCKET_CHARS = 128_000_000
 REPORT = "validation/report.json"
 SUMMARY = "validation/summary.json"
 DATA_DOCS = "validation/gx/index.html"
-CRITICAL, WARNING = "critical", "warning"
+CRITICAL, WARNING = Severity.CRITICAL, Severity.WARNING
 
 # pandera checks that compare rows with each other or the file's shape with the
 # contract: a failure is the table's, not one document's.

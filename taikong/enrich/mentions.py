@@ -83,6 +83,8 @@ from functools import cache
 
 import polars as pl
 
+from taikong.vocabulary import EntityType, MentionKind, values
+
 log = logging.getLogger(__name__)
 
 
@@ -91,15 +93,8 @@ def _wordset(words: str) -> frozenset[str]:
 
 
 MENTIONS_VERSION = "mentions_v4"
-MENTION_KINDS = ("country", "acronym", "designation", "launch_site")
-ENTITY_TYPES = (
-    "spacecraft_probe",
-    "launch_vehicle",
-    "satellite_system_program",
-    "organization",
-    "country",
-    "launch_site_place",
-)
+MENTION_KINDS = tuple(values(MentionKind))
+ENTITY_TYPES = tuple(values(EntityType))  # in priority order
 
 # Usual English names that ISO 3166 does not use (or only with a comma).
 COUNTRY_ALIASES = {
