@@ -3,11 +3,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from contracts.base import RawSpan
+from contracts.base import ParagraphSpan
 from taikong.vocabulary import EntityType, MentionKind, TypeRule, values
 
 
-class Mentions(RawSpan):
+class Mentions(ParagraphSpan):
     """One row per entity mentioned in a paragraph: country, acronym name, designation, site.
 
     country: ISO 3166 countries (name = common name, code = alpha-3). acronym: names the
@@ -22,14 +22,14 @@ class Mentions(RawSpan):
     """
 
     __table_name__ = "mentions"
-    __schema_version__ = "1.1.0"
+    # 2.0.0: paragraph_id, char_start, char_end moved after raw_end (ParagraphSpan).
+    __schema_version__ = "2.0.0"
 
     mention_id: str = pa.Field(
         unique=True,
         str_matches=r"^[0-9a-f]{16}-m\d{5,}$",
         description="Stable id: doc_id, '-m', seq.",
     )
-    paragraph_id: str = pa.Field(description="The paragraph the mention is in.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the mention in the document.")
     kind: str = pa.Field(
         isin=values(MentionKind), description="country, acronym, designation or launch_site."
@@ -68,15 +68,6 @@ class Mentions(RawSpan):
             "fallback (a designation with no vote: spacecraft_probe)."
         ),
     )
-    char_start: pl.Int32 = pa.Field(ge=0, description="Start of the mention in the paragraph text.")
-    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
-
-    @pa.dataframe_check(description="char_end - char_start is the length of text")
-    @classmethod
-    def span_fits_text(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("char_end") - pl.col("char_start") == pl.col("text").str.len_chars()
-        )
 
     @pa.dataframe_check(description="countries carry an ISO 3166 alpha-3 code")
     @classmethod

@@ -228,18 +228,16 @@ def _inside_paragraph(child: str) -> Callable[[Tables], pl.LazyFrame]:
     return query
 
 
-# Tables of things found in paragraphs: (table, column read in the paragraph text,
-# compared with the raw text exactly?).
-_IN_PARAGRAPHS = (
-    ("edits", "after", "before"),
-    ("mentions", "text", None),
-    ("quantities", "text", None),
-)
-
-
 def _in_paragraph_checks() -> list[RelationCheck]:
+    """The checks of every table of things found in paragraphs (a `ParagraphSpan`): its
+    span text is in the paragraph, its raw span in the paragraph's and the raw text."""
+    from contracts import TABLES
+    from contracts.base import ParagraphSpan
+
     checks = []
-    for t, column, raw_column in _IN_PARAGRAPHS:
+    found_in_paragraphs = [m for m in TABLES.values() if issubclass(m, ParagraphSpan)]
+    for model in found_in_paragraphs:
+        t, column, raw_column = model.__table_name__, model.__span_text__, model.__raw_text__
         checks += [
             RelationCheck(
                 f"{t}.paragraph_id_resolves",

@@ -227,7 +227,8 @@ def schema_changes(previous: dict | None, current: dict) -> list[dict]:
     """Compare each table's columns with the previous release's manifest.
 
     An added column (or a widened type) needs at least a minor version bump; a removed,
-    renamed or narrowed column fails unless the contract's major version was raised.
+    renamed, narrowed or reordered column fails unless the contract's major version was
+    raised.
     Returns one dict per problem (table, change, detail); empty means compatible.
     """
     problems: list[dict] = []
@@ -256,6 +257,11 @@ def schema_changes(previous: dict | None, current: dict) -> list[dict]:
             elif not old_null and new_null:
                 breaking.append(f"column {name} became nullable")
         additive += [f"column {n} added" for n in new_cols if n not in old_cols]
+        # Column order is part of the published schema (readers may select by position).
+        kept_old = [n for n in old_cols if n in new_cols]
+        kept_new = [n for n in new_cols if n in old_cols]
+        if kept_old != kept_new:
+            breaking.append(f"columns reordered ({', '.join(kept_new)})")
         old_v, new_v = prev.get("schema_version", "1.0.0"), cur["schema_version"]
         if breaking and _major(new_v) <= _major(old_v):
             problems.append(
