@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from taikong.records import RelationResult
 from taikong.vocabulary import CHARACTER_REPAIRS
 
 Tables = dict[str, pl.LazyFrame]
@@ -386,13 +387,15 @@ RELATION_CHECKS: list[RelationCheck] = [
 ]
 
 
-def check_relations(tables: Tables, max_examples: int = 5, buckets: int = 1) -> list[dict]:
+def check_relations(
+    tables: Tables, max_examples: int = 5, buckets: int = 1
+) -> list[RelationResult]:
     """Run every relation check; one result dict per check (passed, n_failed, examples).
 
     With buckets > 1 the per-document checks run once per bucket of documents (by a
     hash of doc_id): the same violations, with memory bounded by a bucket's texts.
     """
-    results = []
+    results: list[RelationResult] = []
     for check in RELATION_CHECKS:
         parts = buckets if check.per_document and buckets > 1 else 1
         # The streaming engine reads the tables in batches (a join still holds its build

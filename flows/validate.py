@@ -12,11 +12,12 @@ from taikong.audit_settings import AuditSettings
 from taikong.io.store import ReleaseDir, Staging
 from taikong.publish import write_tables
 from taikong.quarantine import audit_staged
+from taikong.records import AuditReport, TablesFacts
 from taikong.validation import failure_summary, warning_summary
 
 
 @task(name="write-tables", **TASK_DEFAULTS)
-def stage_tables(staging: Staging) -> dict:
+def stage_tables(staging: Staging) -> TablesFacts:
     return write_tables(staging)
 
 
@@ -24,11 +25,11 @@ def stage_tables(staging: Staging) -> dict:
 def audit(
     staging: Staging,
     inputs: pl.DataFrame,
-    tables: dict,
+    tables: TablesFacts,
     previous: ReleaseDir | None,
     run_name: str,
     settings: AuditSettings,
-) -> tuple[dict, pl.DataFrame, dict]:
+) -> tuple[AuditReport, pl.DataFrame, TablesFacts]:
     """(report, inputs with their fates, table facts): documents whose rows alone broke
     a contract are quarantined and the tables rewritten without them."""
     return audit_staged(
@@ -42,7 +43,7 @@ def audit(
     )
 
 
-def record_artifacts(report: dict, tables: dict, report_dir: str) -> None:
+def record_artifacts(report: AuditReport, tables: TablesFacts, report_dir: str) -> None:
     """Keyed artifacts, so successive runs form a history in the Prefect UI."""
     status = (
         "FAILED"
