@@ -3,7 +3,9 @@
 Each table contract is a pandera `DataFrameModel` (polars backend). The first line of
 its docstring states the grain; `Config.metadata` carries the table name and the
 schema version. Models are reused by inheritance: every table row belongs to a
-document (`DocumentScoped`) and most carry a span of the raw text (`RawSpan`).
+document (`DocumentScoped`) and most carry a span of the raw text (`RawSpan`); what
+is found in a paragraph also carries its span of the paragraph text (`ParagraphSpan`).
+Inherited columns come first, in the order of the chain.
 """
 
 from __future__ import annotations
@@ -43,6 +45,31 @@ class RawSpan(DocumentScoped):
     @classmethod
     def span_is_ordered(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("raw_end") >= pl.col("raw_start"))
+
+
+class ParagraphSpan(RawSpan):
+    """Columns of a row found in a paragraph: the paragraph, and the span of its text.
+
+    `__span_text__` names the column holding the spanned characters
+    (text[char_start:char_end] of the paragraph); `__raw_text__` one holding the raw
+    characters exactly (raw_text[raw_start:raw_end]), if any.
+    """
+
+    __span_text__ = "text"
+    __raw_text__: str | None = None
+
+    paragraph_id: str = pa.Field(description="The paragraph whose text holds the span.")
+    char_start: pl.Int32 = pa.Field(
+        ge=0, description="Start of the span (characters, 0-based) in the paragraph text."
+    )
+    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
+
+    @pa.dataframe_check(description="char_end - char_start is the length of the spanned text")
+    @classmethod
+    def span_fits_text(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("char_end") - pl.col("char_start") == pl.col(cls.__span_text__).str.len_chars()
+        )
 
 
 def primary_key(model: type[TaikongModel]) -> str | None:

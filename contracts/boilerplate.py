@@ -4,8 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
-
-BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "running_header"]
+from taikong.vocabulary import BoilerplateReason, values
 
 
 class Boilerplate(RawSpan):
@@ -29,7 +28,7 @@ class Boilerplate(RawSpan):
     text: str = pa.Field(
         str_length={"min_value": 1}, description="Cleaned text of the removed line."
     )
-    reason: str = pa.Field(isin=BOILERPLATE_REASONS, description="Why the line was removed.")
+    reason: str = pa.Field(isin=values(BoilerplateReason), description="Why the line was removed.")
     template_id: str = pa.Field(
         str_matches=r"^tpl_[0-9a-f]{12}$",
         description=(

@@ -3,8 +3,7 @@ from __future__ import annotations
 import pandera.polars as pa
 
 from contracts.base import TaikongModel
-
-CHANGES = ["added", "removed", "changed"]
+from taikong.vocabulary import Change, values
 
 
 class Changelog(TaikongModel):
@@ -21,7 +20,7 @@ class Changelog(TaikongModel):
     table: str = pa.Field(description="Table the row belongs to.")
     key_column: str = pa.Field(description="Name of the id column the row is matched by.")
     key: str = pa.Field(description="The row's id value.")
-    change: str = pa.Field(isin=CHANGES, description="added, removed or changed.")
+    change: str = pa.Field(isin=values(Change), description="added, removed or changed.")
     changed_columns: list[str] = pa.Field(
         description="For changed rows, the shared columns whose value differs; else empty."
     )

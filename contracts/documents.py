@@ -4,7 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import DOC_ID_PATTERN, DocumentScoped
-from taikong.vocabulary import DOC_TYPES
+from taikong.vocabulary import DOC_TYPES, ConvertedFrom, DocType, values
 
 __all__ = ["DOC_TYPES", "Documents"]
 
@@ -60,7 +60,8 @@ class Documents(DocumentScoped):
     )
     license: str = pa.Field(nullable=True, description="License of the document (catalog only).")
     doc_type: str = pa.Field(
-        isin=DOC_TYPES, description="news_article, report (hard-wrapped PDF text) or web_page."
+        isin=values(DocType),
+        description="news_article, report (hard-wrapped PDF text) or web_page.",
     )
     language: str = pa.Field(
         str_matches=r"^(?:[a-z]{2}|und)$", description="ISO 639-1 code, or 'und' if undetermined."
@@ -78,7 +79,7 @@ class Documents(DocumentScoped):
     )
     converted_from: str = pa.Field(
         nullable=True,
-        isin=["html"],
+        isin=values(ConvertedFrom),
         description=(
             "'html' when raw_text is the visible text converted from an HTML page (offsets "
             "refer to the converted text); null for plain text inputs."

@@ -3,23 +3,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from contracts.base import RawSpan
-
-EDIT_KINDS = ["dehyphenate", "restore_hyphen", "unescape_reference", "repair_mojibake"]
-EDIT_RULES = [
-    "document_form",
-    "document_prefix",
-    "document_part",
-    "designation",
-    "dictionary",
-    "named_reference",
-    "numeric_reference",
-    "utf8_as_cp1252",
-    "utf8_as_latin1",
-]
+from contracts.base import ParagraphSpan
+from taikong.vocabulary import EditKind, EditRule, values
 
 
-class Edits(RawSpan):
+class Edits(ParagraphSpan):
     """One row per change cleaning made to the words of a paragraph's text.
 
     Kinds: dehyphenate (a word split across two lines rejoined without its hyphen,
@@ -34,21 +22,23 @@ class Edits(RawSpan):
     """
 
     __table_name__ = "edits"
-    __schema_version__ = "1.1.0"
+    # 2.0.0: paragraph_id, char_start, char_end moved after raw_end (ParagraphSpan).
+    __schema_version__ = "2.0.0"
+    __span_text__ = "after"
+    __raw_text__ = "before"
 
     edit_id: str = pa.Field(
         unique=True,
         str_matches=r"^[0-9a-f]{16}-e\d{4,}$",
         description="Stable id: doc_id, '-e', seq.",
     )
-    paragraph_id: str = pa.Field(description="The paragraph whose text carries the edit.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the edit in the document (1-based).")
     kind: str = pa.Field(
-        isin=EDIT_KINDS,
+        isin=values(EditKind),
         description="dehyphenate, restore_hyphen, unescape_reference or repair_mojibake.",
     )
     rule: str = pa.Field(
-        isin=EDIT_RULES,
+        isin=values(EditRule),
         description=(
             "The evidence: document_form (the document writes the word so elsewhere), "
             "document_prefix / document_part (the document hyphenates the same prefix or "
@@ -64,15 +54,6 @@ class Edits(RawSpan):
         str_length={"min_value": 1},
         description="The characters as they read in the paragraph (one for a reference).",
     )
-    char_start: pl.Int32 = pa.Field(ge=0, description="Start of `after` in the paragraph text.")
-    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) of `after` in the text.")
-
-    @pa.dataframe_check(description="char_end - char_start is the length of after")
-    @classmethod
-    def span_fits_after(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("char_end") - pl.col("char_start") == pl.col("after").str.len_chars()
-        )
 
     @pa.dataframe_check(description="an edit changes the text")
     @classmethod

@@ -3,27 +3,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from contracts.base import RawSpan
-
-MENTION_KINDS = ["country", "acronym", "designation", "launch_site"]
-ENTITY_TYPES = [
-    "spacecraft_probe",
-    "launch_vehicle",
-    "satellite_system_program",
-    "organization",
-    "country",
-    "launch_site_place",
-]
-TYPE_RULES = [
-    "pycountry",
-    "launch_site_pattern",
-    "acronym_head_word",
-    "head_noun_vote",
-    "fallback",
-]
+from contracts.base import ParagraphSpan
+from taikong.vocabulary import EntityType, MentionKind, TypeRule, values
 
 
-class Mentions(RawSpan):
+class Mentions(ParagraphSpan):
     """One row per entity mentioned in a paragraph: country, acronym name, designation, site.
 
     country: ISO 3166 countries (name = common name, code = alpha-3). acronym: names the
@@ -38,17 +22,17 @@ class Mentions(RawSpan):
     """
 
     __table_name__ = "mentions"
-    __schema_version__ = "1.1.0"
+    # 2.0.0: paragraph_id, char_start, char_end moved after raw_end (ParagraphSpan).
+    __schema_version__ = "2.0.0"
 
     mention_id: str = pa.Field(
         unique=True,
         str_matches=r"^[0-9a-f]{16}-m\d{5,}$",
         description="Stable id: doc_id, '-m', seq.",
     )
-    paragraph_id: str = pa.Field(description="The paragraph the mention is in.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the mention in the document.")
     kind: str = pa.Field(
-        isin=MENTION_KINDS, description="country, acronym, designation or launch_site."
+        isin=values(MentionKind), description="country, acronym, designation or launch_site."
     )
     text: str = pa.Field(
         str_length={"min_value": 2}, description="The mention as it reads in the paragraph."
@@ -70,33 +54,24 @@ class Mentions(RawSpan):
         ),
     )
     entity_type: str = pa.Field(
-        isin=ENTITY_TYPES,
+        isin=values(EntityType),
         description=(
             "spacecraft_probe, launch_vehicle, satellite_system_program, organization, "
             "country or launch_site_place."
         ),
     )
     type_rule: str = pa.Field(
-        isin=TYPE_RULES,
+        isin=values(TypeRule),
         description=(
             "How entity_type was decided: pycountry, launch_site_pattern, acronym_head_word, "
             "head_noun_vote (head nouns next to the family's names in the document) or "
             "fallback (a designation with no vote: spacecraft_probe)."
         ),
     )
-    char_start: pl.Int32 = pa.Field(ge=0, description="Start of the mention in the paragraph text.")
-    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
-
-    @pa.dataframe_check(description="char_end - char_start is the length of text")
-    @classmethod
-    def span_fits_text(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("char_end") - pl.col("char_start") == pl.col("text").str.len_chars()
-        )
 
     @pa.dataframe_check(description="countries carry an ISO 3166 alpha-3 code")
     @classmethod
     def country_code(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("kind") != "country") | pl.col("code").str.contains(r"^[A-Z]{3}$")
+            (pl.col("kind") != MentionKind.COUNTRY) | pl.col("code").str.contains(r"^[A-Z]{3}$")
         )

@@ -4,8 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
-
-PARAGRAPH_KINDS = ["title", "paragraph", "list_item", "caption", "attachment"]
+from taikong.vocabulary import ParagraphKind, values
 
 
 class Paragraphs(RawSpan):
@@ -29,7 +28,8 @@ class Paragraphs(RawSpan):
     )
     seq: pl.Int32 = pa.Field(ge=1, description="Position in the document (1-based).")
     kind: str = pa.Field(
-        isin=PARAGRAPH_KINDS, description="title, paragraph, list_item, caption or attachment."
+        isin=values(ParagraphKind),
+        description="title, paragraph, list_item, caption or attachment.",
     )
     text: str = pa.Field(str_length={"min_value": 1}, description="Cleaned paragraph text.")
     n_chars: pl.Int32 = pa.Field(ge=1, description="Length of text in characters.")

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from contracts.base import RawSpan
+from contracts.base import ParagraphSpan
 
 
-class Quantities(RawSpan):
+class Quantities(ParagraphSpan):
     """One row per quantity stated in a paragraph: a number with a unit, or a count.
 
     `value` is the number (scales applied: "140 million" -> 140000000); `unit` the
@@ -17,14 +17,14 @@ class Quantities(RawSpan):
     """
 
     __table_name__ = "quantities"
-    __schema_version__ = "1.0.0"
+    # 2.0.0: paragraph_id, char_start, char_end moved after raw_end (ParagraphSpan).
+    __schema_version__ = "2.0.0"
 
     quantity_id: str = pa.Field(
         unique=True,
         str_matches=r"^[0-9a-f]{16}-q\d{5,}$",
         description="Stable id: doc_id, '-q', seq.",
     )
-    paragraph_id: str = pa.Field(description="The paragraph the quantity is in.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the quantity in the document.")
     text: str = pa.Field(
         str_length={"min_value": 1},
@@ -39,15 +39,6 @@ class Quantities(RawSpan):
         nullable=True,
         description="Word(s) qualifying the number: 'over', 'more than', 'nearly', ...",
     )
-    char_start: pl.Int32 = pa.Field(ge=0, description="Start of text in the paragraph text.")
-    char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
-
-    @pa.dataframe_check(description="char_end - char_start is the length of text")
-    @classmethod
-    def span_fits_text(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("char_end") - pl.col("char_start") == pl.col("text").str.len_chars()
-        )
 
     @pa.dataframe_check(description="a quantity has a unit or counts something, not both")
     @classmethod

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from taikong.records import RelationResult
+from taikong.vocabulary import CHARACTER_REPAIRS
+
 Tables = dict[str, pl.LazyFrame]
 
 
@@ -154,18 +157,13 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
     return query
 
 
-# Edits that repair characters (not words): the paragraph reads their `after` where the
-# raw text says their `before` ("&nbsp;" -> " ", "â€™" -> "’").
-_REPAIR_KINDS = ["unescape_reference", "repair_mojibake"]
-
-
 def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, letters):
     """`mismatched` with `_at` read as the paragraph reads it: the repaired references
     and mojibake inside each span replaced by what they became; rows that then match
     are dropped."""
     repairs = (
         t["edits"]
-        .filter(pl.col("kind").is_in(_REPAIR_KINDS))
+        .filter(pl.col("kind").is_in([kind.value for kind in CHARACTER_REPAIRS]))
         .select(
             "doc_id",
             pl.col("raw_start").alias("_e_start"),
@@ -231,18 +229,16 @@ def _inside_paragraph(child: str) -> Callable[[Tables], pl.LazyFrame]:
     return query
 
 
-# Tables of things found in paragraphs: (table, column read in the paragraph text,
-# compared with the raw text exactly?).
-_IN_PARAGRAPHS = (
-    ("edits", "after", "before"),
-    ("mentions", "text", None),
-    ("quantities", "text", None),
-)
-
-
 def _in_paragraph_checks() -> list[RelationCheck]:
+    """The checks of every table of things found in paragraphs (a `ParagraphSpan`): its
+    span text is in the paragraph, its raw span in the paragraph's and the raw text."""
+    from contracts import TABLES
+    from contracts.base import ParagraphSpan
+
     checks = []
-    for t, column, raw_column in _IN_PARAGRAPHS:
+    found_in_paragraphs = [m for m in TABLES.values() if issubclass(m, ParagraphSpan)]
+    for model in found_in_paragraphs:
+        t, column, raw_column = model.__table_name__, model.__span_text__, model.__raw_text__
         checks += [
             RelationCheck(
                 f"{t}.paragraph_id_resolves",
@@ -391,13 +387,15 @@ RELATION_CHECKS: list[RelationCheck] = [
 ]
 
 
-def check_relations(tables: Tables, max_examples: int = 5, buckets: int = 1) -> list[dict]:
+def check_relations(
+    tables: Tables, max_examples: int = 5, buckets: int = 1
+) -> list[RelationResult]:
     """Run every relation check; one result dict per check (passed, n_failed, examples).
 
     With buckets > 1 the per-document checks run once per bucket of documents (by a
     hash of doc_id): the same violations, with memory bounded by a bucket's texts.
     """
-    results = []
+    results: list[RelationResult] = []
     for check in RELATION_CHECKS:
         parts = buckets if check.per_document and buckets > 1 else 1
         # The streaming engine reads the tables in batches (a join still holds its build

@@ -4,8 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
-
-HEADING_STYLES = ["roman", "arabic", "paren", "dash", "unnumbered"]
+from taikong.vocabulary import HeadingStyle, values
 
 
 class Sections(RawSpan):
@@ -36,7 +35,7 @@ class Sections(RawSpan):
         str_length={"min_value": 1}, description="Heading text without its ordinal."
     )
     heading_style: str = pa.Field(
-        isin=HEADING_STYLES,
+        isin=values(HeadingStyle),
         description="How the heading is numbered: roman, arabic, paren, dash, unnumbered.",
     )
 

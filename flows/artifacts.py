@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from taikong.records import AuditReport, TablesFacts
 from taikong.validation import failure_summary, warning_summary
 
 
-def record_artifacts(report: dict, tables: dict, report_dir: str) -> None:
+def record_artifacts(report: AuditReport, tables: TablesFacts, report_dir: str) -> None:
     """Keyed artifacts, so successive runs form a history in the Prefect UI."""
     status = (
         "FAILED"

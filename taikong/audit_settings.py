@@ -22,7 +22,9 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SEVERITIES = ("critical", "warning", "off")
+from taikong.vocabulary import Severity, values
+
+SEVERITIES = tuple(values(Severity))
 DEFAULT_MAX_QUARANTINE_SHARE = 0.2
 DEFAULT_SMALL_SAMPLE = 20
 CONFIG_ENV = "TAIKONG_CONFIG"

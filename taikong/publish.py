@@ -28,6 +28,7 @@ from taikong.io.store import (
 from taikong.pipeline import TABLE_DATASETS
 from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.quarantine import without_documents
+from taikong.records import AuditReport, Manifest, TableFacts, TablesFacts
 from taikong.validation import DATA_DOCS, REPORT, SUMMARY, failure_summary, warning_summary
 from taikong.versions import HEURISTICS, code_version
 
@@ -72,7 +73,7 @@ def _table_frames(
         yield without_documents(work.read(dataset, shard), table, exclude)
 
 
-def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> dict:
+def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> TablesFacts:
     """Stream every table's shards into its part files; returns per-table file facts.
 
     `exclude`: doc_ids of quarantined documents, left out of every table.
@@ -80,17 +81,22 @@ def write_tables(staging: Staging, exclude: frozenset[str] = frozenset()) -> dic
     facts = {}
     for name, model in TABLES.items():
         schema = arrow_schema(model)
-        info = staging.write_table(name, _table_frames(staging.work, name, exclude), schema)
-        info["schema_hash"] = schema_hash(schema)
-        info["schema_version"] = model.__schema_version__
-        info["grain"] = schema.metadata[b"taikong.grain"].decode()
-        info["columns"] = [[f.name, type_name(f.type), f.nullable] for f in schema]
-        facts[name] = info
+        files = staging.write_table(name, _table_frames(staging.work, name, exclude), schema)
+        facts[name] = TableFacts(
+            **files,
+            schema_hash=schema_hash(schema),
+            schema_version=model.__schema_version__,
+            grain=schema.metadata[b"taikong.grain"].decode(),
+            columns=[[f.name, type_name(f.type), f.nullable] for f in schema],
+        )
     return facts
 
 
 def summarize(
-    inputs: pl.DataFrame, tables: dict, boilerplate_by_reason: dict, audit: dict | None = None
+    inputs: pl.DataFrame,
+    tables: TablesFacts,
+    boilerplate_by_reason: dict,
+    audit: AuditReport | None = None,
 ) -> dict:
     quarantined = inputs.filter(pl.col("fate") == "quarantined")
     audit = audit or {}
@@ -111,13 +117,13 @@ def build_manifest(
     fingerprint: str,
     predecessor: str | None,
     inputs: pl.DataFrame,
-    tables: dict,
+    tables: TablesFacts,
     summary: dict,
-    validation: dict,
+    validation: AuditReport,
     options: dict,
     catalog_sha: str | None,
     predecessor_manifest_sha256: str | None = None,
-) -> dict:
+) -> Manifest:
     return {
         "release_id": release_id,
         "layout_version": LAYOUT_VERSION,
@@ -158,8 +164,8 @@ def finish_release(
     store: ReleaseStore,
     staging: Staging,
     inputs: pl.DataFrame,
-    tables: dict,
-    audit: dict,
+    tables: TablesFacts,
+    audit: AuditReport,
     fingerprint: str,
     options: dict,
     catalog_sha: str | None,

@@ -18,6 +18,7 @@ pointed to is not published.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -26,6 +27,7 @@ from contracts import TABLES
 from contracts.relations import RELATION_CHECKS
 from taikong.audit_settings import AuditSettings
 from taikong.io.store import ReleaseDir, Staging
+from taikong.records import AuditReport, QuarantinedDocument, TablesFacts
 from taikong.validation import ContractResults, audit_release, check_contracts
 
 QUARANTINE_DIR = "validation/quarantined"
@@ -68,12 +70,12 @@ def triage(contracts: ContractResults, n_documents: int, settings: AuditSettings
 def audit_staged(
     staging: Staging,
     inputs: pl.DataFrame,
-    tables: dict,
+    tables: TablesFacts,
     previous: ReleaseDir | None,
     run_name: str,
     settings: AuditSettings,
-    rewrite_tables,
-) -> tuple[dict, pl.DataFrame, dict]:
+    rewrite_tables: Callable[[frozenset[str]], TablesFacts],
+) -> tuple[AuditReport, pl.DataFrame, TablesFacts]:
     """Audit the staged release, quarantining documents whose rows alone broke a contract.
 
     `rewrite_tables(exclude)` writes the staged tables again without the documents in
@@ -84,7 +86,7 @@ def audit_staged(
     contracts = check_contracts(release)
     n_documents = next(t["rows"] for t in contracts.pandera if t["table"] == "documents")
     decision = triage(contracts, n_documents, settings)
-    quarantined: list[dict] = []
+    quarantined: list[QuarantinedDocument] = []
     if decision.quarantine:
         paths = dict(
             inputs.filter(pl.col("doc_id").is_in(list(decision.quarantine)))

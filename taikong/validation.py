@@ -27,6 +27,18 @@ from contracts import TABLES
 from contracts.relations import RELATION_CHECKS, check_relations
 from taikong.audit_settings import AuditSettings
 from taikong.io.store import MANIFEST, ReleaseDir
+from taikong.records import (
+    AuditReport,
+    AuditSummary,
+    ContractResult,
+    FailedCheck,
+    Finding,
+    QuarantinedDocument,
+    RelationResult,
+    SchemaProblem,
+    TablesFacts,
+)
+from taikong.vocabulary import Severity
 
 MAX_FAILURE_CASES = 50
 MAX_EXAMPLES = 5
@@ -36,7 +48,7 @@ RELATION_BUCKET_CHARS = 128_000_000
 REPORT = "validation/report.json"
 SUMMARY = "validation/summary.json"
 DATA_DOCS = "validation/gx/index.html"
-CRITICAL, WARNING = "critical", "warning"
+CRITICAL, WARNING = Severity.CRITICAL, Severity.WARNING
 
 # pandera checks that compare rows with each other or the file's shape with the
 # contract: a failure is the table's, not one document's.
@@ -47,12 +59,12 @@ TABLE_WIDE_CHECKS = ("field_uniqueness", "multiple_fields_uniqueness", "dtype", 
 class ContractResults:
     """Pandera and cross-table results of one pass over a release."""
 
-    pandera: list[dict]
-    relations: list[dict]
+    pandera: list[ContractResult]
+    relations: list[RelationResult]
     cases: dict[str, pl.DataFrame] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)
 
-    def failed_checks(self) -> list[dict]:
+    def failed_checks(self) -> list[FailedCheck]:
         """Every failed contract or relation check: name, documents, table-wide?"""
         failed = [c for t in self.pandera for c in t["failed_checks"]]
         failed += [
@@ -69,7 +81,7 @@ class ContractResults:
         return failed
 
 
-def validate_table(release: ReleaseDir, table: str) -> tuple[dict, pl.DataFrame]:
+def validate_table(release: ReleaseDir, table: str) -> tuple[ContractResult, pl.DataFrame]:
     """Contract check of one table in bounded batches: (result, all failure cases).
 
     Each failure case carries the doc_id of its row (null for a failure of the table as
@@ -93,7 +105,7 @@ def validate_table(release: ReleaseDir, table: str) -> tuple[dict, pl.DataFrame]
             )
         rows += batch.height
     cases = pl.concat(failures, how="diagonal") if failures else pl.DataFrame()
-    result = {
+    result: ContractResult = {
         "table": table,
         "contract": model.__name__,
         "schema_version": model.__schema_version__,
@@ -122,7 +134,7 @@ def _with_doc_ids(cases: pl.DataFrame, batch: pl.DataFrame, offset: int) -> pl.D
     )
 
 
-def _failed_checks(table: str, cases: pl.DataFrame) -> list[dict]:
+def _failed_checks(table: str, cases: pl.DataFrame) -> list[FailedCheck]:
     if cases.height == 0:
         return []
     if "column" not in cases.columns:
@@ -138,7 +150,7 @@ def _failed_checks(table: str, cases: pl.DataFrame) -> list[dict]:
         .otherwise(pl.col("column"))
         .alias("column")
     )
-    out = []
+    out: list[FailedCheck] = []
     for (column, check), group in cases.group_by("column", "check", maintain_order=True):
         name = f"{column}: {check}" if column else str(check)
         table_wide = str(check).startswith(TABLE_WIDE_CHECKS) or group["doc_id"].is_null().any()
@@ -155,7 +167,7 @@ def _failed_checks(table: str, cases: pl.DataFrame) -> list[dict]:
     return out
 
 
-def _unreadable(table: str, exc: Exception) -> dict:
+def _unreadable(table: str, exc: Exception) -> ContractResult:
     return {
         "table": table,
         "contract": TABLES[table].__name__,
@@ -179,7 +191,7 @@ def _unreadable(table: str, exc: Exception) -> dict:
     }
 
 
-def _relations(release: ReleaseDir) -> list[dict]:
+def _relations(release: ReleaseDir) -> list[RelationResult]:
     tables = release.scan_tables(TABLES)
     raw_chars = tables["documents"].select(pl.col("n_chars_raw").sum()).collect().item() or 0
     results = check_relations(tables, buckets=max(1, -(-raw_chars // RELATION_BUCKET_CHARS)))
@@ -222,14 +234,15 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 _WIDENINGS = {("int32", "int64"), ("float", "double"), ("int32", "double"), ("int64", "double")}
 
 
-def schema_changes(previous: dict | None, current: dict) -> list[dict]:
+def schema_changes(previous: TablesFacts | None, current: TablesFacts) -> list[SchemaProblem]:
     """Compare each table's columns with the previous release's manifest.
 
     An added column (or a widened type) needs at least a minor version bump; a removed,
-    renamed or narrowed column fails unless the contract's major version was raised.
+    renamed, narrowed or reordered column fails unless the contract's major version was
+    raised.
     Returns one dict per problem (table, change, detail); empty means compatible.
     """
-    problems: list[dict] = []
+    problems: list[SchemaProblem] = []
     if not previous:
         return problems
     for table, prev in previous.items():
@@ -255,6 +268,11 @@ def schema_changes(previous: dict | None, current: dict) -> list[dict]:
             elif not old_null and new_null:
                 breaking.append(f"column {name} became nullable")
         additive += [f"column {n} added" for n in new_cols if n not in old_cols]
+        # Column order is part of the published schema (readers may select by position).
+        kept_old = [n for n in old_cols if n in new_cols]
+        kept_new = [n for n in new_cols if n in old_cols]
+        if kept_old != kept_new:
+            breaking.append(f"columns reordered ({', '.join(kept_new)})")
         old_v, new_v = prev.get("schema_version", "1.0.0"), cur["schema_version"]
         if breaking and _major(new_v) <= _major(old_v):
             problems.append(
@@ -280,15 +298,15 @@ def schema_changes(previous: dict | None, current: dict) -> list[dict]:
 def audit_release(
     release: ReleaseDir,
     report_dir: ReleaseDir,
-    tables_facts: dict,
+    tables_facts: TablesFacts,
     previous: ReleaseDir | None,
     run_name: str,
     settings: AuditSettings | None = None,
     contracts: ContractResults | None = None,
-    quarantined: list[dict] | None = None,
+    quarantined: list[QuarantinedDocument] | None = None,
     blocking: list[str] | None = None,
     run_gx: bool = True,
-) -> dict:
+) -> AuditReport:
     """Run every audit on `release`; write reports under `report_dir`; return the report.
 
     `previous` is the release this one follows (schema evolution, row counts for the
@@ -312,7 +330,7 @@ def audit_release(
     gx_summary: dict = {"passed": True, "skipped": True, "suites": {}}
     if run_gx and not contracts.unreadable:
         gx_summary = _run_gx(release, report_dir, previous, contracts, run_name, settings)
-    report = {
+    report: AuditReport = {  # findings, passed and max_severity follow from the rest
         "passed": False,
         "run": run_name,
         "settings": settings.record(),
@@ -323,6 +341,8 @@ def audit_release(
         "blocking": blocking or [],
         "gx": gx_summary,
         "seconds": {**seconds, **{f"gx_{k}": v for k, v in gx_summary.get("seconds", {}).items()}},
+        "findings": [],
+        "max_severity": None,
     }
     report["findings"] = findings(report, names, settings)
     report["passed"] = not any(f["severity"] == CRITICAL for f in report["findings"])
@@ -333,7 +353,7 @@ def audit_release(
     return report
 
 
-def write_reports(report_dir: ReleaseDir, report: dict) -> None:
+def write_reports(report_dir: ReleaseDir, report: AuditReport) -> None:
     from taikong.report.gx_audit import jsonable
 
     # Strict JSON (no NaN): the files must parse.
@@ -400,7 +420,7 @@ def gx_batches(
     return batches, {name: suite for name, suite in suites.items() if name in batches}
 
 
-def contract_view(result: dict) -> pl.DataFrame:
+def contract_view(result: ContractResult) -> pl.DataFrame:
     """One row per check of a table's pandera contract: its name, failing rows and a few
     failure examples (escaped for the Data Docs by gx_audit.escape_stored_results)."""
 
@@ -450,7 +470,7 @@ def _located(row: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in keep.items())
 
 
-def relations_view(relations: list[dict], names: dict[str, str]) -> pl.DataFrame:
+def relations_view(relations: list[RelationResult], names: dict[str, str]) -> pl.DataFrame:
     """One row per cross-table check: failing rows, their documents by source_path and
     where a few of them are (escaped: see contract_view)."""
 
@@ -474,7 +494,7 @@ def relations_view(relations: list[dict], names: dict[str, str]) -> pl.DataFrame
     )
 
 
-def _document_names(release: ReleaseDir, quarantined: list[dict]) -> dict[str, str]:
+def _document_names(release: ReleaseDir, quarantined: list[QuarantinedDocument]) -> dict[str, str]:
     """doc_id -> source_path, for naming the documents behind a finding."""
     try:
         docs = release.read_table("documents", columns=["doc_id", "source_path"])
@@ -497,10 +517,10 @@ def _listing(paths: list[str], total: int) -> str:
     return ": " + ", ".join(paths) + more
 
 
-def findings(report: dict, names: dict[str, str], settings: AuditSettings) -> list[dict]:
+def findings(report: AuditReport, names: dict[str, str], settings: AuditSettings) -> list[Finding]:
     """Every failed or warned check, with what was seen: the observed value, the counts
     behind it and up to five documents by source_path. Critical findings block."""
-    out: list[dict] = []
+    out: list[Finding] = []
 
     def add(check, severity, message, **facts):
         out.append({"check": check, "severity": severity, "message": message, **facts})
@@ -599,7 +619,7 @@ def describe_expectation(suite: str, check: dict, names: dict[str, str], setting
     return f"{head}: {check['failing']} is {check['observed']} (expected: {check['says']})"
 
 
-def summarize_audit(report: dict) -> dict:
+def summarize_audit(report: AuditReport) -> AuditSummary:
     """The machine-readable summary: one status per check family, table and suite, and
     every finding with what was seen."""
     return {
@@ -638,11 +658,11 @@ def summarize_audit(report: dict) -> dict:
     }
 
 
-def failure_summary(report: dict) -> list[str]:
+def failure_summary(report: AuditReport | dict) -> list[str]:
     """One line per critical finding: why the release was (or would be) rejected."""
     return [f["message"] for f in report.get("findings", []) if f["severity"] == CRITICAL]
 
 
-def warning_summary(report: dict) -> list[str]:
+def warning_summary(report: AuditReport | dict) -> list[str]:
     """One line per warning: published, but worth a look."""
     return [f["message"] for f in report.get("findings", []) if f["severity"] == WARNING]

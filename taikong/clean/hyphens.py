@@ -40,6 +40,8 @@ from functools import cache
 
 import polars as pl
 
+from taikong.vocabulary import EditKind
+
 HYPHENS_VERSION = "hyphens_v1"
 
 # A line of a hard-wrapped document this much longer than the text width (p90 of line
@@ -113,7 +115,7 @@ EDIT_STRUCT = pl.Struct(
         "raw_end": pl.Int64,
     }
 )
-HYPHEN_KINDS = ("dehyphenate", "restore_hyphen")
+HYPHEN_KINDS = (EditKind.DEHYPHENATE, EditKind.RESTORE_HYPHEN)
 
 
 # ---- lexicon ------------------------------------------------------------------------------

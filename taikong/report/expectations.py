@@ -23,8 +23,10 @@ from typing import TypeVar
 
 import polars as pl
 
+from taikong.vocabulary import Severity
+
 GX_SUITES_VERSION = "gx_suites_v2"
-CRITICAL, WARNING, OFF = "critical", "warning", "off"
+CRITICAL, WARNING, OFF = Severity.CRITICAL, Severity.WARNING, Severity.OFF
 
 # Same documents, same code: a table's rows for them should not halve or double.
 ROW_RATIO_LOW, ROW_RATIO_HIGH = 0.6, 1 / 0.6

@@ -168,22 +168,22 @@ FOUND_BASE = {
     "raw_start": pl.Int64,
     "raw_end": pl.Int64,
 }
+# Columns of rows found in a paragraph (ParagraphSpan), after FOUND_BASE.
+PARAGRAPH_SPAN = {"paragraph_id": pl.String, "char_start": pl.Int32, "char_end": pl.Int32}
 EDIT_SCHEMA = {
     **FOUND_BASE,
+    **PARAGRAPH_SPAN,
     "edit_id": pl.String,
-    "paragraph_id": pl.String,
     "seq": pl.Int32,
     "kind": pl.String,
     "rule": pl.String,
     "before": pl.String,
     "after": pl.String,
-    "char_start": pl.Int32,
-    "char_end": pl.Int32,
 }
 MENTION_SCHEMA = {
     **FOUND_BASE,
+    **PARAGRAPH_SPAN,
     "mention_id": pl.String,
-    "paragraph_id": pl.String,
     "seq": pl.Int32,
     "kind": pl.String,
     "text": pl.String,
@@ -192,21 +192,17 @@ MENTION_SCHEMA = {
     "canonical": pl.String,
     "entity_type": pl.String,
     "type_rule": pl.String,
-    "char_start": pl.Int32,
-    "char_end": pl.Int32,
 }
 QUANTITY_SCHEMA = {
     **FOUND_BASE,
+    **PARAGRAPH_SPAN,
     "quantity_id": pl.String,
-    "paragraph_id": pl.String,
     "seq": pl.Int32,
     "text": pl.String,
     "value": pl.Float64,
     "unit": pl.String,
     "counted": pl.String,
     "qualifier": pl.String,
-    "char_start": pl.Int32,
-    "char_end": pl.Int32,
 }
 
 
@@ -677,6 +673,16 @@ def test_found_rows_check_their_spans():
     both = tables["quantities"].with_columns(pl.lit("km").alias("unit"))
     with pytest.raises(SCHEMA_ERRORS):
         Quantities.validate(both)
+
+
+@pytest.mark.parametrize("model", [Edits, Mentions, Quantities], ids=lambda m: m.__table_name__)
+def test_span_check_measures_the_tables_own_span_text(model):
+    """ParagraphSpan's check reads `__span_text__` of the table it is inherited by."""
+    table = frames(base_rows())[model.__table_name__]
+    model.validate(table)
+    longer = pl.col(model.__span_text__) + "x"
+    with pytest.raises(SCHEMA_ERRORS, match="span_fits_text"):
+        model.validate(table.with_columns(longer))
 
 
 def test_edit_before_must_be_the_raw_text_and_after_the_paragraph_text():

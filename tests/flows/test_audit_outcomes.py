@@ -12,9 +12,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page, replace_stage
+from shapes import mismatches
 
 from flows.release import ValidationFailed, release
 from taikong.io.store import ReleaseStore
+from taikong.records import AuditReport, AuditSummary, Manifest
 from taikong.report.escape import escape_markdown
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -75,6 +77,10 @@ def test_seeds_without_catalog_publish_with_warnings_naming_the_untitled(tmp_pat
     assert message in result["summary"]["warnings"]
     assert escape_markdown(message) in (latest / "README.md").read_text()
     manifest = _strict_json(latest / "manifest.json")
+    # The files have the shapes taikong.records declares.
+    assert mismatches(manifest, Manifest) == []
+    assert mismatches(summary, AuditSummary) == []
+    assert mismatches(_strict_json(latest / "validation" / "report.json"), AuditReport) == []
     assert manifest["validation"]["warnings"] == summary["warnings"]
     assert manifest["validation"]["settings"]["max_quarantine_share"] == 0.2
     assert message in _flow_run_artifact(state, "taikong-audit")

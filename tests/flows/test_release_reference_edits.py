@@ -51,4 +51,4 @@ def test_published_edits_hold_each_repair_on_its_raw_characters(tmp_path):
     assert "The crew said — it’s a café they don’t leave before dawn." in texts.values()
     assert doc["n_edits"] == 4
     manifest = json.loads((latest / "manifest.json").read_text())
-    assert manifest["tables"]["edits"]["schema_version"] == "1.1.0"
+    assert manifest["tables"]["edits"]["schema_version"] == "2.0.0"

@@ -35,6 +35,7 @@ def test_added_column_needs_a_minor_bump(version, ok):
         [BASE[0], ["n", "int16", False], BASE[2]],  # narrowed
         [BASE[0], ["n", "string", False], BASE[2]],  # retyped
         [BASE[0], ["n", "int32", True], BASE[2]],  # may now be null
+        [BASE[1], BASE[0], BASE[2]],  # reordered
     ],
 )
 def test_breaking_changes_fail_unless_major_is_raised(columns):
@@ -42,6 +43,12 @@ def test_breaking_changes_fail_unless_major_is_raised(columns):
     problems = schema_changes(old, {"t": _table("1.4.0", columns)})
     assert [p["change"] for p in problems] == ["breaking"]
     assert schema_changes(old, {"t": _table("2.0.0", columns)}) == []
+
+
+def test_a_column_inserted_between_others_is_additive():
+    inserted = [BASE[0], ["extra", "string", True], *BASE[1:]]
+    problems = schema_changes({"t": _table("1.0.0", BASE)}, {"t": _table("1.0.0", inserted)})
+    assert [p["change"] for p in problems] == ["additive"]
 
 
 def test_widening_is_additive():

@@ -8,16 +8,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from taikong.enrich.mentions.lexicon import words
+from taikong.vocabulary import EntityType, MentionKind, values
 
-MENTION_KINDS = ("country", "acronym", "designation", "launch_site")
-ENTITY_TYPES = (
-    "spacecraft_probe",
-    "launch_vehicle",
-    "satellite_system_program",
-    "organization",
-    "country",
-    "launch_site_place",
-)
+MENTION_KINDS = tuple(values(MentionKind))
+ENTITY_TYPES = tuple(values(EntityType))  # in priority order
 
 FUNCTION_WORDS = words("function_words")
 NAME = r"[A-Z][A-Za-z]*(?:['’][a-z]+)?"
