@@ -9,7 +9,7 @@ from prefect import task, unmapped
 from flows._common import TASK_DEFAULTS, gather
 from flows.progress import RunProgress
 from taikong import steps
-from taikong.io.store import ShardCache, WorkArea
+from taikong.io import ShardCache, WorkArea
 
 
 @task(name="ingest-shard", **TASK_DEFAULTS)

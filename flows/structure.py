@@ -8,7 +8,7 @@ from flows._common import TASK_DEFAULTS, gather
 from flows.progress import RunProgress
 from taikong import steps
 from taikong.ingest.catalog import Catalog
-from taikong.io.store import WorkArea
+from taikong.io import WorkArea
 
 
 @task(name="structure-shard", **TASK_DEFAULTS)

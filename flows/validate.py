@@ -9,7 +9,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows._common import TASK_DEFAULTS
 from taikong.audit_settings import AuditSettings
-from taikong.io.store import ReleaseDir, Staging
+from taikong.io import ReleaseDir, Staging
 from taikong.publish import write_tables
 from taikong.quarantine import audit_staged
 from taikong.validation import failure_summary, warning_summary

@@ -22,6 +22,8 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from taikong.io.files import read_text
+
 SEVERITIES = ("critical", "warning", "off")
 DEFAULT_MAX_QUARANTINE_SHARE = 0.2
 DEFAULT_SMALL_SAMPLE = 20
@@ -67,7 +69,7 @@ def load_audit_settings(
     if path is None:
         return AuditSettings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise AuditSettingsError(f"{path}: cannot read the audit settings: {exc}") from exc
     section = data.get("tool", {}).get("taikong", {}).get("audit")

@@ -16,7 +16,7 @@ from taikong.clean.lines import clean_shard as clean_lines
 from taikong.dedup import boilerplate, near_duplicates, paragraph_duplicates
 from taikong.ingest.catalog import Catalog
 from taikong.ingest.shards import DOC_SCHEMA, INPUT_SCHEMA, ingest_files
-from taikong.io.store import ShardCache, WorkArea
+from taikong.io import ShardCache, WorkArea
 from taikong.structure.tables import ShardTables, build_tables
 
 

@@ -15,7 +15,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
 
 from flows.release import ValidationFailed, release
 from taikong import steps
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 from taikong.report.escape import escape_markdown
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

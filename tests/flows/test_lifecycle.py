@@ -20,8 +20,8 @@ import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page
 
 from flows.release import release
-from taikong.io import store as store_module
-from taikong.io.store import RELEASE_ID_RE, ReleaseStore
+from taikong.io import RELEASE_ID_RE, ReleaseStore
+from taikong.io import release_dir as store_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,7 +121,7 @@ def test_list_show_diff_and_prune(tmp_path):
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from taikong.io import store
+    from taikong.io import release_dir as store
 
     mode, seeds, datasets = sys.argv[1:4]
     die = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)

@@ -28,8 +28,8 @@ from corpus import LAUNCH_BODY, news_page
 
 from contracts import TABLES
 from flows.release import release
-from taikong.io import store as store_module
-from taikong.io.store import ReleaseDir, ReleaseStore
+from taikong.io import ReleaseDir, ReleaseStore
+from taikong.io import release_dir as store_module
 from taikong.verify import verify_release
 
 ROOT = Path(__file__).resolve().parents[2]

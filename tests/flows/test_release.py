@@ -19,7 +19,7 @@ from contracts import TABLES
 from flows.release import ValidationFailed, release
 from taikong import steps
 from taikong.dedup.boilerplate import BOILERPLATE_VERSION
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
