@@ -453,14 +453,14 @@ def test_published_release_directories_are_read_only_and_prunable(tmp_path):
 
 
 def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch):
-    from taikong.io import release_dir as store_module
+    from taikong.io import release_dir as release_dir_module
 
-    release = store_module.ReleaseDir(tmp_path)
+    release = release_dir_module.ReleaseDir(tmp_path)
     texts = [hashlib.sha256(str(i).encode()).hexdigest() * 32 for i in range(1000)]  # 2 KB
     frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(1000)], "raw_text": texts})
     schema = frame.to_arrow().schema
     release.write_table("documents", [frame], schema)
-    monkeypatch.setattr(store_module, "BATCH_BYTES", 400_000)  # about 200 rows of 2 KB
+    monkeypatch.setattr(release_dir_module, "BATCH_BYTES", 400_000)  # about 200 rows of 2 KB
     batches = list(release.iter_table_batches("documents"))
     assert sum(b.height for b in batches) == 1000
     assert 3 <= len(batches) <= 10 and max(b.height for b in batches) <= 400
