@@ -89,3 +89,9 @@ class ReleaseStoreProtocol(Protocol):
     def remove_release(self, release_id: str) -> str:
         """Delete a published release; returns the location it had."""
         ...
+
+    # An operator's decisions, recorded in the local releases log: object storage keeps
+    # no such log, and its store refuses both (ReleaseStateError).
+    def withdraw(self, release_id: str, reason: str) -> list[str]: ...
+
+    def rollback(self, release_id: str, reason: str) -> list[str]: ...

@@ -53,3 +53,14 @@ def test_every_exported_name_resolves_to_its_module():
         )
     with pytest.raises(AttributeError, match="no attribute 'store'"):
         io.store  # noqa: B018 - the old module is gone, not aliased
+
+
+@pytest.mark.parametrize("decision", ["withdraw", "rollback"])
+def test_object_storage_refuses_decisions_it_cannot_record(tmp_path, decision):
+    from taikong.io import ReleaseStateError
+
+    (tmp_path / "bucket").mkdir()
+    store = RemoteReleaseStore(f"file://{tmp_path / 'bucket'}", tmp_path / "work")
+    with pytest.raises(ReleaseStateError, match="local datasets directory only"):
+        getattr(store, decision)("2026-11-21", "a reason")
+    assert not (tmp_path / "work" / "latest").exists()  # no local symlink was touched
