@@ -15,7 +15,7 @@ from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from flows.progress import RunProgress
-from taikong.io.store import ShardCache, WorkArea
+from taikong.io import ShardCache, WorkArea
 from taikong.pipeline import STAGES, Stage
 from taikong.progress import ShardProgress
 from taikong.runner import StageResult, run_stage

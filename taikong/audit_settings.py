@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from taikong.io.files import read_text
 from taikong.vocabulary import Severity, values
 
 SEVERITIES = tuple(values(Severity))
@@ -69,7 +70,7 @@ def load_audit_settings(
     if path is None:
         return AuditSettings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise AuditSettingsError(f"{path}: cannot read the audit settings: {exc}") from exc
     section = data.get("tool", {}).get("taikong", {}).get("audit")

@@ -7,7 +7,7 @@ import polars as pl
 from contracts import TABLES
 from contracts.base import primary_key
 from contracts.changelog import Changelog
-from taikong.io.store import ReleaseDir
+from taikong.io import ReleaseDir
 
 _EMPTY = {
     "table": pl.String,

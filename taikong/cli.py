@@ -33,8 +33,8 @@ EXIT_CODES: dict[str, int] = {
     "taikong.ingest.shards:InputError": EXIT_BAD_INPUT,
     "taikong.audit_settings:AuditSettingsError": EXIT_BAD_INPUT,
     "taikong.plan:SeedsError": EXIT_BAD_INPUT,
-    "taikong.io.store:ReleaseNotFound": EXIT_BAD_INPUT,
-    "taikong.io.store:ReleaseStateError": EXIT_BAD_INPUT,
+    "taikong.io.release_store:ReleaseNotFound": EXIT_BAD_INPUT,
+    "taikong.io.release_store:ReleaseStateError": EXIT_BAD_INPUT,
     "taikong.schedule:ServeError": EXIT_BAD_INPUT,
     "builtins:FileNotFoundError": EXIT_BAD_INPUT,
     "builtins:NotADirectoryError": EXIT_BAD_INPUT,
@@ -105,10 +105,10 @@ def _new_log_path(command: str) -> Path:
 
 def _write_log(path: Path, exc: BaseException) -> str:
     """Append the traceback to the run's log file; returns where it is (or why not)."""
+    from taikong.io.files import append_text
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(exc)))
+        append_text(path, "".join(traceback.format_exception(exc)))
     except OSError as log_error:
         return f"(no log: could not write {path}: {log_error.strerror or log_error})"
     return str(path)
@@ -228,7 +228,7 @@ def _check_unchanged(args: argparse.Namespace, settings: AuditSettings) -> int |
 
     plan = plan_run(args.seeds, args.datasets)
     from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
-    from taikong.io.store import open_store
+    from taikong.io import open_store
 
     if "://" in str(args.datasets):
         return None  # object storage: the flow checks (reading it is not free)
@@ -266,11 +266,12 @@ def cmd_release(args: argparse.Namespace) -> int:
         return answered
     _prefect_env()
     from flows.release import ValidationFailed, release
+    from taikong.io.files import make_dirs, remove_file
 
     log_path = _new_log_path("release")
     args.log_path = log_path
     with suppress(OSError):
-        log_path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(log_path.parent)
     handler = _route_tracebacks_to(log_path)
     try:
         result = release(
@@ -291,14 +292,14 @@ def cmd_release(args: argparse.Namespace) -> int:
         handler.close()
     _print_summary(result)
     with suppress(OSError):
-        log_path.unlink(missing_ok=True)  # only a crashed run needs its log file
+        remove_file(log_path)  # only a crashed run needs its log file
     return status
 
 
 def _existing_store(datasets: str):
     """The store of --datasets; a local directory that does not exist is bad input
     (and nothing is created)."""
-    from taikong.io.store import open_store
+    from taikong.io import open_store
 
     store = open_store(datasets)
     if "://" not in str(datasets) and not store.root.is_dir():
@@ -310,7 +311,7 @@ def _existing_store(datasets: str):
 def _release_dir(name: str, datasets: str):
     """A release id or `latest` under --datasets (never the working directory), or an
     explicit path to a release directory (it contains a `/`)."""
-    from taikong.io.store import MANIFEST, ReleaseDir, ReleaseNotFound
+    from taikong.io import MANIFEST, ReleaseDir, ReleaseNotFound
 
     if "/" in name or name in (".", ".."):
         path = Path(name).resolve()
@@ -321,7 +322,7 @@ def _release_dir(name: str, datasets: str):
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from taikong.io.store import ReleaseStore, RemoteReleaseStore, open_store
+    from taikong.io import ReleaseStore, RemoteReleaseStore, open_store
 
     release = _release_dir(args.release, args.datasets)
     from taikong.verify import verify_release  # after the name resolved: it imports pandera
@@ -355,7 +356,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from taikong.audit_settings import load_audit_settings
-    from taikong.io.store import MANIFEST, ReleaseDir, ReleaseNotFound
+    from taikong.io import MANIFEST, ReleaseDir, ReleaseNotFound
     from taikong.report.expectations import DATA_CHECK_IDS
     from taikong.validation import SUMMARY, audit_release, failure_summary, warning_summary
 
@@ -419,7 +420,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from taikong.io.store import MANIFEST, ReleaseStore
+    from taikong.io import MANIFEST, ReleaseStore
 
     release = _release_dir(args.release, args.datasets)
     m = release.read_json(MANIFEST)
@@ -462,7 +463,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for table, c in counts(changelog).items():
         print(f"  {table:<12} +{c['added']} -{c['removed']} ~{c['changed']}")
     if args.out:
-        changelog.write_parquet(args.out)
+        from taikong.io.files import write_parquet
+
+        write_parquet(changelog, Path(args.out))
         print(f"row-level changes: {args.out}")
     elif changelog.height:
         for row in changelog.head(args.limit).iter_rows(named=True):
@@ -475,18 +478,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _prune_runs(folder: Path, keep: int, dry_run: bool, what: str) -> None:
     """Keep the newest `keep` entries of `.failed/` or `.validations/` (by time)."""
-    import shutil
+    from taikong.io.files import entries_by_age, remove_path
 
     if not folder.is_dir():
         print(f"no {what} under {folder.parent}")
         return
-    entries = sorted(folder.iterdir(), key=lambda p: (p.stat().st_mtime, p.name))
+    entries = entries_by_age(folder)
     doomed = entries[: max(len(entries) - keep, 0)]
     for path in doomed:
         if dry_run:
             print(f"would remove {what} {path.name}")
         else:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            remove_path(path)
             print(f"removed {what} {path.name}")
     print(f"kept {len(entries) - len(doomed)} {what}")
 

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from taikong import __version__
+from taikong.io.files import files_under, read_bytes
 
 _SOURCE_PACKAGES = ("taikong", "contracts", "flows")
 
@@ -18,9 +19,9 @@ def code_version() -> dict:
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for package in _SOURCE_PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
+        for path in files_under(root / package, "*.py"):
             h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
+            h.update(read_bytes(path))
     return {"package": __version__, "source_sha256": h.hexdigest()[:16]}
 
 

@@ -13,7 +13,7 @@ from taikong.ingest.catalog import CATALOG_FILE, Catalog, load_catalog
 
 if TYPE_CHECKING:  # imported where used: the bad-input checks must not wait for polars
     from taikong.ingest.shards import InputFile, SeedsWalk
-    from taikong.io.store import ReleaseStore
+    from taikong.io import ReleaseStoreProtocol
 
 
 class SeedsError(FileNotFoundError):
@@ -70,7 +70,7 @@ def readable_paths(plan: RunPlan, max_bytes: int) -> list[str]:
 
 
 def input_shas(seeds: Path, paths: list[str]) -> list[tuple[str, str]]:
-    from taikong.io.store import sha256_file
+    from taikong.io.files import sha256_file
 
     return [(p, sha256_file(seeds / p)) for p in paths]
 
@@ -101,7 +101,7 @@ def fingerprint(plan: RunPlan, shas: dict[str, str], options: dict) -> str:
     )
 
 
-def known_release(store: ReleaseStore, run_fingerprint: str) -> KnownRelease | None:
+def known_release(store: ReleaseStoreProtocol, run_fingerprint: str) -> KnownRelease | None:
     """`latest` if it has this fingerprint; else a withdrawn release that has it (a run
     with the inputs an operator withdrew must not publish them again); else None."""
     latest = store.latest_id()
@@ -117,7 +117,7 @@ def known_release(store: ReleaseStore, run_fingerprint: str) -> KnownRelease | N
     return None
 
 
-def unchanged_summary(store: ReleaseStore, known: KnownRelease) -> tuple[str | None, dict]:
+def unchanged_summary(store: ReleaseStoreProtocol, known: KnownRelease) -> tuple[str | None, dict]:
     """`latest` and the summary of a run with nothing to publish."""
     latest = store.latest_id()
     summary = {"unchanged": f"inputs and code match release {known.release_id}"}

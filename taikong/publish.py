@@ -14,17 +14,18 @@ from contracts.arrow import arrow_schema, schema_hash, type_name
 from contracts.changelog import Changelog
 from taikong.changelog import counts as changelog_counts
 from taikong.changelog import diff_releases, summary_markdown
-from taikong.io.store import (
+from taikong.io import (
     CHECKSUMS,
     LAYOUT_VERSION,
     MANIFEST,
-    ReleaseStore,
+    ReleaseStoreProtocol,
     Staging,
     WorkArea,
     empty_directories,
     ensure_writable,
     sha256_file,
 )
+from taikong.io.files import files_under
 from taikong.pipeline import TABLE_DATASETS
 from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.quarantine import without_documents
@@ -43,12 +44,14 @@ class IncompleteRelease(RuntimeError):
 class ReleaseOutcome:
     status: str  # "published", "unchanged" or "failed"
     release_id: str | None
+    # Published or unchanged: the release's location (a path, or a URL for object
+    # storage); failed: the local directory the rejected run was kept in.
     path: Path | str | None
     summary: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
-def unchanged_outcome(store: ReleaseStore, known: KnownRelease) -> ReleaseOutcome:
+def unchanged_outcome(store: ReleaseStoreProtocol, known: KnownRelease) -> ReleaseOutcome:
     """Nothing to publish: `latest` has this run's fingerprint, or a withdrawn release has
     it (publishing it again would undo the operator's withdrawal)."""
     latest, summary = unchanged_summary(store, known)
@@ -58,7 +61,7 @@ def unchanged_outcome(store: ReleaseStore, known: KnownRelease) -> ReleaseOutcom
 def checksums_text(release_dir: Path) -> str:
     """`sha256sum` format for every file of a release, for `sha256sum -c SHA256SUMS`."""
     lines = []
-    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+    for path in files_under(release_dir):
         rel = path.relative_to(release_dir).as_posix()
         if rel != CHECKSUMS:
             lines.append(f"{sha256_file(path)}  {rel}")
@@ -161,7 +164,7 @@ def boilerplate_counts(staging: Staging) -> dict:
 
 
 def finish_release(
-    store: ReleaseStore,
+    store: ReleaseStoreProtocol,
     staging: Staging,
     inputs: pl.DataFrame,
     tables: TablesFacts,
@@ -179,7 +182,7 @@ def finish_release(
             site, f"Taikong run {staging.run_id}: rejected by its audit, nothing published"
         )
         problems = failure_summary(audit)
-        staging.write_json(
+        staging.put_json(
             "QUARANTINED.json",
             {
                 "run_id": staging.run_id,
@@ -220,7 +223,7 @@ def finish_release(
         # Row-level changelog against the predecessor, by each table's stable id.
         changelog = diff_releases(store.release(latest) if latest else None, staging.release)
         written = staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
-        staging.release.write_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
+        staging.release.put_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
         manifest["changelog"] = {
             "dir": written["dir"],
             "files": written["files"],
@@ -243,10 +246,10 @@ def finish_release(
         manifest["files"] = staging.release.inventory()
         # The manifest is written last: a release directory with a manifest is complete.
         # SHA256SUMS (which covers it) follows; `verify` checks both.
-        staging.write_json(MANIFEST, manifest)
-        staging.release.write_text(CHECKSUMS, checksums_text(staging.release_dir))
-        path = store.publish(staging, release_id)
-    return ReleaseOutcome("published", release_id, path, summary)
+        staging.put_json(MANIFEST, manifest)
+        staging.release.put_text(CHECKSUMS, checksums_text(staging.release_dir))
+        location = store.publish(staging, release_id)
+    return ReleaseOutcome("published", release_id, location, summary)
 
 
 def _name_data_docs(site: Path, title: str) -> None:

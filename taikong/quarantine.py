@@ -26,7 +26,7 @@ import polars as pl
 from contracts import TABLES
 from contracts.relations import RELATION_CHECKS
 from taikong.audit_settings import AuditSettings
-from taikong.io.store import ReleaseDir, Staging
+from taikong.io import ReleaseDir, Staging
 from taikong.records import AuditReport, QuarantinedDocument, TablesFacts
 from taikong.validation import ContractResults, audit_release, check_contracts
 
@@ -135,7 +135,7 @@ def keep_failure_cases(release: ReleaseDir, contracts: ContractResults, doc_ids:
     for table, cases in contracts.cases.items():
         mine = cases.filter(pl.col("doc_id").is_in(doc_ids))
         if mine.height:
-            release.write_parquet(f"{QUARANTINE_DIR}/{table}.parquet", mine)
+            release.put_frame(f"{QUARANTINE_DIR}/{table}.parquet", mine)
     failed = {r["check"] for r in contracts.relations if not r["passed"]}
     subset = {
         name: frame.filter(pl.col("doc_id").is_in(doc_ids))
@@ -145,7 +145,7 @@ def keep_failure_cases(release: ReleaseDir, contracts: ContractResults, doc_ids:
         if check.name in failed:
             rows = check.violations(subset).collect().drop("raw_text", strict=False)
             if rows.height:
-                release.write_parquet(f"{QUARANTINE_DIR}/relations/{check.name}.parquet", rows)
+                release.put_frame(f"{QUARANTINE_DIR}/relations/{check.name}.parquet", rows)
 
 
 def without_documents(frame: pl.DataFrame, table: str, exclude: frozenset[str]) -> pl.DataFrame:

@@ -26,7 +26,7 @@ from taikong.ingest.shards import (
     account_for_walk,
     plan_shards,
 )
-from taikong.io.store import ShardCache, open_store
+from taikong.io import ShardCache, open_store
 from taikong.plan import fingerprint as run_fingerprint
 from taikong.plan import input_shas, known_release, plan_run, readable_paths, run_options
 from taikong.progress import ShardProgress

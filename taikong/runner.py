@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from taikong import pipeline
-from taikong.io.store import ShardCache, WorkArea
+from taikong.io import ShardCache, WorkArea
 from taikong.pipeline import STAGES, Dataset, Stage, lineage_versions
 from taikong.progress import ShardProgress
 from taikong.stages import RunSpec, StageContext

@@ -26,7 +26,7 @@ import polars as pl
 from contracts import TABLES
 from contracts.relations import RELATION_CHECKS, check_relations
 from taikong.audit_settings import AuditSettings
-from taikong.io.store import MANIFEST, ReleaseDir
+from taikong.io import MANIFEST, ReleaseDir
 from taikong.records import (
     AuditReport,
     AuditSummary,
@@ -217,7 +217,7 @@ def check_contracts(release: ReleaseDir, report_dir: ReleaseDir | None = None) -
         if table_cases.height:
             cases[table] = table_cases
             if report_dir is not None:
-                report_dir.write_parquet(f"validation/failure_cases/{table}.parquet", table_cases)
+                report_dir.put_frame(f"validation/failure_cases/{table}.parquet", table_cases)
     relations = [] if unreadable else _relations(release)
     return ContractResults(pandera_results, relations, cases, unreadable)
 
@@ -321,7 +321,7 @@ def audit_release(
         contracts = check_contracts(release, report_dir)
     else:
         for table, cases in contracts.cases.items():
-            report_dir.write_parquet(f"validation/failure_cases/{table}.parquet", cases)
+            report_dir.put_frame(f"validation/failure_cases/{table}.parquet", cases)
     seconds["contracts"] = round(time.perf_counter() - clock, 3)
     previous_manifest = previous.read_json(MANIFEST) if previous else None
     schema = schema_changes((previous_manifest or {}).get("tables"), tables_facts)
@@ -357,8 +357,8 @@ def write_reports(report_dir: ReleaseDir, report: AuditReport) -> None:
     from taikong.report.gx_audit import jsonable
 
     # Strict JSON (no NaN): the files must parse.
-    report_dir.write_json(REPORT, jsonable(report))
-    report_dir.write_json(SUMMARY, jsonable(summarize_audit(report)))
+    report_dir.put_json(REPORT, jsonable(report))
+    report_dir.put_json(SUMMARY, jsonable(summarize_audit(report)))
 
 
 def _run_gx(

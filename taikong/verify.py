@@ -19,15 +19,13 @@ does not hold, or a copy of the log kept elsewhere.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.changelog import Changelog
-from taikong.io.store import (
+from taikong.io import (
     CHECKSUMS,
     DIR_MODE,
     FILE_MODE,
@@ -37,6 +35,7 @@ from taikong.io.store import (
     ReleaseStore,
     sha256_file,
 )
+from taikong.io.files import link_target, permission_bits, walk_tree
 
 
 @dataclass
@@ -50,33 +49,6 @@ class Verification:
     @property
     def passed(self) -> bool:
         return not self.findings
-
-
-@dataclass(frozen=True)
-class _Entry:
-    kind: str  # "file", "dir", "symlink", "other"
-    mode: int
-    size: int
-
-
-def _walk(root: Path) -> dict[str, _Entry]:
-    """Every entry under `root` (posix relative path), symlinks not followed."""
-    entries: dict[str, _Entry] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            st = path.lstat()
-            if stat.S_ISLNK(st.st_mode):
-                kind = "symlink"
-            elif stat.S_ISDIR(st.st_mode):
-                kind = "dir"
-            elif stat.S_ISREG(st.st_mode):
-                kind = "file"
-            else:
-                kind = "other"
-            rel = path.relative_to(root).as_posix()
-            entries[rel] = _Entry(kind, stat.S_IMODE(st.st_mode), st.st_size)
-    return entries
 
 
 def _table_files(info: dict, inventory: dict) -> list[str]:
@@ -104,11 +76,11 @@ def _check_files(release: ReleaseDir, manifest: dict, out: Verification, modes: 
     expected_dirs = {
         str(parent) for rel in expected_files for parent in PurePosixPath(rel).parents
     } - {"."}
-    entries = _walk(release.root)
+    entries = walk_tree(release.root)
     actual: dict[str, str] = {}
     for rel, entry in sorted(entries.items()):
         if entry.kind == "symlink":
-            target = os.readlink(release.root / rel)
+            target = link_target(release.root / rel)
             out.findings.append(
                 f"{rel}: symbolic link to {target} (a release holds only regular files)"
             )
@@ -133,7 +105,7 @@ def _check_files(release: ReleaseDir, manifest: dict, out: Verification, modes: 
                 )
             actual[rel] = sha256_file(release.root / rel)
     if modes:
-        top = stat.S_IMODE(release.root.stat().st_mode)
+        top = permission_bits(release.root)
         if top != DIR_MODE:
             out.findings.append(
                 f"{release.root.name}/: permissions {top:#o}, a release directory must be "
@@ -158,7 +130,7 @@ def _check_checksums(release: ReleaseDir, actual: dict[str, str], out: Verificat
     if CHECKSUMS not in actual:
         return
     listed: dict[str, str] = {}
-    for n, line in enumerate((release.root / CHECKSUMS).read_text().splitlines(), 1):
+    for n, line in enumerate(release.get_text(CHECKSUMS).splitlines(), 1):
         sha, sep, rel = line.partition("  ")
         if not sep or len(sha) != 64:
             out.findings.append(f"{CHECKSUMS}:{n}: not a `sha256sum` line")

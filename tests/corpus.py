@@ -184,7 +184,7 @@ def publish_in_memory(
     """Publish `texts` (or ready-made `tables`) into `datasets` without Prefect: the
     in-memory transforms, the staged tables, the audit without Great Expectations, and
     `finish_release`. Returns (outcome, audit report, tables)."""
-    from taikong.io.store import ReleaseStore
+    from taikong.io import ReleaseStore
     from taikong.publish import finish_release, write_tables
     from taikong.validation import audit_release
 

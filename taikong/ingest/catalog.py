@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from taikong.io.files import read_bytes
 from taikong.vocabulary import DOC_TYPES
 
 CATALOG_FILE = "catalog.csv"
@@ -54,7 +55,7 @@ def load_catalog(seeds_dir: Path, known_paths: Iterable[str] | None = None) -> C
     if path.is_symlink() or not path.is_file():
         what = "a link" if path.is_symlink() else ("a directory" if path.is_dir() else "special")
         raise CatalogError(f"{path}: cannot read the catalog: it is {what}, not a regular file")
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -13,6 +13,7 @@ import polars as pl
 from taikong.ingest.catalog import CATALOG_FILE
 from taikong.ingest.decode import DEFAULT_MAX_BYTES, content_id, decode_bytes
 from taikong.ingest.html import html_to_text, is_html
+from taikong.io.files import open_no_follow, scan_directory
 
 # A shard is cut at whichever limit comes first. Task runs grow with shards, not files;
 # memory grows with the shards in flight (one per task thread), so shards stay small.
@@ -147,8 +148,7 @@ def walk_seeds(seeds_dir: Path) -> SeedsWalk:
 
     def walk(rel_dir: str) -> None:
         try:
-            with os.scandir(os.path.join(root, rel_dir) if rel_dir else root) as it:
-                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+            entries = scan_directory(os.path.join(root, rel_dir) if rel_dir else root)
         except OSError as exc:
             skip(rel_dir, f"unreadable_directory: {exc.strerror or exc}")
             return
@@ -249,11 +249,11 @@ def read_contained(seeds_dir: Path, rel: str, max_bytes: int) -> bytes | tuple[s
     if not _is_inside(real, seeds_real):
         return "symlink_outside: the path resolves outside the seeds directory", None
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        handle = open_no_follow(real)
     except OSError as exc:
         return f"unreadable: {exc.strerror or exc}", None
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
+    with handle as f:
+        st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):
             return f"special_file: a {_special_kind(st.st_mode)} is not a text file", None
         if st.st_size > max_bytes:

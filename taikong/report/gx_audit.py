@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import math
 import re
-import shutil
 import time
 from pathlib import Path
 
 import polars as pl
 
+from taikong.io.files import copy_tree, files_under, make_dirs, read_text, write_text
 from taikong.report.expectations import (
     CONTRACT_INDEX,
     CRITICAL,
@@ -74,7 +74,7 @@ def run_gx_audit(
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     imported = time.perf_counter()
-    site_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(site_dir)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     ctx.add_data_docs_site(
@@ -255,19 +255,17 @@ def _escape_strings(value):
 def make_offline(site_dir: Path) -> None:
     """Point every page at vendored assets and drop what would be fetched from the web."""
     vendor_target = site_dir / "static" / "vendor"
-    if vendor_target.exists():
-        shutil.rmtree(vendor_target)
-    shutil.copytree(VENDOR_DIR, vendor_target, ignore=shutil.ignore_patterns("licenses", "*.md"))
-    for page in site_dir.rglob("*.html"):
+    copy_tree(VENDOR_DIR, vendor_target, ignore=("licenses", "*.md"))
+    for page in files_under(site_dir, "*.html"):
         prefix = "../" * (len(page.relative_to(site_dir).parts) - 1)
-        html = page.read_text(encoding="utf-8")
+        html = read_text(page)
         for pattern, local in _VENDORED.items():
             html = re.sub(pattern, f"{prefix}static/vendor/{local}", html)
         # Subresource-integrity and CORS attributes block local files loaded from file://.
         html = _SRI_ATTRS.sub("", html)
         html = _EXTERNAL_TAG.sub("", html)
         html = _EXTERNAL_IMG.sub(rf'\1"{prefix}static/images/logo-long.png"', html)
-        page.write_text(html, encoding="utf-8")
+        write_text(page, html)
 
 
 # GX's pages end with a newsletter footer and a "join the community" banner: furniture
@@ -287,8 +285,8 @@ def mark_severities(site_dir: Path, results: dict) -> None:
     drop GX's footers. A failed expectation row whose text starts "[warning]" gets a
     warning sign; a suite whose failures are all warnings says so on its page and in the
     index."""
-    for page in site_dir.rglob("*.html"):
-        text = _GX_FOOTERS.sub("", page.read_text(encoding="utf-8"))
+    for page in files_under(site_dir, "*.html"):
+        text = _GX_FOOTERS.sub("", read_text(page))
         rows = text.split("<tr>")
         for i, row in enumerate(rows):
             if f"[{WARNING}]" in row and _FAILED_ICON in row:
@@ -305,7 +303,7 @@ def mark_severities(site_dir: Path, results: dict) -> None:
             )
         if page.name == "index.html" and len(parts) == 1:
             text = _mark_index(text, results)
-        page.write_text(text, encoding="utf-8")
+        write_text(page, text)
 
 
 def _mark_index(text: str, results: dict) -> str:
@@ -323,7 +321,7 @@ def _mark_index(text: str, results: dict) -> str:
 def name_site(site_dir: Path, title: str) -> None:
     """Put a heading naming the release and the run at the top of the index page."""
     index = site_dir / "index.html"
-    text = index.read_text(encoding="utf-8")
+    text = read_text(index)
     heading = f'{_TITLE_MARK}<h3 class="taikong-title m-3">{html.escape(title)}</h3>'
     if _TITLE_MARK in text:
         text = re.sub(
@@ -331,4 +329,4 @@ def name_site(site_dir: Path, title: str) -> None:
         )
     else:
         text = re.sub(r"<body[^>]*>", lambda m: m.group(0) + heading, text, count=1)
-    index.write_text(text, encoding="utf-8")
+    write_text(index, text)

@@ -15,7 +15,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page, replace_sta
 from shapes import mismatches
 
 from flows.release import ValidationFailed, release
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 from taikong.records import AuditReport, AuditSummary, Manifest
 from taikong.report.escape import escape_markdown
 

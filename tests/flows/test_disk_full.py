@@ -13,7 +13,7 @@ import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
 
 from taikong.cli import main
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 from taikong.verify import verify_release
 
 pytestmark = pytest.mark.slow

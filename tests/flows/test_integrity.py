@@ -27,7 +27,7 @@ from corpus import (
 from test_lifecycle import _run_and_kill
 
 from flows.release import release
-from taikong.io.store import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
+from taikong.io import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
 from taikong.publish import checksums_text
 from taikong.verify import _table_files, verify_release
 

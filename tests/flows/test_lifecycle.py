@@ -20,8 +20,8 @@ import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page
 
 from flows.release import release
-from taikong.io import store as store_module
-from taikong.io.store import RELEASE_ID_RE, ReleaseStore
+from taikong.io import RELEASE_ID_RE, ReleaseStore
+from taikong.io import release_dir as release_dir_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -121,12 +121,12 @@ def test_list_show_diff_and_prune(tmp_path):
 KILLER = textwrap.dedent(
     """
     import os, signal, sys
-    from taikong.io import store
+    from taikong.io import ReleaseDir, ReleaseStore
 
     mode, seeds, datasets = sys.argv[1:4]
     die = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
     if mode == "during-table-writes":
-        real = store.ReleaseDir.write_table
+        real = ReleaseDir.write_table
         def write_then_die(self, table, frames, schema):
             if table == "paragraphs":
                 path = self.table_dir(table) / "part-00000.parquet"
@@ -134,9 +134,9 @@ KILLER = textwrap.dedent(
                 path.write_bytes(b"PAR1 half a file")
                 die()
             return real(self, table, frames, schema)
-        store.ReleaseDir.write_table = write_then_die
+        ReleaseDir.write_table = write_then_die
     elif mode == "before-pointer-switch":
-        store.ReleaseStore._point_latest = die
+        ReleaseStore._point_latest = die
     from taikong.cli import main
     sys.exit(main(["release", "--seeds", seeds, "--datasets", datasets]))
     """
@@ -280,7 +280,7 @@ def test_write_error_is_clear_and_the_previous_release_intact(tmp_path, monkeypa
     def fail(self, table, frames, schema):
         raise OSError(code, os.strerror(code), str(self.table_dir(table) / "part-00000.parquet"))
 
-    monkeypatch.setattr(store_module.ReleaseDir, "write_table", fail)
+    monkeypatch.setattr(release_dir_module.ReleaseDir, "write_table", fail)
     with pytest.raises(OSError) as failure:
         release(seeds_dir=str(seeds), datasets_dir=str(datasets))
     assert failure.value.errno == code and "documents/part-00000.parquet" in str(failure.value)

@@ -28,8 +28,8 @@ from corpus import LAUNCH_BODY, news_page
 
 from contracts import TABLES
 from flows.release import release
-from taikong.io import store as store_module
-from taikong.io.store import ReleaseDir, ReleaseStore
+from taikong.io import ReleaseDir, ReleaseStore
+from taikong.io import release_dir as release_dir_module
 from taikong.verify import verify_release
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,8 @@ def published(tmp_path_factory) -> tuple[Path, dict, dict]:
     shutil.copytree(ROOT / "seeds", seeds)
     with pytest.MonkeyPatch.context() as mp:
         # ~4 KB row groups, each closing its part: several parts per table.
-        mp.setattr(store_module, "ROW_GROUP_BYTES", 4_000)
-        mp.setattr(store_module, "PART_BYTES", 1)
+        mp.setattr(release_dir_module, "ROW_GROUP_BYTES", 4_000)
+        mp.setattr(release_dir_module, "PART_BYTES", 1)
         first = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
         (seeds / "extra.txt").write_text(news_page("Booster Lands", "Mar 3, 2024", LAUNCH_BODY))
         second = release(seeds_dir=str(seeds), datasets_dir=str(datasets))

@@ -18,7 +18,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, news_page, replace_stage
 from contracts import TABLES
 from flows.release import ValidationFailed, release
 from taikong.dedup.boilerplate import BOILERPLATE_VERSION
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -29,7 +29,7 @@ def test_first_release_lists_every_row_as_added():
 def test_a_layout_1_predecessor_diffs_against_a_release_of_part_files(tmp_path):
     """Releases published before the part layout (one <table>.parquet) stay diffable."""
     from taikong.changelog import diff_releases
-    from taikong.io.store import ReleaseDir
+    from taikong.io import ReleaseDir
 
     old = pl.DataFrame({"doc_id": ["d1", "d2"], "title": ["a", "b"]})
     old.write_parquet(tmp_path / "old" / "documents.parquet", mkdir=True)

@@ -11,8 +11,8 @@ from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_in_memory
 
 from taikong import pipeline, progress, runner
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
+from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
-from taikong.io.store import ShardCache
 from taikong.pipeline import STAGES, Stage, check_declaration, lineage_versions
 from taikong.stages import RunSpec
 

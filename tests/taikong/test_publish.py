@@ -22,7 +22,7 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.io.store import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
+from taikong.io import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
 from taikong.pipeline import TABLE_DATASETS
 from taikong.publish import IncompleteRelease, finish_release, write_tables
 from taikong.validation import audit_release, failure_summary
@@ -35,7 +35,7 @@ def _files(root: Path) -> set[str]:
 def test_a_published_release_is_read_only_and_its_inventory_is_the_disk(two_releases):
     datasets, _, second, _ = two_releases
     release_dir = datasets / second.release_id
-    assert second.status == "published" and second.path == release_dir
+    assert second.status == "published" and second.path == str(release_dir)
     assert os.readlink(datasets / "latest") == second.release_id
     for path in [release_dir, *release_dir.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)

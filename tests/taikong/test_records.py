@@ -9,7 +9,7 @@ from shapes import mismatches
 
 from contracts import TABLES
 from contracts.arrow import arrow_schema
-from taikong.io.store import ReleaseDir
+from taikong.io import ReleaseDir
 from taikong.records import ContractResult, Finding, RelationResult, SchemaProblem, TableFiles
 from taikong.validation import _unreadable, check_contracts, schema_changes
 

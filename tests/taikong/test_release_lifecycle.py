@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, news_page, replace_stage
 
-from taikong.io.store import ReleaseStore
+from taikong.io import ReleaseStore
 from taikong.release import ReleaseRequest, run_release
 from taikong.runner import InlineExecutor
 

@@ -71,7 +71,7 @@ def test_contract_failures_name_their_documents_and_line_up_with_the_declared_ch
 
     from contracts import TABLES
     from contracts.arrow import arrow_schema
-    from taikong.io.store import ReleaseDir
+    from taikong.io import ReleaseDir
     from taikong.validation import contract_view, validate_table
 
     tables, _ = run_in_memory(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from corpus import copy_datasets, editing_release
 
-from taikong.io.store import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
+from taikong.io import CHECKSUMS, MANIFEST, RELEASES_LOG, ReleaseStore, sha256_file
 from taikong.publish import checksums_text
 from taikong.verify import verify_release
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
 
-_LEXICONS = files(__package__) / "lexicons"
+from taikong.io.files import read_package_text
 
 
 @cache
 def words(name: str) -> frozenset[str]:
     """The entries of lexicons/<name>.txt."""
-    text = (_LEXICONS / f"{name}.txt").read_text(encoding="utf-8")
+    text = read_package_text(__package__, f"lexicons/{name}.txt")
     entries = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(entry for entry in entries if entry)
 
@@ -25,7 +24,7 @@ def words(name: str) -> frozenset[str]:
 @cache
 def table(name: str) -> dict:
     """The entries of lexicons/<name>.json (its "_comment" left out)."""
-    data = json.loads((_LEXICONS / f"{name}.json").read_text(encoding="utf-8"))
+    data = json.loads(read_package_text(__package__, f"lexicons/{name}.json"))
     return {key: value for key, value in data.items() if key != "_comment"}
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for taikong.io.store: release ids, publish, failed runs and table writes."""
+"""Unit tests for the local release store and release directories: release ids, publish, failed runs and table writes."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import hashlib
 import json
 import os
 import stat
+from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from taikong.io.store import MANIFEST, ReleaseExists, ReleaseStore, _release_run_lock
+from taikong.io import MANIFEST, ReleaseExists, ReleaseStore
+from taikong.io.staging import RUN_LOCKS
 
 DAY = dt.date(2026, 11, 21)
 
@@ -24,8 +26,8 @@ def stage_release(store: ReleaseStore, run_id: str, marker: str):
     staging = store.begin(run_id)
     staging.release_dir.mkdir(parents=True, exist_ok=True)
     (staging.release_dir / "data.txt").write_text(marker)
-    staging.write_json("validation/report.json", {"passed": True})
-    staging.write_json(MANIFEST, {"run_id": run_id, "marker": marker})
+    staging.put_json("validation/report.json", {"passed": True})
+    staging.put_json(MANIFEST, {"run_id": run_id, "marker": marker})
     return staging
 
 
@@ -106,9 +108,10 @@ def test_publish_moves_staging_into_place(tmp_path):
     store = ReleaseStore(tmp_path)
     staging = stage_release(store, "run1", "first")
     with store.lock():
-        target = store.publish(staging, "2026-11-21")
+        location = store.publish(staging, "2026-11-21")
 
-    assert target == tmp_path / "2026-11-21"
+    target = tmp_path / "2026-11-21"
+    assert location == str(target) == store.location("2026-11-21")
     assert (target / "data.txt").read_text() == "first"
     assert json.loads((target / MANIFEST).read_text())["marker"] == "first"
     assert (target / "validation" / "report.json").is_file()
@@ -323,7 +326,7 @@ def test_rewriting_a_table_leaves_no_stale_parts(tmp_path):
 
 def test_a_release_of_layout_1_is_still_read(tmp_path):
     """A predecessor published before the part layout (one <table>.parquet) is read."""
-    from taikong.io.store import ReleaseDir
+    from taikong.io import ReleaseDir
 
     old = ReleaseDir(tmp_path)
     pq.write_table(_things(4).to_arrow().cast(SCHEMA), tmp_path / "things.parquet")
@@ -367,7 +370,7 @@ def _publish_then_die_before_pointer_switch(store: ReleaseStore, run_id: str, re
             store.publish(staging, release_id)
     finally:
         ReleaseStore._point_latest = real
-    _release_run_lock(staging)  # what the kernel does when the process is killed
+    RUN_LOCKS.release(staging.root)  # what the kernel does when the process is killed
     return staging
 
 
@@ -417,7 +420,7 @@ def test_rollback_survives_recovery_of_the_crashed_run_that_published_the_withdr
 
 
 def test_withdraw_latest_falls_back_to_the_newest_earlier_release(tmp_path):
-    from taikong.io.store import ReleaseNotFound, ReleaseStateError
+    from taikong.io import ReleaseNotFound, ReleaseStateError
 
     store = ReleaseStore(tmp_path)
     with store.lock():
@@ -438,26 +441,26 @@ def test_withdraw_latest_falls_back_to_the_newest_earlier_release(tmp_path):
 def test_published_release_directories_are_read_only_and_prunable(tmp_path):
     store = ReleaseStore(tmp_path)
     with store.lock():
-        target = store.publish(stage_release(store, "a", "a"), "2026-11-20")
+        target = Path(store.publish(stage_release(store, "a", "a"), "2026-11-20"))
         store.publish(stage_release(store, "b", "b"), "2026-11-21")
     for path in [target, target / "validation"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o555, path
     for path in [target / "data.txt", target / MANIFEST, target / "validation" / "report.json"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o444, path
     with store.lock():
-        store.remove_release("2026-11-20")
+        assert store.remove_release("2026-11-20") == str(target)
     assert not target.exists()
 
 
 def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch):
-    from taikong.io import store as store_module
+    from taikong.io import release_dir as release_dir_module
 
-    release = store_module.ReleaseDir(tmp_path)
+    release = release_dir_module.ReleaseDir(tmp_path)
     texts = [hashlib.sha256(str(i).encode()).hexdigest() * 32 for i in range(1000)]  # 2 KB
     frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(1000)], "raw_text": texts})
     schema = frame.to_arrow().schema
     release.write_table("documents", [frame], schema)
-    monkeypatch.setattr(store_module, "BATCH_BYTES", 400_000)  # about 200 rows of 2 KB
+    monkeypatch.setattr(release_dir_module, "BATCH_BYTES", 400_000)  # about 200 rows of 2 KB
     batches = list(release.iter_table_batches("documents"))
     assert sum(b.height for b in batches) == 1000
     assert 3 <= len(batches) <= 10 and max(b.height for b in batches) <= 400

@@ -31,7 +31,7 @@ from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.base import DocumentScoped
 from contracts.relations import RELATION_CHECKS
-from taikong.io.store import ReleaseDir
+from taikong.io import ReleaseDir
 from taikong.report.escape import escape_markdown
 from taikong.versions import HEURISTICS, code_version
 
