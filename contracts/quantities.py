@@ -9,15 +9,18 @@ from contracts.base import RawSpan
 class Quantities(RawSpan):
     """One row per quantity stated in a paragraph: a number with a unit, or a count.
 
-    `value` is the number (scales applied: "140 million" -> 140000000); `unit` the
-    normalised unit of measure ("km", "g", "Gbps", "year", "%"); `counted` what a count
-    counts (the words up to the first plural noun: "launch missions"); a bare number
-    has neither. Years, dates, ordinals and numbers that are part of a name or
-    designation ("Tianwen-1", "Group 20") are not quantities.
+    `value` is the number (scales applied: "140 million" -> 140000000), for a range
+    ("500-600 km", "five to eight missions") its lower bound, and `value_max` its upper
+    bound; `unit` the normalised unit of measure ("km", "km2", "g", "Gbps", "year", "%")
+    or the ISO code of a currency ("USD" for "$5 billion", "CNY" for "30 billion yuan");
+    `counted` what a count counts (the words up to the first plural noun: "launch
+    missions"); a bare number has neither. Times of day, years, dates, ordinals, list
+    and section numbers and numbers that are part of a name or designation
+    ("Tianwen-1", "Group 20") are not quantities.
     """
 
     __table_name__ = "quantities"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     quantity_id: str = pa.Field(
         unique=True,
@@ -41,12 +44,25 @@ class Quantities(RawSpan):
     )
     char_start: pl.Int32 = pa.Field(ge=0, description="Start of text in the paragraph text.")
     char_end: pl.Int32 = pa.Field(ge=1, description="End (exclusive) in the paragraph text.")
+    # Added in 1.1.0, at the end so that the columns before it keep their positions.
+    value_max: float = pa.Field(
+        nullable=True,
+        description="Upper bound of a range ('600' in '500-600 km'), scales applied; "
+        "null for a single number.",
+    )
 
     @pa.dataframe_check(description="char_end - char_start is the length of text")
     @classmethod
     def span_fits_text(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(
             pl.col("char_end") - pl.col("char_start") == pl.col("text").str.len_chars()
+        )
+
+    @pa.dataframe_check(description="a range's upper bound is above its lower bound")
+    @classmethod
+    def range_is_ordered(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("value_max").is_null() | (pl.col("value_max") > pl.col("value"))
         )
 
     @pa.dataframe_check(description="a quantity has a unit or counts something, not both")

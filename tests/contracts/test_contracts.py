@@ -207,6 +207,7 @@ QUANTITY_SCHEMA = {
     "qualifier": pl.String,
     "char_start": pl.Int32,
     "char_end": pl.Int32,
+    "value_max": pl.Float64,
 }
 
 
