@@ -194,7 +194,8 @@ _SPACED_UNIT_RE = re.compile(
     + r")(?![\w/-])"
 )
 _QUALIFIER_RE = re.compile(r"(?i)\b(" + "|".join(QUALIFIERS) + r")\s+$")
-_COMPOUND_RE = re.compile(r"-(?P<word>[a-z]+)(?![\w-])")
+# "30-satellite", "30-day", and an age: "12-year-old" (12 years).
+_COMPOUND_RE = re.compile(r"-(?P<word>[a-z]+)(?:-old)?(?![\w-])")
 _WORD_RE = re.compile(r"\s+(?P<word>[a-z][a-z'’-]*|[A-Z]{2,5})(?![\w])")
 
 
@@ -460,7 +461,10 @@ def _unit_or_count(text: str, m: re.Match, end: int) -> tuple[str | None, str | 
     if u := _SPACED_UNIT_RE.match(text, end):
         return UNITS[u.group("unit")], None, u.end()
     if m.group("digits") and (c := _COMPOUND_RE.match(text, end)):
-        return None, c.group("word"), c.end()
+        word = c.group("word")
+        if len(word) > 1 and word in UNITS:
+            return UNITS[word], None, c.end()  # "a 30-day mission", "a 500-km orbit"
+        return None, word, c.end()
     counted, after = _counted(text, end)
     return None, counted, max(after, end)
 

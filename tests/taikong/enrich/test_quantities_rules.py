@@ -134,6 +134,16 @@ def test_units(text, unit):
     assert [u for _, _, u, _ in found(text)] == [unit]
 
 
+def test_a_unit_joined_by_a_hyphen_is_a_unit_and_other_words_are_counted():
+    assert quantities_of("A 30-day mission to a 500-km orbit by a 12-satellite fleet.") == [
+        ("30-day", 30.0, "day", None, None),
+        ("500-km", 500.0, "km", None, None),
+        ("12-satellite", 12.0, None, "satellite", None),
+    ]
+    # an age is a span of time
+    assert quantities_of("a 9-year-old pupil") == [("9-year-old", 9.0, "year", None, None)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
