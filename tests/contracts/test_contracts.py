@@ -203,6 +203,7 @@ QUANTITY_SCHEMA = {
     "unit": pl.String,
     "counted": pl.String,
     "qualifier": pl.String,
+    "value_max": pl.Float64,
 }
 
 

@@ -11,7 +11,10 @@ from corpus import run_in_memory
 from taikong.enrich.quantities import find_quantities
 
 
-def quantities_of(text: str) -> list[tuple]:
+def quantities_of(
+    text: str, columns: tuple[str, ...] = ("text", "value", "unit", "counted", "qualifier")
+) -> list[tuple]:
+    """`columns` of the quantities found in `text` (one paragraph); spans checked."""
     frame = pl.DataFrame(
         {"doc_id": ["q" * 16], "para_no": [1], "text": [text]},
         schema={"doc_id": pl.String, "para_no": pl.Int32, "text": pl.String},
@@ -19,7 +22,7 @@ def quantities_of(text: str) -> list[tuple]:
     found = find_quantities(frame)
     for row in found.iter_rows(named=True):
         assert text[row["char_start"] : row["char_end"]] == row["text"]
-    return found.select("text", "value", "unit", "counted", "qualifier").rows()
+    return found.select(columns).rows()
 
 
 @pytest.mark.parametrize(
