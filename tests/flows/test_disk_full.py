@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
 
-from taikong.cli import main
 from taikong.io import ReleaseStore
 from taikong.verify import verify_release
+from taikong_cli.main import main
 
 pytestmark = pytest.mark.slow
 

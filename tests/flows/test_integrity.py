@@ -267,7 +267,7 @@ def test_what_needs_a_signature_forging_latest_and_its_log_line(two_releases, tm
 
 def _cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "taikong.cli", *args],
+        [sys.executable, "-m", "taikong_cli", *args],
         capture_output=True,
         text=True,
         timeout=300,

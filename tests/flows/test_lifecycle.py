@@ -77,7 +77,7 @@ def test_added_document_gives_a_changelog_and_keeps_other_rows(tmp_path):
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "taikong.cli", *args],
+        [sys.executable, "-m", "taikong_cli", *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -137,7 +137,7 @@ KILLER = textwrap.dedent(
         ReleaseDir.write_table = write_then_die
     elif mode == "before-pointer-switch":
         ReleaseStore._point_latest = die
-    from taikong.cli import main
+    from taikong_cli.main import main
     sys.exit(main(["release", "--seeds", seeds, "--datasets", datasets]))
     """
 )
@@ -204,7 +204,7 @@ def test_two_runs_at_once_publish_exactly_one_release(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "taikong.cli",
+                "taikong_cli",
                 "release",
                 "--seeds",
                 str(seeds),

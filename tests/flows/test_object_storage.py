@@ -135,7 +135,7 @@ def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_p
         f"{BUCKET}/releases/{second['release_id'][:10]}.3/documents/part-00000.parquet"
     ) as f:
         f.write(b"half")
-    cli = [sys.executable, "-m", "taikong.cli"]
+    cli = [sys.executable, "-m", "taikong_cli"]
     listing = subprocess.run(
         [*cli, "list", "--datasets", url], capture_output=True, text=True, timeout=120
     )

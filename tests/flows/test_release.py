@@ -294,7 +294,7 @@ def test_release_carries_reports_card_and_metadata_files(seeds_release):
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "taikong.cli", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "taikong_cli", *args], capture_output=True, text=True, timeout=300
     )
 
 

@@ -148,7 +148,7 @@ def test_taikong_serve_registers_a_utc_cron_deployment_and_runs_it(prefect_stack
     started = time.monotonic()
     serve = prefect_stack.start(
         "serve",
-        [sys.executable, "-m", "taikong.cli", "serve", "--seeds", "seeds"]
+        [sys.executable, "-m", "taikong_cli", "serve", "--seeds", "seeds"]
         + ["--datasets", "datasets", "--cron", "30 3 * * 1", "--name", "integration-served"],
         cwd=tmp_path,
     )

@@ -9,8 +9,8 @@ import sys
 import pytest
 from integration_stack import ROOT
 
-from taikong.cli import build_parser
-from taikong.schedule import ServeError, release_parameters, release_schedule
+from taikong_cli.main import build_parser
+from taikong_cli.serve import ServeError, release_parameters, release_schedule
 
 
 def _serve_help() -> str:
@@ -52,7 +52,7 @@ def test_serve_without_a_server_exits_2_and_says_why(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # a fresh profile: no API URL
     done = subprocess.run(
-        [sys.executable, "-m", "taikong.cli", "serve", "--seeds", str(ROOT / "seeds")],
+        [sys.executable, "-m", "taikong_cli", "serve", "--seeds", str(ROOT / "seeds")],
         cwd=tmp_path,
         env=env,
         stdin=subprocess.DEVNULL,

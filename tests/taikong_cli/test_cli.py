@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from corpus import LAUNCH_BODY, news_page
 
-from taikong.cli import build_parser
+from taikong_cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def _taikong(
     if api_url is not None:
         env["PREFECT_API_URL"] = api_url
     return subprocess.run(
-        [sys.executable, "-m", "taikong.cli", *args],
+        [sys.executable, "-m", "taikong_cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

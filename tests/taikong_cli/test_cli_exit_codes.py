@@ -16,17 +16,17 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from taikong import cli
+from taikong_cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# Runs the CLI as `python -m taikong.cli` would, then records whether Prefect was imported.
+# Runs the CLI as `python -m taikong_cli` would, then records whether Prefect was imported.
 _RUN_CLI = """
 import runpy, sys
 marker, sys.argv = sys.argv[1], ["taikong", *sys.argv[2:]]
 try:
-    runpy.run_module("taikong.cli", run_name="__main__", alter_sys=True)
+    runpy.run_module("taikong_cli", run_name="__main__", alter_sys=True)
 finally:
     open(marker, "w").write(str(any(m.split(".")[0] == "prefect" for m in sys.modules)))
 """

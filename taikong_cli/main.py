@@ -28,14 +28,14 @@ EXIT_INTERNAL = 4  # anything else: a bug; the traceback is in the log file
 # before an error happens. The most specific class of an exception's MRO decides; add the
 # classes of new modules here (one place for every command).
 EXIT_CODES: dict[str, int] = {
-    "taikong.cli:UsageError": EXIT_BAD_INPUT,
+    "taikong_cli.main:UsageError": EXIT_BAD_INPUT,
     "taikong.ingest.catalog:CatalogError": EXIT_BAD_INPUT,
     "taikong.ingest.shards:InputError": EXIT_BAD_INPUT,
     "taikong.audit_settings:AuditSettingsError": EXIT_BAD_INPUT,
     "taikong.plan:SeedsError": EXIT_BAD_INPUT,
     "taikong.io.release_store:ReleaseNotFound": EXIT_BAD_INPUT,
     "taikong.io.release_store:ReleaseStateError": EXIT_BAD_INPUT,
-    "taikong.schedule:ServeError": EXIT_BAD_INPUT,
+    "taikong_cli.serve:ServeError": EXIT_BAD_INPUT,
     "builtins:FileNotFoundError": EXIT_BAD_INPUT,
     "builtins:NotADirectoryError": EXIT_BAD_INPUT,
 }
@@ -61,8 +61,8 @@ def _chain(exc: BaseException):
 
 def _registered_code(exc: BaseException) -> int | None:
     for cls in type(exc).__mro__:
-        # `python -m taikong.cli` runs this module as __main__.
-        module = "taikong.cli" if cls.__module__ == "__main__" else cls.__module__
+        # `python -m taikong_cli.main` runs this module as __main__.
+        module = "taikong_cli.main" if cls.__module__ == "__main__" else cls.__module__
         code = EXIT_CODES.get(f"{module}:{cls.__qualname__}")
         if code is not None:
             return code
@@ -545,7 +545,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _prefect_env()
-    from taikong.schedule import serve_release
+    from taikong_cli.serve import serve_release
 
     try:
         serve_release(args.seeds, args.datasets, cron=args.cron, name=args.name)

@@ -1,0 +1,7 @@
+"""`python -m taikong_cli` runs the `taikong` command."""
+
+import sys
+
+from taikong_cli.main import main
+
+sys.exit(main())
