@@ -16,7 +16,9 @@ import polars as pl
 from taikong.clean.hyphens import EDIT_STRUCT, MERGED_LINE_RATIO, restore_lost_hyphens
 from taikong.structure.offsets import align
 
-CLEAN_VERSION = "clean_v4"
+CLEAN_VERSION = "clean_v5"
+# A full-width line is at least this share of the text width (the 90th percentile length).
+FULL_LINE_RATIO = 0.6
 
 # Characters that render as (or should be) a plain space.
 _SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
@@ -290,7 +292,11 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
 
     Web pages separate paragraphs with blank lines; extracted PDF text runs line after
     line. A document is `wrapped` when most non-blank lines are directly followed by
-    another non-blank line and most of those lines do not end a sentence.
+    another non-blank line and many of its full-width lines (at least FULL_LINE_RATIO of
+    the text width) do not end a sentence. Short lines are left out of that count: a web
+    page that gives one paragraph per line without blank lines also has runs of short
+    menu and metadata lines, which end no sentence, but its long lines are paragraphs,
+    which do; a typesetter cuts a paragraph's full lines mid-sentence.
 
     `line_width_p90` is the text width; `line_width_p95` the width of the fullest lines,
     not counting lines the extractor merged (over MERGED_LINE_RATIO times the width).
@@ -299,12 +305,14 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
     next_nb = pl.col("is_blank").shift(-1).over("doc_id").not_().fill_null(False)
     length = pl.col("text").str.len_chars()
     p90 = length.filter(nb).quantile(0.9)
+    full = nb & (length >= FULL_LINE_RATIO * p90)
     return (
         lines.group_by("doc_id")
         .agg(
             nb.sum().alias("n_lines"),
             (nb & next_nb).sum().alias("n_followed"),
-            (nb & pl.col("ends_sentence").not_()).sum().alias("n_open"),
+            full.sum().alias("n_full"),
+            (full & pl.col("ends_sentence").not_()).sum().alias("n_open"),
             p90.alias("line_width_p90"),
             length.filter(nb & (length <= MERGED_LINE_RATIO * p90))
             .quantile(0.95)
@@ -314,7 +322,7 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
             (
                 (pl.col("n_lines") >= 8)
                 & (pl.col("n_followed") >= 0.6 * pl.col("n_lines"))
-                & (pl.col("n_open") >= 0.4 * pl.col("n_lines"))
+                & (pl.col("n_open") >= 0.4 * pl.col("n_full"))
             ).alias("wrapped"),
             pl.col("line_width_p90").fill_null(0).cast(pl.Int32),
             pl.col("line_width_p95").fill_null(0).cast(pl.Int32),
