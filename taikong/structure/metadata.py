@@ -16,7 +16,7 @@ import polars as pl
 from taikong.enrich.mentions import acronym_definitions
 from taikong.text import COPYRIGHT_RE, DATE_PATTERN, DATE_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
 
-METADATA_VERSION = "metadata_v3"
+METADATA_VERSION = "metadata_v4"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -74,6 +74,35 @@ _EN_STOPWORDS = frozenset(
         "other",
     ]
 )
+
+
+# Wiki title markup around a title: "= Haiyang Sea Launch Center =".
+_WIKI_TITLE_RE = re.compile(r"^=+\s*(.*?)\s*=+$")
+# A site or part suffix after a bar or a spaced dash: "... | Xinhua", "... - China Daily".
+_TITLE_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+(?P<sep>\||-|–|—)\s+(?P<suffix>[^|–—-]{2,40})$")
+_SUFFIX_MAX_WORDS = 4
+
+
+def title_text(line_text: str | None, site_names: tuple[str, ...] = ()) -> str | None:
+    """The title a title line states: wiki markup and a site or part suffix taken off. A
+    suffix goes after a bar when it is a few capitalised words, after a dash only when
+    it names the site (a name the page's copyright line or running header gives): "Earth
+    - Moon transfer" keeps its dash.
+    """
+    if not line_text:
+        return line_text
+    text = line_text.strip()
+    if m := _WIKI_TITLE_RE.match(text):
+        text = m[1]
+    if m := _TITLE_SUFFIX_RE.match(text):
+        suffix = m["suffix"].strip()
+        words = suffix.split()
+        names = [n.lower() for n in site_names if n]
+        short_name = len(words) <= _SUFFIX_MAX_WORDS and all(w[:1].isupper() for w in words)
+        is_site = any(suffix.lower() in n or n in suffix.lower() for n in names)
+        if (m["sep"] == "|" and short_name) or is_site:
+            text = m["title"].strip()
+    return text or None
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -242,7 +271,11 @@ def document_metadata(
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
         facts = catalog.get(d["source_path"], {})
-        title = facts.get("title") or d.get("markup_title") or titles.get(doc_id)
+        title = (
+            facts.get("title")
+            or d.get("markup_title")
+            or title_text(titles.get(doc_id), (publishers.get(doc_id) or "",))
+        )
         published = (
             dt.date.fromisoformat(facts["published_date"])
             if facts.get("published_date")
