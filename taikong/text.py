@@ -61,6 +61,15 @@ DATE_OR_PAGE_LINE_RE = rf"(?i)^(?:{MONTH_RE}\.?,?\s+\d{{4}}|\d{{4}}|{PAGE_MARK})
 # A numbered heading's ordinal ("II. Title", "3. Title", "(2) Title").
 ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
 
+# Headings of a document's front and back matter, a line of their own in any layout.
+FRONT_MATTER_HEADING_RE = (
+    r"(?i)^(?:preamble|foreword|preface|introduction|conclusions?|concluding remarks"
+    r"|epilogue|afterword|appendix(?:\s+[A-Z0-9]{1,3})?|executive summary|summary|overview"
+    r"|abstract|references|bibliography|acknowledge?ments)$"
+)
+# The label of a contents list (its entries follow it).
+CONTENTS_LABEL_RE = r"(?i)^(?:table of )?contents$"
+
 # A short line has at most this many words: menus, headings, datelines, captions. Longer
 # lines that end a sentence are body text.
 SHORT_LINE_WORDS = 12

@@ -24,8 +24,10 @@ import polars as pl
 from taikong.dedup.templates import template_key
 from taikong.text import (
     CONTACT_RE,
+    CONTENTS_LABEL_RE,
     COPYRIGHT_RE,
     DATE_RE,
+    FRONT_MATTER_HEADING_RE,
     ORDINAL_RE,
     SHORT_LINE_WORDS,
     dateline_or_page,
@@ -114,6 +116,9 @@ def _title_shaped(text: pl.Expr) -> pl.Expr:
         & breadcrumb(text).not_()
         & text.str.contains(CONTACT_RE).not_()
         & text.str.contains(COPYRIGHT_RE).not_()
+        # A contents list's label and its entries (dot leaders) are no title.
+        & text.str.strip_chars().str.contains(CONTENTS_LABEL_RE).not_()
+        & text.str.contains(r"\.{3,}\s*\d{1,4}$").not_()
         & dateline_or_page().not_()
     )
 
@@ -127,7 +132,8 @@ def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
     """
     roles = front_matter_roles(lines)
     return (
-        lines.drop("is_title", strict=False)
+        _reclaim_structure_words(lines)
+        .drop("is_title", strict=False)
         .join(roles, on=["doc_id", "line_no"], how="left", maintain_order="left")
         .with_columns(
             (pl.col("role") == "title").fill_null(False).alias("is_title"),
@@ -139,6 +145,24 @@ def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
             .alias("bp_reason"),
         )
         .drop("role")
+    )
+
+
+def _reclaim_structure_words(lines: pl.DataFrame) -> pl.DataFrame:
+    """Keep a document's contents label and front-matter headings ("Contents",
+    "Preamble", "Conclusion") that other documents share: in a document with a contents
+    list they repeat because documents share a structure, not because they are furniture.
+    """
+    text = pl.col("text").str.strip_chars()
+    structure_word = text.str.contains(CONTENTS_LABEL_RE) | text.str.contains(
+        FRONT_MATTER_HEADING_RE
+    )
+    has_contents = text.str.contains(CONTENTS_LABEL_RE).any().over("doc_id")
+    return lines.with_columns(
+        pl.when((_REASON == "repeated_template") & structure_word & has_contents)
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(_REASON)
+        .alias("bp_reason")
     )
 
 
