@@ -49,8 +49,8 @@ MAX_TITLE_LINES = 3
 # article (a byline, a date line, the first paragraph): a standfirst, a byline's name
 # and place may come between.
 HEADLINE_WINDOW = 4
-# A headline has at least this many words: menu items, section labels and brand names
-# one to two words long are not headlines.
+# A headline has at least this many words (numbers aside): menu items, section labels
+# and brand names one to two words long are not headlines.
 HEADLINE_MIN_WORDS = 3
 # A standfirst (summary under the headline) is at least this long, under a shorter
 # headline-shaped line of at least STANDFIRST_HEADLINE_WORDS words.
@@ -60,7 +60,7 @@ STANDFIRST_HEADLINE_WORDS = 5
 _ARTICLE_OPENER_RE = (
     r"(?i)^(?:by[:\s]\s*[A-Z]|written by\b|\([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}\)"
     r"|(?:updatetime|update time|updated|published|posted|date|source|release time)\s*[:：])"
-    r"|\bby:\s*[A-Z]"
+    r"|\bby:\s*[A-Z]|^\d{1,2}[/.]\d{1,2}[/.]\d{4}\b"
 )
 # A clock time on a short line dates the article ("2026-February-26 16:58 By: Xinhua").
 _CLOCK_LINE_RE = r"\b\d{1,2}:\d{2}\b"
@@ -235,7 +235,8 @@ def _headline_lines(web: pl.DataFrame) -> pl.DataFrame:
     web = web.with_columns(
         (
             pl.col("_reclaimable")
-            & pl.col("n_words").is_between(HEADLINE_MIN_WORDS, MAX_TITLE_WORDS)
+            & (words_left >= HEADLINE_MIN_WORDS)  # words, not numbers ("1280 views 12 likes")
+            & (pl.col("n_words") <= MAX_TITLE_WORDS)
             & (pl.col("starts_upper") | _TEXT.str.contains(WIKI_TITLE_RE))
             & _TEXT.str.contains(r"\p{Ll}")  # an all-caps line is a label
             & _TEXT.str.contains(_SKIP_LINK_RE).not_()

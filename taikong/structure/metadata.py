@@ -16,7 +16,7 @@ import polars as pl
 from taikong.enrich.mentions import acronym_definitions
 from taikong.text import COPYRIGHT_RE, DATE_PATTERN, DATE_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
 
-METADATA_VERSION = "metadata_v4"
+METADATA_VERSION = "metadata_v5"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -241,6 +241,75 @@ def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Evidence that a web text is a news article, on the few lines under its title.
+_NEAR_TITLE_LINES = 4
+_BYLINE_RE = r"^(?:[Bb]y|BY|[Ww]ritten by)\s+[A-Z]|\b[Bb]y:\s*[A-Z]"
+# A date or a clock time: the article's dateline or timestamp.
+_TIMESTAMP_RE = (
+    rf"{DATE_RE}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b|\b\d{{1,2}}:\d{{2}}\b"
+)
+# Numbered headings that make a web text a report.
+_MIN_NUMBERED_SECTIONS = 2
+
+
+def news_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
+    """Per doc_id: what on the lines just under the title shows a news article (a byline
+    or a dated line), if anything. Furniture lines count: the labels say what they are,
+    not whether they are there."""
+    title_line = (
+        blocks.filter(pl.col("kind") == "title")
+        .group_by("doc_id")
+        .agg(pl.col("first_line").min().alias("_title_line"))
+    )
+    near = (
+        lines.filter(pl.col("is_blank").not_())
+        .join(title_line, on="doc_id", how="inner")
+        .filter(pl.col("line_no") > pl.col("_title_line"))
+        .sort("doc_id", "line_no")
+        .filter(pl.int_range(pl.len()).over("doc_id") < _NEAR_TITLE_LINES)
+    )
+    text = pl.col("text")
+    found = near.group_by("doc_id").agg(
+        text.str.contains(_BYLINE_RE).any().alias("byline"),
+        (text.str.contains(_TIMESTAMP_RE) & (pl.col("n_words") <= SHORT_LINE_WORDS))
+        .any()
+        .alias("dateline"),
+    )
+    evidence = {}
+    for doc_id, byline, dateline in found.iter_rows():
+        if byline:
+            evidence[doc_id] = "byline under the title"
+        elif dateline:
+            evidence[doc_id] = "date under the title"
+    return evidence
+
+
+def report_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
+    """Per doc_id: what shows a report: hard-wrapped (PDF) text, a contents list, or
+    numbered section headings."""
+    wrapped = lines.group_by("doc_id").agg(pl.col("wrapped").first()).filter(pl.col("wrapped"))
+    # An encyclopedia page lists its (marked-up) sections in a contents box too.
+    wiki = blocks.filter(pl.col("heading_style") == "markup").select("doc_id").unique()
+    contents = (
+        blocks.filter(pl.col("kind") == "contents")
+        .select("doc_id")
+        .unique()
+        .join(wiki, on="doc_id", how="anti")
+    )
+    numbered = (
+        blocks.filter(
+            (pl.col("kind") == "heading") & pl.col("heading_style").is_in(["roman", "arabic"])
+        )
+        .group_by("doc_id")
+        .len()
+        .filter(pl.col("len") >= _MIN_NUMBERED_SECTIONS)
+    )
+    evidence = dict.fromkeys(numbered["doc_id"].to_list(), "numbered sections")
+    evidence |= dict.fromkeys(contents["doc_id"].to_list(), "contents list")
+    evidence |= dict.fromkeys(wrapped["doc_id"].to_list(), "hard-wrapped text")
+    return evidence
+
+
 def document_metadata(
     docs: pl.DataFrame,
     lines: pl.DataFrame,
@@ -251,7 +320,7 @@ def document_metadata(
     catalog: dict[str, dict],
 ) -> dict[str, dict]:
     """Per doc_id: title, title_truncated, published_date, publisher, publisher_acronym,
-    news_agency, source_url, license, doc_type and language.
+    news_agency, source_url, license, doc_type, doc_type_evidence and language.
 
     `clean_text` is each document's block texts joined; `catalog` maps source paths to
     their catalog facts.
@@ -266,7 +335,10 @@ def document_metadata(
         paragraphs.group_by("doc_id", maintain_order=True).agg(pl.col("text")).iter_rows()
     )
     titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
-    layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
+    reports = report_evidence(lines, blocks)
+    # An encyclopedia page's dates say when it was edited, not when news happened.
+    wiki = set(blocks.filter(pl.col("heading_style") == "markup")["doc_id"].to_list())
+    news = news_evidence(lines, blocks)
     found = {}
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
@@ -283,6 +355,13 @@ def document_metadata(
         )
         publisher = facts.get("publisher") or publishers.get(doc_id)
         body = clean_text.get(doc_id, "")
+        agency = news_agency(paragraph_texts.get(doc_id, [])[::-1])
+        news_found = news.get(doc_id)
+        if news_found is None and doc_id in dates and doc_id in titles and doc_id not in wiki:
+            news_found = "date line and title"
+        kind, evidence = doc_type(reports.get(doc_id), news_found, agency)
+        if facts.get("doc_type"):
+            kind, evidence = facts["doc_type"], "catalog"
         found[doc_id] = {
             "title": title,
             "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
@@ -291,20 +370,24 @@ def document_metadata(
             "publisher_acronym": publisher_acronym(
                 publisher, d["raw_text"], acronym_definitions(body)
             ),
-            "news_agency": news_agency(paragraph_texts.get(doc_id, [])[::-1]),
+            "news_agency": agency,
             "source_url": facts.get("source_url"),
             "license": facts.get("license"),
-            "doc_type": facts.get("doc_type")
-            or doc_type(bool(layout.get(doc_id)), doc_id in dates, doc_id in titles),
+            "doc_type": kind,
+            "doc_type_evidence": evidence,
             "language": detect_language(body),
         }
     return found
 
 
-def doc_type(wrapped: bool, has_dateline: bool, has_title: bool) -> str:
-    """report (hard-wrapped text), news_article (a dateline and a title), else web_page."""
-    if wrapped:
-        return "report"
-    if has_dateline and has_title:
-        return "news_article"
-    return "web_page"
+def doc_type(report: str | None, news: str | None, agency: str | None) -> tuple[str, str]:
+    """(doc_type, evidence): report (hard-wrapped text, a contents list, numbered
+    sections), else news_article (an agency dateline or credit, a byline or a date under
+    the title, a date line and a title), else web_page."""
+    if report:
+        return "report", report
+    if agency:
+        return "news_article", f"agency credit ({agency})"
+    if news:
+        return "news_article", news
+    return "web_page", "no report or news evidence"
