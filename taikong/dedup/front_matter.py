@@ -83,6 +83,16 @@ _UNDATED = (
 # A line with a date in it is a title when this many words are left without the date
 # ("Spokesperson's Regular Press Conference on March 4, 2026").
 _DATED_TITLE_WORDS = 6
+# A title page's issuing body: "The State Council Information Office of", "Prepared for:".
+ISSUER_RE = (
+    r"^(?:(?:The\s+)?(?:[A-Z][\w'’&-]*\s+){0,6}(?:Office|Council|Institute|Ministry"
+    r"|Administration|Commission|Academy|Agency|Center|Centre|University|Corporation"
+    r"|Committee)\b(?:\s+(?:of|for)\b.*)?$|Prepared (?:for|by)\b)"
+)
+# A title page's author line: one or two personal names ("Meng Xiaohui", "Alan Brenner
+# and Zhou Mei"), each two or three capitalised words.
+_PERSON = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}"
+AUTHOR_RE = rf"^{_PERSON}(?:(?:,\s+|\s+and\s+){_PERSON})?$"
 # An organisation name followed by its acronym in parentheses: "Institute of X (IX)".
 _TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
 
@@ -365,21 +375,41 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
         .with_columns(pl.col("_names_header", "_is_header").fill_null(False))
     )
     # Blocks are runs of adjacent lines: a blank or furniture line, or a numbered
-    # heading, starts a new one.
+    # heading, starts a new one. A title page without blank lines is cut where its parts
+    # change: at a date and after it, at the organisation the running header names and
+    # after it, at an issuing body and at an author line.
     gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
+    # Title-cased first: an all-caps issuer ("CHINA AEROSPACE STUDIES INSTITUTE") too.
+    all_caps = _TEXT.str.contains(r"\p{Ll}").not_()
+    content = content.with_columns(
+        (
+            _TEXT.str.contains(ISSUER_RE)
+            | (all_caps & _TEXT.str.to_titlecase().str.contains(ISSUER_RE))
+        ).alias("_issuer")
+    )
+    part_edge = pl.col("_dated") | pl.col("_names_header") | pl.col("_issuer")
+    starts_part = (
+        part_edge
+        | _by_doc(part_edge.shift(1)).fill_null(False)
+        | pl.col("_issuer")
+        | (_TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False))
+    )
     return content.with_columns(
-        _by_doc((gap | _TEXT.str.contains(ORDINAL_RE)).cast(pl.Int32).cum_sum()).alias("_block")
+        _by_doc(
+            (gap | _TEXT.str.contains(ORDINAL_RE) | starts_part).cast(pl.Int32).cum_sum()
+        ).alias("_block")
     )
 
 
 def _first_front_matter_blocks(content: pl.DataFrame) -> pl.DataFrame:
-    """Per report, its first block that is not a date or the publisher, with its shape."""
+    """Per report, its first block that is not a date, the publisher or an issuing body,
+    with its shape."""
     return (
         content.group_by("doc_id", "_block")
         .agg(
             pl.len().alias("_n"),
             pl.col("n_words").sum().alias("_words"),
-            (pl.col("_names_header") | pl.col("_dated")).all().alias("_skip"),
+            (pl.col("_names_header") | pl.col("_dated") | pl.col("_issuer")).all().alias("_skip"),
             pl.col("_shaped").all().alias("_all_shaped"),
             # Only the last line may not end a clause; inner ones may end in ":" or ",".
             _TEXT.str.contains(r"[.!?;]$").any().alias("_sentence"),
