@@ -55,6 +55,8 @@ _LEADERS_RE = r"(?:\s*\.{3,}|\s)\s*\d{1,4}$"
 _ENTRY_ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|\(\d{1,2}\))\s+"
 # A contents list has at least this many entries.
 MIN_CONTENTS_ENTRIES = 2
+# A web page's unnumbered subheading has at most this many words.
+WEB_SUBHEADING_WORDS = 8
 # A heading is a short line.
 MAX_HEADING_WORDS = SHORT_LINE_WORDS
 CAPTION_RE = r"(?i)^(?:pic|picture|photo|fig|figure|image|img)\.?\s*\d+\b"
@@ -194,6 +196,23 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         & (prev("ends_sentence").fill_null(True) | (_GAP_BEFORE & (prev("n_words") <= 8)))
         & nxt("starts_upper").fill_null(False)
     )
+    # In one-paragraph-per-line text, a subheading is a short capitalised line that ends
+    # no sentence, between two body paragraphs (long lines that end a sentence).
+    body = (pl.col("n_words") > SHORT_LINE_WORDS) & pl.col("ends_sentence")
+    web_subheading = (
+        pl.col("wrapped").not_()
+        & pl.col("heading_style").is_null()
+        & pl.col("n_words").is_between(2, WEB_SUBHEADING_WORDS)
+        & pl.col("starts_upper")
+        & pl.col("text").str.contains(r"\p{Ll}")
+        & pl.col("text").str.contains(r"[.,;:!?…'\"”’)\]]$").not_()
+        & pl.col("text").str.contains(CAPTION_RE).not_()
+        & pl.col("text").str.contains(ATTACHMENT_RE).not_()
+        & pl.col("is_bullet").not_()
+        & dateline_or_page().not_()
+        & _by_doc(body.shift(1)).fill_null(False)
+        & _by_doc(body.shift(-1)).fill_null(False)
+    )
     # A dash line is a heading only in wrapped text and when it stands alone (not in a
     # run of dash items).
     dash = pl.col("heading_style") == "dash"
@@ -208,7 +227,7 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         .then(None)
         .when(pl.col("heading_style") == "markup")
         .then(pl.col("heading_style"))
-        .when(unnumbered | front_matter)
+        .when(unnumbered | front_matter | web_subheading)
         .then(pl.lit("unnumbered"))
         .when(dash_item | runs_on)
         .then(None)

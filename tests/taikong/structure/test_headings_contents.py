@@ -69,3 +69,12 @@ def test_wikitext_and_rendered_wiki_headings():
     raw = "\n".join(rendered) + "\n"
     first = tables.sections.row(0, named=True)
     assert raw[first["raw_start"] :].startswith("History[edit]")
+
+
+def test_web_subheading_between_two_paragraphs_and_what_is_not_one():
+    second = PROSE.replace("The agency", "A second team")
+    lines = ["Survey Satellites Map the Coast", PROSE, "A long road to orbit", second]
+    lines += ["Pic.2 The survey satellite in its hall", PROSE, "Dear guests and colleagues,"]
+    lines += [second, "Related stories", "Home"]
+    _, rows = _sections("\n\n".join(lines) + "\n")
+    assert rows == [("A long road to orbit", "unnumbered", 1)]
