@@ -5,7 +5,13 @@ import polars as pl
 
 from contracts.base import RawSpan
 
-BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "running_header"]
+BOILERPLATE_REASONS = [
+    "repeated_template",
+    "site_footer",
+    "copyright_notice",
+    "running_header",
+    "title_page",
+]
 
 
 class Boilerplate(RawSpan):

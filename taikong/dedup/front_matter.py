@@ -26,11 +26,14 @@ from taikong.text import (
     CONTACT_RE,
     CONTENTS_LABEL_RE,
     COPYRIGHT_RE,
+    DATE_PATTERN,
     DATE_RE,
     FRONT_MATTER_HEADING_RE,
+    MONTH_RE,
     ORDINAL_RE,
     SHORT_LINE_WORDS,
     dateline_or_page,
+    issuing_body,
 )
 
 # A breadcrumb or menu trail: two or more short items joined by ">", "|", "/", "»" or "›"
@@ -83,12 +86,12 @@ _UNDATED = (
 # A line with a date in it is a title when this many words are left without the date
 # ("Spokesperson's Regular Press Conference on March 4, 2026").
 _DATED_TITLE_WORDS = 6
-# A title page's issuing body: "The State Council Information Office of", "Prepared for:".
-ISSUER_RE = (
-    r"^(?:(?:The\s+)?(?:[A-Z][\w'’&-]*\s+){0,6}(?:Office|Council|Institute|Ministry"
-    r"|Administration|Commission|Academy|Agency|Center|Centre|University|Corporation"
-    r"|Committee)\b(?:\s+(?:of|for)\b.*)?$|Prepared (?:for|by)\b)"
-)
+# A title page's metadata lines sit at most this many lines under its title.
+_TITLE_PAGE_SPAN = 6
+# A date line (not a page mark): "March 2025", "April 20, 2026", "October 2008, Beijing".
+DATE_LINE_RE = rf"(?i){DATE_PATTERN}|\b{MONTH_RE}\.?,?\s+\d{{4}}\b"
+# A title page's edition line: "First Edition 2022".
+_EDITION_RE = r"(?i)^(?:first|second|third|fourth|fifth|\d{1,2}(?:st|nd|rd|th))\s+edition\b"
 # A title page's author line: one or two personal names ("Meng Xiaohui", "Alan Brenner
 # and Zhou Mei"), each two or three capitalised words.
 _PERSON = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}"
@@ -151,6 +154,8 @@ def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
             .then(pl.lit(None, dtype=pl.String))
             .when(pl.col("role") == "running_header")
             .then(pl.lit("running_header"))
+            .when(pl.col("role") == "title_page")
+            .then(pl.lit("title_page"))
             .otherwise(pl.col("bp_reason"))
             .alias("bp_reason"),
         )
@@ -202,10 +207,52 @@ def front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
     head = _document_heads(nb).with_columns(reclaimable.alias("_reclaimable"))
     content = _report_front_matter(head, header_keys)
     first_blocks = _first_front_matter_blocks(content)
-    titles = pl.concat([_web_titles(head), _report_titles(content, first_blocks)]).with_columns(
+    report_titles = _report_titles(content, first_blocks)
+    titles = pl.concat([_web_titles(head), report_titles]).with_columns(
         pl.lit("title").alias("role")
     )
-    return pl.concat([titles, _first_page_headers(content, first_blocks)])
+    return pl.concat(
+        [
+            titles,
+            _first_page_headers(content, first_blocks),
+            _title_page_lines(content, report_titles),
+        ]
+    )
+
+
+def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, line_no, role "title_page"): the issuing body, author, edition and date lines of a
+    report's title page (a report whose title was found), before its contents list.
+    They are metadata, not body text: recorded with their reason, and read for the
+    document's date."""
+    titled = report_titles.group_by("doc_id").agg(pl.col("line_no").max().alias("_title_end"))
+    before_contents = (
+        _by_doc(_TEXT.str.strip_chars().str.contains(CONTENTS_LABEL_RE).cum_sum()) == 0
+    )
+    author = _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
+    # An issuing body's name wrapped onto a next line ("... Office of" / "the Republic").
+    issuer_goes_on = (
+        _by_doc((pl.col("_issuer") & _TEXT.str.contains(r"\b(?:of|for|and)$")).shift(1))
+        .fill_null(False)
+        .and_(_TEXT.str.contains(r"^\p{Ll}"))
+    )
+    return (
+        content.join(titled, on="doc_id", how="inner")
+        .filter(
+            (
+                pl.col("_issuer")
+                | issuer_goes_on
+                | author
+                | _TEXT.str.contains(_EDITION_RE)
+                | (pl.col("_dated") & _TEXT.str.contains(DATE_LINE_RE))
+            )
+            & before_contents
+            & _REASON.is_null()
+            & pl.col("_is_header").not_()  # the first page's running header, labelled so
+            & (pl.col("line_no") <= pl.col("_title_end") + _TITLE_PAGE_SPAN)
+        )
+        .select("doc_id", "line_no", pl.lit("title_page").alias("role"))
+    )
 
 
 def _running_header_keys(unreclaimable: pl.DataFrame) -> pl.DataFrame:
@@ -380,13 +427,7 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
     # after it, at an issuing body and at an author line.
     gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
     # Title-cased first: an all-caps issuer ("CHINA AEROSPACE STUDIES INSTITUTE") too.
-    all_caps = _TEXT.str.contains(r"\p{Ll}").not_()
-    content = content.with_columns(
-        (
-            _TEXT.str.contains(ISSUER_RE)
-            | (all_caps & _TEXT.str.to_titlecase().str.contains(ISSUER_RE))
-        ).alias("_issuer")
-    )
+    content = content.with_columns(issuing_body(_TEXT).alias("_issuer"))
     part_edge = pl.col("_dated") | pl.col("_names_header") | pl.col("_issuer")
     starts_part = (
         part_edge

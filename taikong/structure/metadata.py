@@ -14,7 +14,14 @@ import re
 import polars as pl
 
 from taikong.enrich.mentions import acronym_definitions
-from taikong.text import COPYRIGHT_RE, DATE_PATTERN, DATE_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
+from taikong.text import (
+    COPYRIGHT_RE,
+    DATE_PATTERN,
+    DATE_RE,
+    MONTH_NUMBERS,
+    MONTH_RE,
+    SHORT_LINE_WORDS,
+)
 
 METADATA_VERSION = "metadata_v5"
 
@@ -310,6 +317,31 @@ def report_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]
     return evidence
 
 
+# A report's title page dates it by month: "March 2025", "October 2008, Beijing".
+_MONTH_YEAR_LINE_RE = rf"(?i)^({MONTH_RE})\.?,?\s+(\d{{4}})(?:,\s*[A-Z][\w .'’-]{{1,30}})?$"
+# The title page is among a report's first lines.
+_TITLE_PAGE_LINES = 15
+
+
+def title_page_dates(lines: pl.DataFrame) -> dict[str, dt.date]:
+    """Per hard-wrapped report: the month its title page states, as the first day of that
+    month (the documents table has one date column, so a month-only date is stored as
+    its first day): doc_id -> date."""
+    head = (
+        lines.filter(pl.col("wrapped") & pl.col("is_blank").not_())
+        .sort("doc_id", "line_no")
+        .filter(pl.int_range(pl.len()).over("doc_id") < _TITLE_PAGE_LINES)
+        .with_columns(pl.col("text").str.strip_chars().str.extract_groups(_MONTH_YEAR_LINE_RE))
+    )
+    found = {}
+    for doc_id, groups in head.select("doc_id", "text").iter_rows():
+        month, year = groups.get("1"), groups.get("2")
+        if doc_id in found or month is None:
+            continue
+        found[doc_id] = dt.date(int(year), MONTH_NUMBERS[month.lower()], 1)
+    return found
+
+
 def document_metadata(
     docs: pl.DataFrame,
     lines: pl.DataFrame,
@@ -326,6 +358,9 @@ def document_metadata(
     their catalog facts.
     """
     dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
+    for doc_id, month in title_page_dates(lines).items():
+        if dates.get(doc_id) is None:
+            dates[doc_id] = month
     publishers = {
         **dict(publisher_from_front_matter(lines).iter_rows()),
         **dict(publisher_from_running_header(boilerplate).iter_rows()),

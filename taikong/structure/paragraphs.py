@@ -26,6 +26,7 @@ from taikong.text import (
     FRONT_MATTER_HEADING_RE,
     SHORT_LINE_WORDS,
     dateline_or_page,
+    issuing_body,
 )
 
 STRUCTURE_VERSION = "structure_v4"
@@ -191,6 +192,8 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         & pl.col("ends_sentence").not_()
         & pl.col("is_bullet").not_()
         & dateline_or_page().not_()
+        # The issuing body on a title page is no heading.
+        & issuing_body(pl.col("text")).not_()
         # After a finished sentence, or set off by a blank line from a short line before
         # it (front matter such as a date), not from a line cut by a page break.
         & (prev("ends_sentence").fill_null(True) | (_GAP_BEFORE & (prev("n_words") <= 8)))

@@ -34,3 +34,17 @@ def test_two_line_title_is_kept_whole():
     head = ["SMALL LAUNCHERS IN TRANSITION:", "LESSONS FOR NEW OPERATORS", "Prepared for:"]
     head += ["The Launch Safety Board", "April 2031"]
     assert _title(head) == "SMALL LAUNCHERS IN TRANSITION: LESSONS FOR NEW OPERATORS"
+
+
+def test_title_page_month_dates_the_report():
+    import datetime as dt
+
+    head = [
+        "Survey Satellites and Their Uses",
+        "The National Mapping Office",
+        "October 2030, Lisbon",
+    ]
+    text = "\n".join(head + ["Preamble", *BODY]) + "\n"
+    tables, _ = run_in_memory({"r.txt": text})
+    # A month-only date is stored as the first day of that month.
+    assert tables.documents["published_date"].to_list() == [dt.date(2030, 10, 1)]
