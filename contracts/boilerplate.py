@@ -17,7 +17,7 @@ class Boilerplate(RawSpan):
 
     __table_name__ = "boilerplate"
     __primary_key__ = "boilerplate_id"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     boilerplate_id: str = pa.Field(
         unique=True,

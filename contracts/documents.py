@@ -18,7 +18,7 @@ class Documents(DocumentScoped):
 
     __table_name__ = "documents"
     __primary_key__ = "doc_id"
-    __schema_version__ = "1.2.0"
+    __schema_version__ = "1.3.0"
 
     source_path: str = pa.Field(
         unique=True, description="Input path, relative to the seeds directory."
@@ -61,7 +61,7 @@ class Documents(DocumentScoped):
     license: str = pa.Field(nullable=True, description="License of the document (catalog only).")
     doc_type: str = pa.Field(
         isin=values(DocType),
-        description="news_article, report (hard-wrapped PDF text) or web_page.",
+        description="news_article, report or web_page (see doc_type_evidence).",
     )
     language: str = pa.Field(
         str_matches=r"^(?:[a-z]{2}|und)$", description="ISO 639-1 code, or 'und' if undetermined."
@@ -131,6 +131,13 @@ class Documents(DocumentScoped):
     )
     raw_text: str = pa.Field(
         description="The decoded raw text: every raw_start/raw_end offset points into it."
+    )
+    doc_type_evidence: str = pa.Field(
+        description=(
+            "What decided doc_type: catalog; hard-wrapped text, contents list or numbered "
+            "sections (report); agency credit (X), byline or date under the title, "
+            "date line and title (news_article); no report or news evidence (web_page)."
+        )
     )
 
     @pa.dataframe_check(

@@ -16,7 +16,7 @@ class Paragraphs(RawSpan):
 
     __table_name__ = "paragraphs"
     __primary_key__ = "paragraph_id"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     paragraph_id: str = pa.Field(
         unique=True,
@@ -29,7 +29,10 @@ class Paragraphs(RawSpan):
     seq: pl.Int32 = pa.Field(ge=1, description="Position in the document (1-based).")
     kind: str = pa.Field(
         isin=values(ParagraphKind),
-        description="title, paragraph, list_item, caption or attachment.",
+        description=(
+            "title, paragraph, list_item, caption, attachment or contents (a contents "
+            "list's label or one of its entries)."
+        ),
     )
     text: str = pa.Field(str_length={"min_value": 1}, description="Cleaned paragraph text.")
     n_chars: pl.Int32 = pa.Field(ge=1, description="Length of text in characters.")

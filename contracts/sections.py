@@ -16,7 +16,7 @@ class Sections(RawSpan):
 
     __table_name__ = "sections"
     __primary_key__ = "section_id"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     section_id: str = pa.Field(
         unique=True,
@@ -36,7 +36,10 @@ class Sections(RawSpan):
     )
     heading_style: str = pa.Field(
         isin=values(HeadingStyle),
-        description="How the heading is numbered: roman, arabic, paren, dash, unnumbered.",
+        description=(
+            "How the heading is numbered: roman, arabic, paren, dash, unnumbered; markup: "
+            "marked up by the source (== H ==, H[edit])."
+        ),
     )
 
     @pa.dataframe_check(description="top-level sections have no parent, others do")

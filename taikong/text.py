@@ -61,6 +61,31 @@ DATE_OR_PAGE_LINE_RE = rf"(?i)^(?:{MONTH_RE}\.?,?\s+\d{{4}}|\d{{4}}|{PAGE_MARK})
 # A numbered heading's ordinal ("II. Title", "3. Title", "(2) Title").
 ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}\.|\(\d{1,2}\))\s"
 
+# Headings of a document's front and back matter, a line of their own in any layout.
+FRONT_MATTER_HEADING_RE = (
+    r"(?i)^(?:preamble|foreword|preface|introduction|conclusions?|concluding remarks"
+    r"|epilogue|afterword|appendix(?:\s+[A-Z0-9]{1,3})?|executive summary|summary|overview"
+    r"|abstract|references|bibliography|acknowledge?ments)$"
+)
+# The label of a contents list (its entries follow it).
+CONTENTS_LABEL_RE = r"(?i)^(?:table of )?contents$"
+
+# A title page's issuing body: "The State Council Information Office of", "Prepared for:".
+ISSUER_RE = (
+    r"^(?:(?:The\s+)?(?:[A-Z][\w'’&-]*\s+){0,6}(?:Office|Council|Institute|Ministry"
+    r"|Administration|Commission|Academy|Agency|Center|Centre|University|Corporation"
+    r"|Committee)\b(?:\s+(?:of|for)\b.*)?$|Prepared (?:[Ff]or|[Bb]y)\b)"
+)
+
+
+def issuing_body(text: pl.Expr) -> pl.Expr:
+    """The line names an issuing body (ISSUER_RE), in capitals too."""
+    all_caps = text.str.contains(r"\p{Ll}").not_()
+    return text.str.contains(ISSUER_RE) | (
+        all_caps & text.str.to_titlecase().str.contains(ISSUER_RE)
+    )
+
+
 # A short line has at most this many words: menus, headings, datelines, captions. Longer
 # lines that end a sentence are body text.
 SHORT_LINE_WORDS = 12

@@ -43,6 +43,7 @@ class HeadingStyle(StrEnum):
     PAREN = "paren"
     DASH = "dash"
     UNNUMBERED = "unnumbered"
+    MARKUP = "markup"  # marked up by the source: == H ==, H[edit]
 
 
 class ParagraphKind(StrEnum):
@@ -53,6 +54,7 @@ class ParagraphKind(StrEnum):
     LIST_ITEM = "list_item"
     CAPTION = "caption"
     ATTACHMENT = "attachment"
+    CONTENTS = "contents"  # a contents list's label or one of its entries
 
 
 class BoilerplateReason(StrEnum):
@@ -62,6 +64,7 @@ class BoilerplateReason(StrEnum):
     SITE_FOOTER = "site_footer"
     COPYRIGHT_NOTICE = "copyright_notice"
     RUNNING_HEADER = "running_header"
+    TITLE_PAGE = "title_page"  # a report's issuer, author, edition and date under its title
 
 
 class EditKind(StrEnum):

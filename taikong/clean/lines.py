@@ -16,7 +16,16 @@ import polars as pl
 from taikong.clean.hyphens import EDIT_STRUCT, MERGED_LINE_RATIO, restore_lost_hyphens
 from taikong.structure.offsets import align
 
-CLEAN_VERSION = "clean_v4"
+CLEAN_VERSION = "clean_v5"
+# A full-width line is at least this share of the text width (the 90th percentile length).
+FULL_LINE_RATIO = 0.6
+# Hard-wrapped text cuts at least this share of its full-width lines mid-sentence (a
+# paragraph's last line often fills the width too); a web page's long lines are
+# paragraphs, which end a sentence.
+OPEN_FULL_LINES_SHARE = 0.2
+# ... and at least this share runs on into a next line that starts in lower case (a
+# sentence cut by the line break); a web page's paragraph never does.
+RUN_ON_FULL_LINES_SHARE = 0.1
 
 # Characters that render as (or should be) a plain space.
 _SPACE_LIKE = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]"
@@ -290,7 +299,12 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
 
     Web pages separate paragraphs with blank lines; extracted PDF text runs line after
     line. A document is `wrapped` when most non-blank lines are directly followed by
-    another non-blank line and most of those lines do not end a sentence.
+    another non-blank line and many of its full-width lines (at least FULL_LINE_RATIO of
+    the text width) do not end a sentence, some running on into a lower-case line. Short
+    lines are left out of that count: a web page that gives one paragraph per line
+    without blank lines also has runs of short menu and metadata lines, which end no
+    sentence, but its long lines are paragraphs, which do; a typesetter cuts a
+    paragraph's full lines mid-sentence.
 
     `line_width_p90` is the text width; `line_width_p95` the width of the fullest lines,
     not counting lines the extractor merged (over MERGED_LINE_RATIO times the width).
@@ -299,12 +313,16 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
     next_nb = pl.col("is_blank").shift(-1).over("doc_id").not_().fill_null(False)
     length = pl.col("text").str.len_chars()
     p90 = length.filter(nb).quantile(0.9)
+    full = nb & (length >= FULL_LINE_RATIO * p90)
+    next_lower = pl.col("text").shift(-1).over("doc_id").str.contains(r"^\p{Ll}").fill_null(False)
     return (
         lines.group_by("doc_id")
         .agg(
             nb.sum().alias("n_lines"),
             (nb & next_nb).sum().alias("n_followed"),
-            (nb & pl.col("ends_sentence").not_()).sum().alias("n_open"),
+            full.sum().alias("n_full"),
+            (full & pl.col("ends_sentence").not_()).sum().alias("n_open"),
+            (full & next_nb & next_lower).sum().alias("n_run_on"),
             p90.alias("line_width_p90"),
             length.filter(nb & (length <= MERGED_LINE_RATIO * p90))
             .quantile(0.95)
@@ -314,7 +332,9 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
             (
                 (pl.col("n_lines") >= 8)
                 & (pl.col("n_followed") >= 0.6 * pl.col("n_lines"))
-                & (pl.col("n_open") >= 0.4 * pl.col("n_lines"))
+                & (pl.col("n_open") >= OPEN_FULL_LINES_SHARE * pl.col("n_full"))
+                & (pl.col("n_run_on") >= 1)
+                & (pl.col("n_run_on") >= RUN_ON_FULL_LINES_SHARE * pl.col("n_full"))
             ).alias("wrapped"),
             pl.col("line_width_p90").fill_null(0).cast(pl.Int32),
             pl.col("line_width_p95").fill_null(0).cast(pl.Int32),

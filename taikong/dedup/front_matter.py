@@ -7,12 +7,15 @@ report's title, its first-page running header (furniture like its repeats furthe
 The labels it returns (`bp_reason`, `is_title`) are final: structure reads them and never
 relabels. Changing a rule here changes the labels: bump BOILERPLATE_VERSION.
 
-Web pages: the title is the first line after a breadcrumb trail at the head of the page,
-else the first kept line if it is title-shaped. Hard-wrapped reports: the first block of
-lines set off by blank lines before the body, skipping what dates the document or names
-the organisation its running header names; one to MAX_TITLE_LINES lines. Furniture of
-any other kind (footers, running headers) is never a title.
-"""
+Web pages: the headline stands just above what opens the article, whatever navigation,
+breadcrumb or toolbar lines come before it: the nearest headline-shaped line
+(HEADLINE_*) at most HEADLINE_WINDOW lines above the first metadata line (a date, a
+byline, "Source:" or "(Agency)") or the first body paragraph, skipping a standfirst
+under it. Failing that, the first line after a breadcrumb trail, else the first kept
+line if it is title-shaped. Hard-wrapped reports: the first block of lines set off by
+blank lines before the body, skipping what dates the document or names the organisation
+its running header names; one to MAX_TITLE_LINES lines. Furniture of any other kind
+(footers, running headers) is never a title."""
 
 from __future__ import annotations
 
@@ -21,10 +24,16 @@ import polars as pl
 from taikong.dedup.templates import template_key
 from taikong.text import (
     CONTACT_RE,
+    CONTENTS_LABEL_RE,
     COPYRIGHT_RE,
+    DATE_PATTERN,
+    DATE_RE,
+    FRONT_MATTER_HEADING_RE,
+    MONTH_RE,
     ORDINAL_RE,
     SHORT_LINE_WORDS,
     dateline_or_page,
+    issuing_body,
 )
 
 # A breadcrumb or menu trail: two or more short items joined by ">", "|", "/", "»" or "›"
@@ -33,12 +42,60 @@ _CRUMB_SEP = r"[>|/»›→]"
 _CRUMB_ITEM = r"[A-Za-z][^\s>|/»›→:]*(?:\s+[^\s>|/»›→:]+){0,4}"
 BREADCRUMB_RE = (
     rf"^(?:[A-Z][A-Za-z ]{{0,30}}:\s*)?(?:{_CRUMB_SEP}\s*)?{_CRUMB_ITEM}"
-    rf"(?:\s*{_CRUMB_SEP}\s*{_CRUMB_ITEM})+\s*{_CRUMB_SEP}?$"
+    rf"(?:\s*{_CRUMB_SEP}+\s*{_CRUMB_ITEM})+\s*{_CRUMB_SEP}?$"
 )
 # A title is a short line that is not a sentence (a cut title ends in "...").
 MAX_TITLE_WORDS = 30
 # A report's title may wrap over this many lines.
 MAX_TITLE_LINES = 3
+# A web headline sits at most this many non-blank lines above the line that opens the
+# article (a byline, a date line, the first paragraph): a standfirst, a byline's name
+# and place may come between.
+HEADLINE_WINDOW = 4
+# A headline has at least this many words (numbers aside): menu items, section labels
+# and brand names one to two words long are not headlines.
+HEADLINE_MIN_WORDS = 3
+# A standfirst (summary under the headline) is at least this long, under a shorter
+# headline-shaped line of at least STANDFIRST_HEADLINE_WORDS words.
+STANDFIRST_WORDS = 10
+STANDFIRST_HEADLINE_WORDS = 5
+# What opens an article under its headline: a byline, an agency credit, a metadata key.
+_ARTICLE_OPENER_RE = (
+    r"(?i)^(?:by[:\s]\s*[A-Z]|written by\b|\([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3}\)"
+    r"|(?:updatetime|update time|updated|published|posted|date|source|release time)\s*[:：])"
+    r"|\bby:\s*[A-Z]|^\d{1,2}[/.]\d{1,2}[/.]\d{4}\b"
+)
+# A clock time on a short line dates the article ("2026-February-26 16:58 By: Xinhua").
+_CLOCK_LINE_RE = r"\b\d{1,2}:\d{2}\b"
+_CLOCK_LINE_WORDS = 8
+# A page's skip links ("Skip to main content", "Jump to navigation") are no headline.
+_SKIP_LINK_RE = r"(?i)^(?:skip|jump) to\b"
+# An encyclopedia page's title in wiki markup: "= Title =".
+WIKI_TITLE_RE = r"^=\s*[^=\s][^=]*?\s*=$"
+# A menu or tool bar: items separated by two or more spaces, or two or more bars.
+_BAR_RE = r"\S\s{2,}\S.*\S\s{2,}\S|\|.*\|"
+# A file name is never a title ("IMG_2031.jpg").
+_FILE_NAME_RE = r"(?i)^\S+\.(?:jpe?g|png|gif|webp|svg|pdf|docx?|html?|txt)$"
+# What a line says once its date, clock time and weekday are taken out.
+_UNDATED = (
+    pl.col("text")
+    .str.replace_all(DATE_RE, " ")
+    .str.replace_all(r"\b\d{1,2}:\d{2}(?::\d{2})?\b", " ")
+    .str.replace_all(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b,?", " ")
+)
+# A line with a date in it is a title when this many words are left without the date
+# ("Spokesperson's Regular Press Conference on March 4, 2026").
+_DATED_TITLE_WORDS = 6
+# A title page's metadata lines sit at most this many lines under its title.
+_TITLE_PAGE_SPAN = 6
+# A date line (not a page mark): "March 2025", "April 20, 2026", "October 2008, Beijing".
+DATE_LINE_RE = rf"(?i){DATE_PATTERN}|\b{MONTH_RE}\.?,?\s+\d{{4}}\b"
+# A title page's edition line: "First Edition 2022".
+_EDITION_RE = r"(?i)^(?:first|second|third|fourth|fifth|\d{1,2}(?:st|nd|rd|th))\s+edition\b"
+# A title page's author line: one or two personal names ("Meng Xiaohui", "Alan Brenner
+# and Zhou Mei"), each two or three capitalised words.
+_PERSON = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}"
+AUTHOR_RE = rf"^{_PERSON}(?:(?:,\s+|\s+and\s+){_PERSON})?$"
 # An organisation name followed by its acronym in parentheses: "Institute of X (IX)".
 _TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
 
@@ -72,6 +129,9 @@ def _title_shaped(text: pl.Expr) -> pl.Expr:
         & breadcrumb(text).not_()
         & text.str.contains(CONTACT_RE).not_()
         & text.str.contains(COPYRIGHT_RE).not_()
+        # A contents list's label and its entries (dot leaders) are no title.
+        & text.str.strip_chars().str.contains(CONTENTS_LABEL_RE).not_()
+        & text.str.contains(r"\.{3,}\s*\d{1,4}$").not_()
         & dateline_or_page().not_()
     )
 
@@ -85,7 +145,8 @@ def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
     """
     roles = front_matter_roles(lines)
     return (
-        lines.drop("is_title", strict=False)
+        _reclaim_structure_words(lines)
+        .drop("is_title", strict=False)
         .join(roles, on=["doc_id", "line_no"], how="left", maintain_order="left")
         .with_columns(
             (pl.col("role") == "title").fill_null(False).alias("is_title"),
@@ -93,10 +154,30 @@ def mark_titles(lines: pl.DataFrame) -> pl.DataFrame:
             .then(pl.lit(None, dtype=pl.String))
             .when(pl.col("role") == "running_header")
             .then(pl.lit("running_header"))
+            .when(pl.col("role") == "title_page")
+            .then(pl.lit("title_page"))
             .otherwise(pl.col("bp_reason"))
             .alias("bp_reason"),
         )
         .drop("role")
+    )
+
+
+def _reclaim_structure_words(lines: pl.DataFrame) -> pl.DataFrame:
+    """Keep a document's contents label and front-matter headings ("Contents",
+    "Preamble", "Conclusion") that other documents share: in a document with a contents
+    list they repeat because documents share a structure, not because they are furniture.
+    """
+    text = pl.col("text").str.strip_chars()
+    structure_word = text.str.contains(CONTENTS_LABEL_RE) | text.str.contains(
+        FRONT_MATTER_HEADING_RE
+    )
+    has_contents = text.str.contains(CONTENTS_LABEL_RE).any().over("doc_id")
+    return lines.with_columns(
+        pl.when((_REASON == "repeated_template") & structure_word & has_contents)
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(_REASON)
+        .alias("bp_reason")
     )
 
 
@@ -126,10 +207,52 @@ def front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
     head = _document_heads(nb).with_columns(reclaimable.alias("_reclaimable"))
     content = _report_front_matter(head, header_keys)
     first_blocks = _first_front_matter_blocks(content)
-    titles = pl.concat([_web_titles(head), _report_titles(content, first_blocks)]).with_columns(
+    report_titles = _report_titles(content, first_blocks)
+    titles = pl.concat([_web_titles(head), report_titles]).with_columns(
         pl.lit("title").alias("role")
     )
-    return pl.concat([titles, _first_page_headers(content, first_blocks)])
+    return pl.concat(
+        [
+            titles,
+            _first_page_headers(content, first_blocks),
+            _title_page_lines(content, report_titles),
+        ]
+    )
+
+
+def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, line_no, role "title_page"): the issuing body, author, edition and date lines of a
+    report's title page (a report whose title was found), before its contents list.
+    They are metadata, not body text: recorded with their reason, and read for the
+    document's date."""
+    titled = report_titles.group_by("doc_id").agg(pl.col("line_no").max().alias("_title_end"))
+    before_contents = (
+        _by_doc(_TEXT.str.strip_chars().str.contains(CONTENTS_LABEL_RE).cum_sum()) == 0
+    )
+    author = _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
+    # An issuing body's name wrapped onto a next line ("... Office of" / "the Republic").
+    issuer_goes_on = (
+        _by_doc((pl.col("_issuer") & _TEXT.str.contains(r"\b(?:of|for|and)$")).shift(1))
+        .fill_null(False)
+        .and_(_TEXT.str.contains(r"^\p{Ll}"))
+    )
+    return (
+        content.join(titled, on="doc_id", how="inner")
+        .filter(
+            (
+                pl.col("_issuer")
+                | issuer_goes_on
+                | author
+                | _TEXT.str.contains(_EDITION_RE)
+                | (pl.col("_dated") & _TEXT.str.contains(DATE_LINE_RE))
+            )
+            & before_contents
+            & _REASON.is_null()
+            & pl.col("_is_header").not_()  # the first page's running header, labelled so
+            & (pl.col("line_no") <= pl.col("_title_end") + _TITLE_PAGE_SPAN)
+        )
+        .select("doc_id", "line_no", pl.lit("title_page").alias("role"))
+    )
 
 
 def _running_header_keys(unreclaimable: pl.DataFrame) -> pl.DataFrame:
@@ -144,8 +267,8 @@ def _running_header_keys(unreclaimable: pl.DataFrame) -> pl.DataFrame:
 
 def _document_heads(nb: pl.DataFrame) -> pl.DataFrame:
     """The head of each document, which alone can hold its title: the lines up to the
-    first kept sentence of body length, with their (regex) features computed on those
-    alone."""
+    first kept sentence of body length (`_is_body`, included), with their (regex)
+    features computed on those alone."""
     body_mark = (
         _REASON.is_null()
         & (pl.col("n_words") > SHORT_LINE_WORDS)
@@ -153,15 +276,80 @@ def _document_heads(nb: pl.DataFrame) -> pl.DataFrame:
         & _TEXT.str.ends_with(":").not_()
     ).cast(pl.Int32)
     return nb.filter((_by_doc(body_mark.cum_sum()) - body_mark) == 0).with_columns(
+        (body_mark == 1).alias("_is_body"),
         breadcrumb(_TEXT).alias("_crumb"),
         _title_shaped(_TEXT).alias("_shaped"),
         dateline_or_page().alias("_dated"),
     )
 
 
+def _headline_lines(web: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, line_no) of web pages' headlines: the nearest headline-shaped line above
+    the first line that opens the article (a metadata line or the first paragraph) with
+    one such line within HEADLINE_WINDOW lines above it; a standfirst is skipped."""
+    words_left = _UNDATED.str.count_matches(r"[^\W\d_][\w'’.-]*")
+    dated = pl.col("_dated") & (words_left < _DATED_TITLE_WORDS)
+    web = web.with_columns(
+        (
+            pl.col("_reclaimable")
+            & (words_left >= HEADLINE_MIN_WORDS)  # words, not numbers ("1280 views 12 likes")
+            & (pl.col("n_words") <= MAX_TITLE_WORDS)
+            & (pl.col("starts_upper") | _TEXT.str.contains(WIKI_TITLE_RE))
+            & _TEXT.str.contains(r"\p{Ll}")  # an all-caps line is a label
+            & _TEXT.str.contains(_SKIP_LINK_RE).not_()
+            & pl.col("is_bullet").not_()
+            & pl.col("_crumb").not_()
+            & _TEXT.str.contains(_BAR_RE).not_()
+            & _TEXT.str.contains(_FILE_NAME_RE).not_()
+            & _TEXT.str.contains(CONTACT_RE).not_()
+            & _TEXT.str.contains(COPYRIGHT_RE).not_()
+            & dated.not_()
+            & (_TEXT.str.contains(_CLOCK_LINE_RE) & (pl.col("n_words") <= _CLOCK_LINE_WORDS)).not_()
+            & _NOT_SENTENCE
+        ).alias("_headline"),
+        (
+            dated
+            | _TEXT.str.contains(_ARTICLE_OPENER_RE)
+            | (_TEXT.str.contains(_CLOCK_LINE_RE) & (pl.col("n_words") <= _CLOCK_LINE_WORDS))
+            | pl.col("_is_body")
+        ).alias("_opener"),
+        _by_doc(pl.int_range(pl.len())).alias("_pos"),
+    )
+    standfirst = (
+        pl.col("_headline")
+        & (pl.col("n_words") >= STANDFIRST_WORDS)
+        & _by_doc(pl.col("_headline").shift(1)).fill_null(False)
+        & (_by_doc(pl.col("n_words").shift(1)) >= STANDFIRST_HEADLINE_WORDS)
+        & (_by_doc(pl.col("n_words").shift(1)) < pl.col("n_words"))
+    )
+    # "Full Text: <the line above>" repeats the headline above it with a label.
+    prev_text = _by_doc(_TEXT.shift(1))
+    labelled_repeat = (
+        _TEXT.str.ends_with(prev_text).fill_null(False)
+        & (_TEXT.str.len_chars() > prev_text.str.len_chars())
+        & _by_doc(pl.col("_headline").shift(1)).fill_null(False)
+    )
+    candidates = web.filter(
+        pl.col("_headline") & standfirst.not_() & labelled_repeat.not_()
+    ).select("doc_id", "line_no", "_pos")
+    openers = web.filter(pl.col("_opener")).select("doc_id", pl.col("_pos").alias("_opener_pos"))
+    return (
+        candidates.join(openers, on="doc_id")
+        .filter(
+            (pl.col("_pos") < pl.col("_opener_pos"))
+            & (pl.col("_opener_pos") - pl.col("_pos") <= HEADLINE_WINDOW)
+        )
+        # The first opener with a headline above it, and the nearest such line.
+        .sort("doc_id", "_opener_pos", "_pos", descending=[False, False, True])
+        .group_by("doc_id", maintain_order=True)
+        .first()
+        .select("doc_id", "line_no")
+    )
+
+
 def _web_titles(head: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, line_no) of web pages' titles: one line, after a breadcrumb trail or the
-    first of the kept lines."""
+    """(doc_id, line_no) of web pages' titles: the headline above what opens the
+    article; else one line after a breadcrumb trail, or the first of the kept lines."""
     body = (
         _REASON.is_null()
         & (
@@ -193,7 +381,7 @@ def _web_titles(head: pl.DataFrame) -> pl.DataFrame:
         .and_(first_kept == 1)
         .alias("_first_kept"),
     ).with_columns(pl.col("_slot").any().over("doc_id").alias("_has_slot"))
-    return web.filter(
+    fallback = web.filter(
         (pl.col("_slot") & (_by_doc(pl.col("_slot").cast(pl.Int32).cum_sum()) == 1))
         | (
             pl.col("_has_slot").not_()
@@ -203,6 +391,10 @@ def _web_titles(head: pl.DataFrame) -> pl.DataFrame:
             & (pl.col("_body_before") == 0)
         )
     ).select("doc_id", "line_no")
+    headlines = _headline_lines(head.filter(pl.col("wrapped").not_()))
+    return pl.concat(
+        [headlines, fallback.join(headlines, on="doc_id", how="anti", maintain_order="left")]
+    )
 
 
 def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.DataFrame:
@@ -230,21 +422,35 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
         .with_columns(pl.col("_names_header", "_is_header").fill_null(False))
     )
     # Blocks are runs of adjacent lines: a blank or furniture line, or a numbered
-    # heading, starts a new one.
+    # heading, starts a new one. A title page without blank lines is cut where its parts
+    # change: at a date and after it, at the organisation the running header names and
+    # after it, at an issuing body and at an author line.
     gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
+    # Title-cased first: an all-caps issuer ("CHINA AEROSPACE STUDIES INSTITUTE") too.
+    content = content.with_columns(issuing_body(_TEXT).alias("_issuer"))
+    part_edge = pl.col("_dated") | pl.col("_names_header") | pl.col("_issuer")
+    starts_part = (
+        part_edge
+        | _by_doc(part_edge.shift(1)).fill_null(False)
+        | pl.col("_issuer")
+        | (_TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False))
+    )
     return content.with_columns(
-        _by_doc((gap | _TEXT.str.contains(ORDINAL_RE)).cast(pl.Int32).cum_sum()).alias("_block")
+        _by_doc(
+            (gap | _TEXT.str.contains(ORDINAL_RE) | starts_part).cast(pl.Int32).cum_sum()
+        ).alias("_block")
     )
 
 
 def _first_front_matter_blocks(content: pl.DataFrame) -> pl.DataFrame:
-    """Per report, its first block that is not a date or the publisher, with its shape."""
+    """Per report, its first block that is not a date, the publisher or an issuing body,
+    with its shape."""
     return (
         content.group_by("doc_id", "_block")
         .agg(
             pl.len().alias("_n"),
             pl.col("n_words").sum().alias("_words"),
-            (pl.col("_names_header") | pl.col("_dated")).all().alias("_skip"),
+            (pl.col("_names_header") | pl.col("_dated") | pl.col("_issuer")).all().alias("_skip"),
             pl.col("_shaped").all().alias("_all_shaped"),
             # Only the last line may not end a clause; inner ones may end in ":" or ",".
             _TEXT.str.contains(r"[.!?;]$").any().alias("_sentence"),

@@ -373,8 +373,11 @@ def document_quality(documents: FrameT, paragraphs: FrameT, boilerplate: FrameT)
     bp_chars = boilerplate.group_by("doc_id").agg(
         (pl.col("raw_end") - pl.col("raw_start")).sum().alias("bp_chars")
     )
-    sectioned = paragraphs.group_by("doc_id").agg(
-        pl.col("section_id").is_not_null().mean().alias("sectioned_share")
+    # A title and a contents list stand before the first section by nature.
+    sectioned = (
+        paragraphs.filter(pl.col("kind").is_in(["title", "contents"]).not_())
+        .group_by("doc_id")
+        .agg(pl.col("section_id").is_not_null().mean().alias("sectioned_share"))
     )
     return (
         documents.select("doc_id", "doc_type", "n_chars_raw", "n_chars_clean", "n_paragraphs")

@@ -14,9 +14,16 @@ import re
 import polars as pl
 
 from taikong.enrich.mentions import acronym_definitions
-from taikong.text import COPYRIGHT_RE, DATE_PATTERN, DATE_RE, MONTH_NUMBERS, SHORT_LINE_WORDS
+from taikong.text import (
+    COPYRIGHT_RE,
+    DATE_PATTERN,
+    DATE_RE,
+    MONTH_NUMBERS,
+    MONTH_RE,
+    SHORT_LINE_WORDS,
+)
 
-METADATA_VERSION = "metadata_v3"
+METADATA_VERSION = "metadata_v5"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -74,6 +81,35 @@ _EN_STOPWORDS = frozenset(
         "other",
     ]
 )
+
+
+# Wiki title markup around a title: "= Haiyang Sea Launch Center =".
+_WIKI_TITLE_RE = re.compile(r"^=+\s*(.*?)\s*=+$")
+# A site or part suffix after a bar or a spaced dash: "... | Xinhua", "... - China Daily".
+_TITLE_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+(?P<sep>\||-|–|—)\s+(?P<suffix>[^|–—-]{2,40})$")
+_SUFFIX_MAX_WORDS = 4
+
+
+def title_text(line_text: str | None, site_names: tuple[str, ...] = ()) -> str | None:
+    """The title a title line states: wiki markup and a site or part suffix taken off. A
+    suffix goes after a bar when it is a few capitalised words, after a dash only when
+    it names the site (a name the page's copyright line or running header gives): "Earth
+    - Moon transfer" keeps its dash.
+    """
+    if not line_text:
+        return line_text
+    text = line_text.strip()
+    if m := _WIKI_TITLE_RE.match(text):
+        text = m[1]
+    if m := _TITLE_SUFFIX_RE.match(text):
+        suffix = m["suffix"].strip()
+        words = suffix.split()
+        names = [n.lower() for n in site_names if n]
+        short_name = len(words) <= _SUFFIX_MAX_WORDS and all(w[:1].isupper() for w in words)
+        is_site = any(suffix.lower() in n or n in suffix.lower() for n in names)
+        if (m["sep"] == "|" and short_name) or is_site:
+            text = m["title"].strip()
+    return text or None
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -212,6 +248,100 @@ def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Evidence that a web text is a news article, on the few lines under its title.
+_NEAR_TITLE_LINES = 4
+_BYLINE_RE = r"^(?:[Bb]y|BY|[Ww]ritten by)\s+[A-Z]|\b[Bb]y:\s*[A-Z]"
+# A date or a clock time: the article's dateline or timestamp.
+_TIMESTAMP_RE = (
+    rf"{DATE_RE}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b|\b\d{{1,2}}:\d{{2}}\b"
+)
+# Numbered headings that make a web text a report.
+_MIN_NUMBERED_SECTIONS = 2
+
+
+def news_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
+    """Per doc_id: what on the lines just under the title shows a news article (a byline
+    or a dated line), if anything. Furniture lines count: the labels say what they are,
+    not whether they are there."""
+    title_line = (
+        blocks.filter(pl.col("kind") == "title")
+        .group_by("doc_id")
+        .agg(pl.col("first_line").min().alias("_title_line"))
+    )
+    near = (
+        lines.filter(pl.col("is_blank").not_())
+        .join(title_line, on="doc_id", how="inner")
+        .filter(pl.col("line_no") > pl.col("_title_line"))
+        .sort("doc_id", "line_no")
+        .filter(pl.int_range(pl.len()).over("doc_id") < _NEAR_TITLE_LINES)
+    )
+    text = pl.col("text")
+    found = near.group_by("doc_id").agg(
+        text.str.contains(_BYLINE_RE).any().alias("byline"),
+        (text.str.contains(_TIMESTAMP_RE) & (pl.col("n_words") <= SHORT_LINE_WORDS))
+        .any()
+        .alias("dateline"),
+    )
+    evidence = {}
+    for doc_id, byline, dateline in found.iter_rows():
+        if byline:
+            evidence[doc_id] = "byline under the title"
+        elif dateline:
+            evidence[doc_id] = "date under the title"
+    return evidence
+
+
+def report_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
+    """Per doc_id: what shows a report: hard-wrapped (PDF) text, a contents list, or
+    numbered section headings."""
+    wrapped = lines.group_by("doc_id").agg(pl.col("wrapped").first()).filter(pl.col("wrapped"))
+    # An encyclopedia page lists its (marked-up) sections in a contents box too.
+    wiki = blocks.filter(pl.col("heading_style") == "markup").select("doc_id").unique()
+    contents = (
+        blocks.filter(pl.col("kind") == "contents")
+        .select("doc_id")
+        .unique()
+        .join(wiki, on="doc_id", how="anti")
+    )
+    numbered = (
+        blocks.filter(
+            (pl.col("kind") == "heading") & pl.col("heading_style").is_in(["roman", "arabic"])
+        )
+        .group_by("doc_id")
+        .len()
+        .filter(pl.col("len") >= _MIN_NUMBERED_SECTIONS)
+    )
+    evidence = dict.fromkeys(numbered["doc_id"].to_list(), "numbered sections")
+    evidence |= dict.fromkeys(contents["doc_id"].to_list(), "contents list")
+    evidence |= dict.fromkeys(wrapped["doc_id"].to_list(), "hard-wrapped text")
+    return evidence
+
+
+# A report's title page dates it by month: "March 2025", "October 2008, Beijing".
+_MONTH_YEAR_LINE_RE = rf"(?i)^({MONTH_RE})\.?,?\s+(\d{{4}})(?:,\s*[A-Z][\w .'’-]{{1,30}})?$"
+# The title page is among a report's first lines.
+_TITLE_PAGE_LINES = 15
+
+
+def title_page_dates(lines: pl.DataFrame) -> dict[str, dt.date]:
+    """Per hard-wrapped report: the month its title page states, as the first day of that
+    month (the documents table has one date column, so a month-only date is stored as
+    its first day): doc_id -> date."""
+    head = (
+        lines.filter(pl.col("wrapped") & pl.col("is_blank").not_())
+        .sort("doc_id", "line_no")
+        .filter(pl.int_range(pl.len()).over("doc_id") < _TITLE_PAGE_LINES)
+        .with_columns(pl.col("text").str.strip_chars().str.extract_groups(_MONTH_YEAR_LINE_RE))
+    )
+    found = {}
+    for doc_id, groups in head.select("doc_id", "text").iter_rows():
+        month, year = groups.get("1"), groups.get("2")
+        if doc_id in found or month is None:
+            continue
+        found[doc_id] = dt.date(int(year), MONTH_NUMBERS[month.lower()], 1)
+    return found
+
+
 def document_metadata(
     docs: pl.DataFrame,
     lines: pl.DataFrame,
@@ -222,12 +352,15 @@ def document_metadata(
     catalog: dict[str, dict],
 ) -> dict[str, dict]:
     """Per doc_id: title, title_truncated, published_date, publisher, publisher_acronym,
-    news_agency, source_url, license, doc_type and language.
+    news_agency, source_url, license, doc_type, doc_type_evidence and language.
 
     `clean_text` is each document's block texts joined; `catalog` maps source paths to
     their catalog facts.
     """
     dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
+    for doc_id, month in title_page_dates(lines).items():
+        if dates.get(doc_id) is None:
+            dates[doc_id] = month
     publishers = {
         **dict(publisher_from_front_matter(lines).iter_rows()),
         **dict(publisher_from_running_header(boilerplate).iter_rows()),
@@ -237,12 +370,19 @@ def document_metadata(
         paragraphs.group_by("doc_id", maintain_order=True).agg(pl.col("text")).iter_rows()
     )
     titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
-    layout = dict(lines.group_by("doc_id").agg(pl.col("wrapped").first()).iter_rows())
+    reports = report_evidence(lines, blocks)
+    # An encyclopedia page's dates say when it was edited, not when news happened.
+    wiki = set(blocks.filter(pl.col("heading_style") == "markup")["doc_id"].to_list())
+    news = news_evidence(lines, blocks)
     found = {}
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
         facts = catalog.get(d["source_path"], {})
-        title = facts.get("title") or d.get("markup_title") or titles.get(doc_id)
+        title = (
+            facts.get("title")
+            or d.get("markup_title")
+            or title_text(titles.get(doc_id), (publishers.get(doc_id) or "",))
+        )
         published = (
             dt.date.fromisoformat(facts["published_date"])
             if facts.get("published_date")
@@ -250,6 +390,13 @@ def document_metadata(
         )
         publisher = facts.get("publisher") or publishers.get(doc_id)
         body = clean_text.get(doc_id, "")
+        agency = news_agency(paragraph_texts.get(doc_id, [])[::-1])
+        news_found = news.get(doc_id)
+        if news_found is None and doc_id in dates and doc_id in titles and doc_id not in wiki:
+            news_found = "date line and title"
+        kind, evidence = doc_type(reports.get(doc_id), news_found, agency)
+        if facts.get("doc_type"):
+            kind, evidence = facts["doc_type"], "catalog"
         found[doc_id] = {
             "title": title,
             "title_truncated": bool(title) and title.rstrip().endswith(("...", "…")),
@@ -258,20 +405,24 @@ def document_metadata(
             "publisher_acronym": publisher_acronym(
                 publisher, d["raw_text"], acronym_definitions(body)
             ),
-            "news_agency": news_agency(paragraph_texts.get(doc_id, [])[::-1]),
+            "news_agency": agency,
             "source_url": facts.get("source_url"),
             "license": facts.get("license"),
-            "doc_type": facts.get("doc_type")
-            or doc_type(bool(layout.get(doc_id)), doc_id in dates, doc_id in titles),
+            "doc_type": kind,
+            "doc_type_evidence": evidence,
             "language": detect_language(body),
         }
     return found
 
 
-def doc_type(wrapped: bool, has_dateline: bool, has_title: bool) -> str:
-    """report (hard-wrapped text), news_article (a dateline and a title), else web_page."""
-    if wrapped:
-        return "report"
-    if has_dateline and has_title:
-        return "news_article"
-    return "web_page"
+def doc_type(report: str | None, news: str | None, agency: str | None) -> tuple[str, str]:
+    """(doc_type, evidence): report (hard-wrapped text, a contents list, numbered
+    sections), else news_article (an agency dateline or credit, a byline or a date under
+    the title, a date line and a title), else web_page."""
+    if report:
+        return "report", report
+    if agency:
+        return "news_article", f"agency credit ({agency})"
+    if news:
+        return "news_article", news
+    return "web_page", "no report or news evidence"

@@ -15,13 +15,21 @@ those decisions, which only look at the few line-end hyphens.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens
 from taikong.clean.lines import BULLET_RE
-from taikong.text import SHORT_LINE_WORDS, dateline_or_page
+from taikong.text import (
+    CONTENTS_LABEL_RE,
+    FRONT_MATTER_HEADING_RE,
+    SHORT_LINE_WORDS,
+    dateline_or_page,
+    issuing_body,
+)
 
-STRUCTURE_VERSION = "structure_v3"
+STRUCTURE_VERSION = "structure_v4"
 
 # A line ending a sentence ends its paragraph when the next line's first word would have
 # fitted on it: its length + 1 + that word <= FIT_TOLERANCE * the fullest lines' width.
@@ -38,6 +46,18 @@ HEADING_PATTERNS = {
     "dash": (r"^([-–])\s+([A-Z].*)$", 4),
 }
 UNNUMBERED_RANK = 1
+# Headings the source marks up: wikitext "== History ==" (level by the number of "="),
+# a rendered wiki page's "History[edit]". Group 1: the heading text.
+MARKUP_HEADING_RES = (r"^={2,6}\s*([^=].*?)\s*={2,6}$", r"^(\S.{0,80}?)\s*\[edit\]$")
+# A markup heading's rank: UNNUMBERED_RANK for "==" (and "[edit]"), one deeper per "=".
+MARKUP_BASE_LEVEL = 2
+_LEADERS_RE = r"(?:\s*\.{3,}|\s)\s*\d{1,4}$"
+# An entry's key: its text without ordinal, leaders, page number, markup, case.
+_ENTRY_ORDINAL_RE = r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|\(\d{1,2}\))\s+"
+# A contents list has at least this many entries.
+MIN_CONTENTS_ENTRIES = 2
+# A web page's unnumbered subheading has at most this many words.
+WEB_SUBHEADING_WORDS = 8
 # A heading is a short line.
 MAX_HEADING_WORDS = SHORT_LINE_WORDS
 CAPTION_RE = r"(?i)^(?:pic|picture|photo|fig|figure|image|img)\.?\s*\d+\b"
@@ -55,7 +75,75 @@ def _heading_style() -> pl.Expr:
     expr = pl.lit(None, dtype=pl.String)
     for style, (pattern, _) in reversed(HEADING_PATTERNS.items()):
         expr = pl.when(short & text.str.contains(pattern)).then(pl.lit(style)).otherwise(expr)
-    return expr
+    markup = pl.any_horizontal(text.str.contains(p) for p in MARKUP_HEADING_RES)
+    return pl.when(short & markup).then(pl.lit("markup")).otherwise(expr)
+
+
+def markup_heading(text: str) -> tuple[str, int]:
+    """A markup heading's text and its rank (UNNUMBERED_RANK for "== H ==" and "H[edit]")."""
+    for pattern in MARKUP_HEADING_RES:
+        if m := re.match(pattern, text):
+            equals = len(text) - len(text.lstrip("="))
+            depth = max(equals - MARKUP_BASE_LEVEL, 0) if equals else 0
+            return m[1].strip(), UNNUMBERED_RANK + depth
+    return text, UNNUMBERED_RANK
+
+
+def _entry_key(text: pl.Expr) -> pl.Expr:
+    """What a contents entry and the heading it names have in common."""
+    return (
+        text.str.replace(MARKUP_HEADING_RES[0], "$1")
+        .str.replace(r"\s*\[edit\]$", "")
+        .str.replace(_LEADERS_RE, "")
+        .str.replace(_ENTRY_ORDINAL_RE, "")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars(" .")
+    )
+
+
+def _contents_lists(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `_contents`: the line is a contents list's label or one of its entries.
+
+    After a "Contents" label, the run of lines each of which ends in leaders and a page
+    number or names a line that comes later in the document (the heading it lists); the
+    first line that does neither ends the list.
+    """
+    text = pl.col("text")
+    key = _entry_key(text)
+    kept = kept.with_columns(
+        key.alias("_key"), text.str.contains(CONTENTS_LABEL_RE).alias("_label")
+    )
+    last_seen = kept.group_by("doc_id", "_key").agg(pl.col("line_no").max().alias("_last_seen"))
+    kept = kept.join(last_seen, on=["doc_id", "_key"], how="left", maintain_order="left")
+    entry = (
+        (pl.col("n_words") <= MAX_HEADING_WORDS + 4)
+        & pl.col("_label").not_()
+        & (
+            text.str.contains(r"\.{3,}\s*\d{1,4}$")
+            | ((pl.col("_last_seen") > pl.col("line_no")) & (pl.col("_key").str.len_chars() > 0))
+        )
+    )
+    after_label = _by_doc(pl.col("_label").cast(pl.Int32).cum_sum())
+    kept = kept.with_columns(entry.alias("_entry"), after_label.alias("_list"))
+    broken = (
+        (pl.col("_entry") | pl.col("_label"))
+        .not_()
+        .cast(pl.Int32)
+        .cum_sum()
+        .over("doc_id", "_list", order_by="line_no")
+    )
+    kept = kept.with_columns(
+        ((pl.col("_list") > 0) & (broken == 0) & pl.col("_entry")).alias("_in_list")
+    )
+    n_entries = pl.col("_in_list").sum().over("doc_id", "_list")
+    return kept.with_columns(
+        (
+            (pl.col("_in_list") | pl.col("_label"))
+            & (pl.col("_list") > 0)
+            & (n_entries >= MIN_CONTENTS_ENTRIES)
+        ).alias("_contents")
+    ).drop("_key", "_label", "_last_seen", "_entry", "_list", "_in_list")
 
 
 def _by_doc(expr: pl.Expr) -> pl.Expr:
@@ -82,9 +170,9 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
     read as they are: structure never relabels a line.
     """
     kept = lines.filter(pl.col("is_blank").not_() & pl.col("bp_reason").is_null())
-    kept = _block_kinds(_heading_styles(kept))
+    kept = _block_kinds(_heading_styles(_contents_lists(kept)))
     kept = _paragraph_numbers(_first_item_after_colon(kept))
-    return kept.drop("_new", "_len", "_lower", "_colon_item")
+    return kept.drop("_new", "_len", "_lower", "_colon_item", "_contents")
 
 
 def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
@@ -104,10 +192,29 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         & pl.col("ends_sentence").not_()
         & pl.col("is_bullet").not_()
         & dateline_or_page().not_()
+        # The issuing body on a title page is no heading.
+        & issuing_body(pl.col("text")).not_()
         # After a finished sentence, or set off by a blank line from a short line before
         # it (front matter such as a date), not from a line cut by a page break.
         & (prev("ends_sentence").fill_null(True) | (_GAP_BEFORE & (prev("n_words") <= 8)))
         & nxt("starts_upper").fill_null(False)
+    )
+    # In one-paragraph-per-line text, a subheading is a short capitalised line that ends
+    # no sentence, between two body paragraphs (long lines that end a sentence).
+    body = (pl.col("n_words") > SHORT_LINE_WORDS) & pl.col("ends_sentence")
+    web_subheading = (
+        pl.col("wrapped").not_()
+        & pl.col("heading_style").is_null()
+        & pl.col("n_words").is_between(2, WEB_SUBHEADING_WORDS)
+        & pl.col("starts_upper")
+        & pl.col("text").str.contains(r"\p{Ll}")
+        & pl.col("text").str.contains(r"[.,;:!?…'\"”’)\]]$").not_()
+        & pl.col("text").str.contains(CAPTION_RE).not_()
+        & pl.col("text").str.contains(ATTACHMENT_RE).not_()
+        & pl.col("is_bullet").not_()
+        & dateline_or_page().not_()
+        & _by_doc(body.shift(1)).fill_null(False)
+        & _by_doc(body.shift(-1)).fill_null(False)
     )
     # A dash line is a heading only in wrapped text and when it stands alone (not in a
     # run of dash items).
@@ -117,8 +224,13 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         | prev("heading_style").eq("dash").fill_null(False)
         | nxt("heading_style").eq("dash").fill_null(False)
     )
+    front_matter = pl.col("text").str.contains(FRONT_MATTER_HEADING_RE) & pl.col("is_title").not_()
     return kept.with_columns(
-        pl.when(unnumbered)
+        pl.when(pl.col("_contents"))
+        .then(None)
+        .when(pl.col("heading_style") == "markup")
+        .then(pl.col("heading_style"))
+        .when(unnumbered | front_matter | web_subheading)
         .then(pl.lit("unnumbered"))
         .when(dash_item | runs_on)
         .then(None)
@@ -137,6 +249,8 @@ def _block_kinds(kept: pl.DataFrame) -> pl.DataFrame:
     return kept.with_columns(
         pl.when(pl.col("is_title"))
         .then(pl.lit("title"))
+        .when(pl.col("_contents"))
+        .then(pl.lit("contents"))
         .when(is_heading)
         .then(pl.lit("heading"))
         .when(lone_bullet)
@@ -171,7 +285,7 @@ def _paragraph_numbers(kept: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("block_kind") == "title")
         .then(kind_changes)
         .otherwise(
-            pl.col("block_kind").is_in(["heading", "bullet_marker"])
+            pl.col("block_kind").is_in(["heading", "bullet_marker", "contents"])
             | kind_changes
             | pl.col("is_bullet")
             | pl.col("wrapped").not_()
@@ -460,6 +574,8 @@ def _classify(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("title"))
         .when(pl.col("block_kind") == "heading")
         .then(pl.lit("heading"))
+        .when(pl.col("block_kind") == "contents")
+        .then(pl.lit("contents"))
         .when(pl.col("is_bullet") | pl.col("_reattached") | pl.col("_lost_bullet"))
         .then(pl.lit("list_item"))
         .when(pl.col("text").str.contains(CAPTION_RE))

@@ -25,6 +25,7 @@ from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
     assemble_blocks,
+    markup_heading,
     segment,
 )
 
@@ -63,10 +64,14 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
         for row in doc_blocks.iter_rows(named=True):
             if row["kind"] == "heading":
                 style = row["heading_style"]
-                rank = ranks[style]
+                rank = ranks.get(style, UNNUMBERED_RANK)
+                if style == "markup":
+                    heading, rank = markup_heading(row["text"])
                 while stack and stack[-1]["_rank"] >= rank:
                     stack.pop()
-                if style == "unnumbered":
+                if style == "markup":
+                    ordinal = None
+                elif style == "unnumbered":
                     ordinal, heading = None, row["text"]
                 else:
                     m = patterns[style].match(row["text"])

@@ -255,9 +255,9 @@ def _extra_values() -> dict[type[StrEnum], dict[str, str]]:
                 add(EntityType, _str_constants(kind), f"mentions.{fn}")
                 add(TypeRule, _str_constants(rule), f"mentions.{fn}")
     metadata = _parse(ROOT / "taikong/structure/metadata.py")
-    # The document type decided from a document's evidence.
+    # The document type decided from a document's evidence: (doc_type, evidence).
     for r in _returns(_function(metadata, "doc_type")):
-        add(DocType, _str_constants(r), "metadata.doc_type")
+        add(DocType, _str_constants(r.elts[0]), "metadata.doc_type")
     from taikong.enrich.mentions import heads as mentions_module
 
     # Head words -> the entity type they give a name.

@@ -299,3 +299,18 @@ def test_clean_shard_attaches_layout_to_every_line():
         DOC_B: [False],
     }
     assert out.height == len(physical_lines(pdf_text)) + len(physical_lines(web_text))
+
+
+def test_one_paragraph_per_line_without_blank_lines_is_not_wrapped():
+    # A web page that gives each block its own line with no blank line between them: a
+    # run of short menu and metadata lines (they end no sentence) above paragraphs that
+    # each end a sentence. Hard-wrapped text of the same prose stays wrapped.
+    furniture = ["SPACE / SCIENCE", "Lunar lander passes its drop tests", "By Wen Qiao"]
+    furniture += ["Published: Mar 02, 2026 10:14 AM", "Photo: courtesy of the academy"]
+    sentences = [s.strip() + "." for s in PROSE.split(".") if s.strip()]
+    footer = ["MOST VIEWED", "1 Rover wakes up", "2 New pad opens", "About Us", "Contact Us"]
+    web_text = "\n".join(furniture + sentences + footer) + "\n"
+    lines = web_text.splitlines()
+    assert sum(not line.endswith(".") for line in lines) >= 0.4 * len(lines)
+    pdf_text = "\n".join(furniture + textwrap.wrap(PROSE, width=85) + footer) + "\n"
+    assert layout_of(**{DOC_A: web_text, DOC_B: pdf_text}) == {DOC_A: False, DOC_B: True}
