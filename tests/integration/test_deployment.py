@@ -20,7 +20,10 @@ from integration_stack import (
     wait_until,
 )
 
-STAGES = ("plan:", "ingest:", "clean:", "deduplicate:", "audit: passed", "publish: published")
+from taikong.pipeline import STAGES as PIPELINE
+
+# The run's log names each declared stage it ran, between the plan and the audit.
+STAGES = ("plan:", *(f"{s.name}:" for s in PIPELINE), "audit: passed", "publish: published")
 
 
 def _releases(datasets) -> list[str]:
