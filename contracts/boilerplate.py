@@ -6,6 +6,10 @@ import polars as pl
 from contracts.base import RawSpan
 
 BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "running_header"]
+# Per-document cues (taikong/dedup/line_roles.py, where each is explained).
+BOILERPLATE_REASONS += ["metadata_byline", "metadata_source", "metadata_timestamp"]
+BOILERPLATE_REASONS += ["metadata_dateline", "language_switch", "share_bar", "page_controls"]
+BOILERPLATE_REASONS += ["breadcrumb", "navigation", "related_links", "page_tail"]
 
 
 class Boilerplate(RawSpan):
@@ -13,12 +17,15 @@ class Boilerplate(RawSpan):
 
     Reasons: repeated_template (a line template shared by several documents, at a
     document edge), site_footer (trailing contact/copyright block), copyright_notice,
-    running_header (PDF page header/footer).
+    running_header (PDF page header/footer); metadata_* (a byline, source/editor,
+    timestamp or dateline line, recorded here rather than lost) and furniture judged on
+    the page's own evidence (language_switch, share_bar, page_controls, breadcrumb,
+    navigation, related_links, page_tail): see taikong/dedup/line_roles.py.
     """
 
     __table_name__ = "boilerplate"
     __primary_key__ = "boilerplate_id"
-    __schema_version__ = "1.0.0"
+    __schema_version__ = "1.1.0"
 
     boilerplate_id: str = pa.Field(
         unique=True,

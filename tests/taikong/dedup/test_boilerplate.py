@@ -294,7 +294,13 @@ def test_repeated_lines_of_wrapped_body_text_are_kept():
         "2023",
         "2024",
         "2",
+        # The title page's date: a metadata line, recorded with its reason.
+        "May 2022",
+        "May 2023",
+        "May 2024",
     }
+    dates = removed.filter(pl.col("text").str.starts_with("May "))
+    assert set(dates["reason"]) == {"metadata_dateline"}
     for doc_id in tables.documents["doc_id"]:
         paragraphs = tables.paragraphs.filter(pl.col("doc_id") == doc_id)["text"].to_list()
         assert sum(STOCK in p for p in paragraphs) == 2, paragraphs
