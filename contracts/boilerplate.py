@@ -9,7 +9,8 @@ BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "
 # Per-document cues (taikong/dedup/line_roles.py, where each is explained).
 BOILERPLATE_REASONS += ["metadata_byline", "metadata_source", "metadata_timestamp"]
 BOILERPLATE_REASONS += ["metadata_dateline", "language_switch", "share_bar", "page_controls"]
-BOILERPLATE_REASONS += ["breadcrumb", "navigation", "related_links", "page_tail"]
+BOILERPLATE_REASONS += ["breadcrumb", "navigation", "related_links", "page_tail", "masthead"]
+BOILERPLATE_REASONS += ["disclaimer"]
 
 
 class Boilerplate(RawSpan):
@@ -20,7 +21,7 @@ class Boilerplate(RawSpan):
     running_header (PDF page header/footer); metadata_* (a byline, source/editor,
     timestamp or dateline line, recorded here rather than lost) and furniture judged on
     the page's own evidence (language_switch, share_bar, page_controls, breadcrumb,
-    navigation, related_links, page_tail): see taikong/dedup/line_roles.py.
+    navigation, related_links, page_tail, masthead, disclaimer): see taikong/dedup/line_roles.py.
     """
 
     __table_name__ = "boilerplate"

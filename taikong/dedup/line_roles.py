@@ -29,6 +29,11 @@ reason names the evidence:
                       headline-shaped lines under it
   page_tail           a short line without sentence punctuation after the last line of
                       running prose (footer menus, contact blocks, licence numbers)
+  masthead            a short line above the page's first menu, trail or language switch
+                      (site name, tagline)
+  disclaimer          "The views expressed ... do not necessarily ...", "Disclaimer"
+  running_header      in hard-wrapped text: "Page 3", or a short line repeated in the
+                      document with a page number before or after it ("Title | 2")
 
 Only pages that give one paragraph per line (most of their long lines end a sentence)
 get the menu, zone and run rules; in hard-wrapped (PDF) text a short line is as often the
@@ -43,7 +48,15 @@ from importlib.resources import files
 import polars as pl
 
 from taikong.dedup.front_matter import breadcrumb
-from taikong.text import CAPITALISED_MONTH_RE, CONTACT_RE, COPYRIGHT_RE, DATE_PATTERN, MONTH_RE
+from taikong.text import (
+    CAPITALISED_MONTH_RE,
+    CONTACT_RE,
+    COPYRIGHT_RE,
+    DATE_PATTERN,
+    MONTH_RE,
+    ORDINAL_RE,
+    SHORT_LINE_WORDS,
+)
 
 ROLE_REASONS = (
     "metadata_byline",
@@ -57,6 +70,9 @@ ROLE_REASONS = (
     "navigation",
     "related_links",
     "page_tail",
+    "masthead",
+    "disclaimer",
+    "running_header",
 )
 
 _LEXICONS = files(__package__) / "lexicons"
@@ -128,8 +144,18 @@ BYLINE_RE = (
 SOURCE_RE = (
     r"^[\[(【]?\s*(?i:source|sources|editor|editors|web\s+editor|chief\s+editor"
     r"|responsible\s+editor|executive\s+editor|edited\s+by|photographer|translator"
-    r"|proofreader|contributor|photo\s+editor)\s*[:：]"
+    r"|proofreader|contributor|photo\s+editor|prepared\s+for|prepared\s+by)\s*[:：]"
 )
+# An author's note: "The author is a professor of ...".
+AUTHOR_NOTE_RE = r"^(?i:the\s+(?:author|writer)s?\s+(?:is|are)\b)"
+DISCLAIMER_RE = (
+    r"(?i)^disclaimer\b|\bviews?\b.{0,60}\b(?:expressed|opinions?)?\b.{0,80}"
+    r"\b(?:do|does|don'?t|doesn'?t)\s*(?:not\s+)?(?:necessarily\s+)?(?:reflect|represent)"
+)
+# "Page 3", "Page 3 of 9" alone on a line.
+PAGE_WORD_RE = r"(?i)^page\s+\d{1,4}(?:\s+of\s+\d{1,4})?$"
+# A page number before or after a running title ("2 Title", "Title 3", "Title | 4").
+_PAGE_NUMBER_EDGE = r"^\d{1,3}\s+|\s*[|｜]?\s+\d{1,3}$"
 # A key alone on its line, its value on the next one ("Editor" / "Jennifer Dooren").
 KEY_ONLY_RE = (
     r"^(?i:editor|editors|author|authors|source|written\s+by|by|last\s+updated|updated"
@@ -162,11 +188,18 @@ def _stopword_share(text: pl.Expr) -> pl.Expr:
 
 
 def _only_words_of(text: pl.Expr, *names: str) -> pl.Expr:
-    """The line has letters and every word of it is an entry of the lexicons."""
-    rest = text.str.replace_all(_words_re(*names), " ")
-    # Replacement consumes one delimiter per match; a second pass catches neighbours.
-    rest = rest.str.replace_all(_words_re(*names), " ")
-    return text.str.contains(r"\p{L}") & rest.str.contains(r"\p{L}").not_()
+    """The line has letters and every word of it is an entry of the lexicons (a phrase
+    entry such as "back to top" counts as its words together)."""
+    entries = {e for n in names for e in lexicon(n)}
+    phrases = sorted((e for e in entries if " " in e), key=lambda e: (-len(e), e))
+    words = [e for e in entries if " " not in e]
+    rest = text.str.to_lowercase()
+    if phrases:
+        body = "|".join(p.replace(" ", r"\s+") for p in phrases)
+        rest = rest.str.replace_all(rf"(?:^|\b)(?:{body})(?:\b|$)", " ")
+    tokens = rest.str.extract_all(r"\p{L}+")
+    all_listed = tokens.list.eval(pl.element().is_in(words)).list.all()
+    return text.str.contains(r"\p{L}") & all_listed
 
 
 def _dated_names(text: pl.Expr) -> pl.Expr:
@@ -233,13 +266,21 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
             | ((item_words.list.max() <= 2) & (text == text.str.to_uppercase()))
         )
     )
-    crumb = breadcrumb(text) | text.str.contains(r"(?i)^home\s*(?:>|»|›|/)")
+    # A trail points somewhere (an arrow, or "Home / ..."); other joined items are a menu.
+    crumb = (breadcrumb(text) & text.str.contains(r"[>»›→]")) | text.str.contains(
+        r"(?i)^home\s*(?:>|»|›|/)"
+    )
+    menu_shape = menu_shape | breadcrumb(text)
 
     own = (
         pl.when(byline)
         .then(pl.lit("metadata_byline"))
         .when(source)
         .then(pl.lit("metadata_source"))
+        .when(short_meta & text.str.contains(AUTHOR_NOTE_RE))
+        .then(pl.lit("metadata_byline"))
+        .when((pl.col("n_words") <= 40) & text.str.contains(DISCLAIMER_RE))
+        .then(pl.lit("disclaimer"))
         .when(timestamp | (key_only & text.str.contains(TIME_KEY_RE)))
         .then(pl.lit("metadata_timestamp"))
         .when(dated_line | news_dateline)
@@ -261,12 +302,66 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     nb = nb.with_columns(_prose_per_line().alias("_web")).with_columns(own.alias("role_reason"))
-    nb = _zones(nb)
+    nb = _zones(_page_headers(nb))
     return lines.select("doc_id", "line_no").join(
         nb.select("doc_id", "line_no", "role_reason"),
         on=["doc_id", "line_no"],
         how="left",
         maintain_order="left",
+    )
+
+
+def _page_headers(nb: pl.DataFrame) -> pl.DataFrame:
+    """Hard-wrapped text: page numbers with a word ("Page 3"), and running titles that
+    carry a page number and repeat in the document ("2 Title", "Title | 3"); the first
+    occurrence of the bare title is the title, not furniture."""
+    text = pl.col("text")
+    numbered = (
+        text.str.contains(_PAGE_NUMBER_EDGE)
+        & (pl.col("n_words") <= SHORT_LINE_WORDS)
+        & text.str.contains(ORDINAL_RE).not_()
+    )
+    stripped = text.str.replace(_PAGE_NUMBER_EDGE, "").str.strip_chars()
+    number = text.str.extract(r"(?:^(\d{1,3})\s)|(?:\s(\d{1,3})$)", 0)
+    nb = nb.with_columns(
+        pl.when(numbered).then(stripped).otherwise(None).alias("_running_title"),
+        number.alias("_page_no"),
+    ).with_columns(
+        # Page numbers change from page to page: the same title with several numbers.
+        pl.col("_page_no").n_unique().over("doc_id", "_running_title").alias("_title_repeats")
+    )
+    running = (
+        pl.col("wrapped")
+        & pl.col("role_reason").is_null()
+        & pl.col("_sentence").not_()
+        & (
+            text.str.contains(PAGE_WORD_RE)
+            | (
+                pl.col("_running_title").is_not_null()
+                & (pl.col("_running_title").str.contains(r"\p{L}{3}"))
+                & (pl.col("_title_repeats") >= 2)
+            )
+        )
+    )
+    nb = nb.with_columns(running.alias("_page_line"))
+    # A short line repeated three times or more, each time beside such a page line, is
+    # the running header that goes with it ("Institute of X" over "Page 3").
+    beside = _by_doc(pl.col("_page_line").shift(1)).fill_null(False) | _by_doc(
+        pl.col("_page_line").shift(-1)
+    ).fill_null(False)
+    repeated_beside = (
+        pl.col("wrapped")
+        & pl.col("role_reason").is_null()
+        & (pl.col("n_words") <= 8)
+        & pl.col("_sentence").not_()
+        & beside
+        & (pl.len().over("doc_id", "text") >= 3)
+    )
+    return nb.with_columns(
+        pl.when(pl.col("_page_line") | repeated_beside)
+        .then(pl.lit("running_header"))
+        .otherwise(pl.col("role_reason"))
+        .alias("role_reason")
     )
 
 
@@ -317,7 +412,21 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
     run_id = _by_doc(menu_like.ne(menu_like.shift(1)).fill_null(True).cum_sum())
     nb = nb.with_columns(menu_like.alias("_menu_like"), run_id.alias("_run"))
     run_len = pl.col("_menu_like").cast(pl.Int32).sum().over("doc_id", "_run")
-    in_menu_run = pl.col("_menu_like") & (run_len >= MIN_MENU_RUN) & role.is_null()
+    # A contents list is no menu: its entries are numbered, or it has a header.
+    contents = pl.col("text").str.contains(ORDINAL_RE) | pl.col("text").str.contains(
+        r"(?i)^(?:table\s+of\s+)?contents$"
+    )
+    listed = (contents & pl.col("_menu_like")).any().over("doc_id", "_run")
+    after_contents = _by_doc(contents.shift(1)).fill_null(False)
+    nb = nb.with_columns(
+        (listed | after_contents.any().over("doc_id", "_run")).alias("_contents_run")
+    )
+    in_menu_run = (
+        pl.col("_menu_like")
+        & (run_len >= MIN_MENU_RUN)
+        & role.is_null()
+        & pl.col("_contents_run").not_()
+    )
 
     # Related-links lists: a header, then the headline-shaped lines under it.
     header = pl.col("text").str.contains(RELATED_HEADER_RE) & web
@@ -349,6 +458,16 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
     )
     tail_start = pl.col("line_no").filter(tail & evidence).min().over("doc_id")
     attachment = pl.col("text").str.contains(ATTACHMENT_RE)
+    # Above the first menu, trail or language switch: the site's name and tagline.
+    anchor = role.is_in(["navigation", "breadcrumb", "language_switch"]) | pl.col("_in_menu")
+    first_anchor = pl.col("line_no").filter(head & anchor).min().over("doc_id")
+    masthead = (
+        head
+        & role.is_null()
+        & (pl.col("line_no") < first_anchor)
+        & (pl.col("n_words") <= 8)
+        & pl.col("text").str.contains(TIMESTAMP_RE).not_()
+    )
     in_tail = (
         tail & (pl.col("line_no") > tail_start) & role.is_null() & prose.not_() & attachment.not_()
     )
@@ -359,8 +478,11 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
     in_related = in_related | (
         bullet_item & (bullet_item.cast(pl.Int32).sum().over("doc_id", "_bullet_run") >= 2)
     )
+    nb = nb.with_columns(in_menu_run.alias("_in_menu"))
     nb = nb.with_columns(
-        in_related.alias("_in_related"), in_menu_run.alias("_in_menu"), in_tail.alias("_in_tail")
+        in_related.alias("_in_related"),
+        in_tail.alias("_in_tail"),
+        masthead.alias("_masthead"),
     )
     return nb.with_columns(
         pl.when(role.is_not_null())
@@ -369,6 +491,8 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("related_links"))
         .when(pl.col("_in_menu"))
         .then(pl.lit("navigation"))
+        .when(pl.col("_masthead"))
+        .then(pl.lit("masthead"))
         .when(pl.col("_in_tail"))
         .then(pl.lit("page_tail"))
         .otherwise(None)
