@@ -10,7 +10,7 @@ BOILERPLATE_REASONS = ["repeated_template", "site_footer", "copyright_notice", "
 BOILERPLATE_REASONS += ["metadata_byline", "metadata_source", "metadata_timestamp"]
 BOILERPLATE_REASONS += ["metadata_dateline", "language_switch", "share_bar", "page_controls"]
 BOILERPLATE_REASONS += ["breadcrumb", "navigation", "related_links", "page_tail", "masthead"]
-BOILERPLATE_REASONS += ["disclaimer"]
+BOILERPLATE_REASONS += ["disclaimer", "contact_line", "wiki_furniture"]
 
 
 class Boilerplate(RawSpan):
@@ -21,7 +21,8 @@ class Boilerplate(RawSpan):
     running_header (PDF page header/footer); metadata_* (a byline, source/editor,
     timestamp or dateline line, recorded here rather than lost) and furniture judged on
     the page's own evidence (language_switch, share_bar, page_controls, breadcrumb,
-    navigation, related_links, page_tail, masthead, disclaimer): see taikong/dedup/line_roles.py.
+    navigation, related_links, page_tail, masthead, disclaimer, contact_line,
+    wiki_furniture): see taikong/dedup/line_roles.py.
     """
 
     __table_name__ = "boilerplate"

@@ -18,7 +18,7 @@ class Documents(DocumentScoped):
 
     __table_name__ = "documents"
     __primary_key__ = "doc_id"
-    __schema_version__ = "1.2.0"
+    __schema_version__ = "1.3.0"
 
     source_path: str = pa.Field(
         unique=True, description="Input path, relative to the seeds directory."
@@ -130,6 +130,13 @@ class Documents(DocumentScoped):
     )
     raw_text: str = pa.Field(
         description="The decoded raw text: every raw_start/raw_end offset points into it."
+    )
+    updated_date: pl.Date = pa.Field(
+        nullable=True,
+        description=(
+            "Date the page says it was last updated ('Updated: ...', 'Last Updated'), "
+            "from its metadata lines (boilerplate reasons metadata_*)."
+        ),
     )
 
     @pa.dataframe_check(

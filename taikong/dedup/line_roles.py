@@ -34,6 +34,10 @@ reason names the evidence:
   disclaimer          "The views expressed ... do not necessarily ...", "Disclaimer"
   running_header      in hard-wrapped text: "Page 3", or a short line repeated in the
                       document with a page number before or after it ("Title | 2")
+  contact_line        a short line that starts with a contact key ("E-mail: ...", "Tel: ")
+  wiki_furniture      a wiki page's frame: a template or category link alone on its line
+                      ("{{Reflist}}", "[[Category:X]]"), "Categories: ...", "Retrieved from"
+  copyright_notice    a licence notice ("Text is available under the Creative Commons ...")
 
 Only pages that give one paragraph per line (most of their long lines end a sentence)
 get the menu, zone and run rules; in hard-wrapped (PDF) text a short line is as often the
@@ -73,6 +77,9 @@ ROLE_REASONS = (
     "masthead",
     "disclaimer",
     "running_header",
+    "contact_line",
+    "wiki_furniture",
+    "copyright_notice",
 )
 
 _LEXICONS = files(__package__) / "lexicons"
@@ -148,10 +155,25 @@ SOURCE_RE = (
 )
 # An author's note: "The author is a professor of ...".
 AUTHOR_NOTE_RE = r"^(?i:the\s+(?:author|writer)s?\s+(?:is|are)\b)"
+# "The views expressed ... do not (necessarily) reflect ...", the verb perhaps wrapped
+# onto the next line; a notice, so it names whose views ("expressed", "those of").
 DISCLAIMER_RE = (
-    r"(?i)^disclaimer\b|\bviews?\b.{0,60}\b(?:expressed|opinions?)?\b.{0,80}"
-    r"\b(?:do|does|don'?t|doesn'?t)\s*(?:not\s+)?(?:necessarily\s+)?(?:reflect|represent)"
+    r"(?i)^disclaimer\b|\bviews?\b.{0,120}\b(?:do|does|don'?t|doesn'?t)(?:\s+not)?"
+    r"(?:\s+necessarily)?(?:\s+(?:reflect|represent)|\s*$)"
 )
+DISCLAIMER_WHOSE_RE = r"(?i)^disclaimer\b|\b(?:expressed|those\s+of|opinions)\b"
+CONTACT_KEY_RE = (
+    r"^(?i:tel|telephone|phone|fax|e-?mail|address|add|addr|postcode|post\s+code)\s*[:：]"
+)
+WIKI_FURNITURE_RE = (
+    r"^(?:\{\{[^{}]*\}\}|\[\[(?i:category|file|image):[^\]]*\]\]"
+    r"|(?i:categories)\s*:\s|(?i:retrieved\s+from)\s+[\"“]?https?://)"
+)
+LICENCE_RE = r"(?i)\b(?:creative\s+commons|licensed\s+under|available\s+under\s+the)\b"
+# "First Edition 2022": what dates a book's title page.
+EDITION_RE = r"(?i)^(?:first|second|third|fourth|fifth|\d{1,2}(?:st|nd|rd|th))\s+edition\b"
+# A menu written with spaces only: "Home News World Business Video".
+SPACED_MENU_RE = r"^(?i:home)(?:\s+(?:[\p{Lu}][\p{L}\p{N}+.'’-]*|&))+$"
 # "Page 3", "Page 3 of 9" alone on a line.
 PAGE_WORD_RE = r"(?i)^page\s+\d{1,4}(?:\s+of\s+\d{1,4})?$"
 # A page number before or after a running title ("2 Title", "Title 3", "Title | 4").
@@ -279,8 +301,20 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("metadata_source"))
         .when(short_meta & text.str.contains(AUTHOR_NOTE_RE))
         .then(pl.lit("metadata_byline"))
-        .when((pl.col("n_words") <= 40) & text.str.contains(DISCLAIMER_RE))
+        .when(
+            (pl.col("n_words") <= 40)
+            & text.str.contains(DISCLAIMER_RE)
+            & text.str.contains(DISCLAIMER_WHOSE_RE)
+        )
         .then(pl.lit("disclaimer"))
+        .when((pl.col("n_words") <= SHORT_LINE_WORDS) & text.str.contains(CONTACT_KEY_RE))
+        .then(pl.lit("contact_line"))
+        .when(text.str.contains(WIKI_FURNITURE_RE))
+        .then(pl.lit("wiki_furniture"))
+        .when((pl.col("n_words") <= 30) & text.str.contains(LICENCE_RE))
+        .then(pl.lit("copyright_notice"))
+        .when(short_meta & text.str.contains(EDITION_RE))
+        .then(pl.lit("metadata_dateline"))
         .when(timestamp | (key_only & text.str.contains(TIME_KEY_RE)))
         .then(pl.lit("metadata_timestamp"))
         .when(dated_line | news_dateline)
@@ -297,17 +331,89 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         )
         .when(crumb & pl.col("_web"))
         .then(pl.lit("breadcrumb"))
-        .when(menu_shape & pl.col("_web"))
+        .when(
+            (menu_shape | ((pl.col("n_words") >= 4) & text.str.contains(SPACED_MENU_RE)))
+            & pl.col("_web")
+        )
         .then(pl.lit("navigation"))
         .otherwise(None)
     )
     nb = nb.with_columns(_prose_per_line().alias("_web")).with_columns(own.alias("role_reason"))
-    nb = _zones(_page_headers(nb))
+    nb = _zones(_author_notes(_disclaimer_paragraphs(_page_headers(nb))))
     return lines.select("doc_id", "line_no").join(
         nb.select("doc_id", "line_no", "role_reason"),
         on=["doc_id", "line_no"],
         how="left",
         maintain_order="left",
+    )
+
+
+def _disclaimer_paragraphs(nb: pl.DataFrame) -> pl.DataFrame:
+    """Hard-wrapped text: the lines that continue a disclaimer line, up to the line that
+    ends its sentence, with no blank line between, are the disclaimer too."""
+    role = pl.col("role_reason")
+    start = (role == "disclaimer").fill_null(False)
+    gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(1) > 1
+    nb = nb.with_columns(
+        _by_doc(start.cast(pl.Int32).cum_sum()).alias("_disc"),
+        _by_doc(pl.col("_sentence").shift(1)).fill_null(False).alias("_prev_ends"),
+        gap.alias("_gap"),
+    )
+    in_segment = pl.col("_disc") > 0
+    ended = (pl.col("_prev_ends") & start.not_()).cast(pl.Int32).cum_sum()
+    broken = (pl.col("_gap") & start.not_()).cast(pl.Int32).cum_sum()
+    order = {"order_by": "line_no"}
+    continues = (
+        pl.col("wrapped")
+        & in_segment
+        & role.is_null()
+        & (ended.over("doc_id", "_disc", **order) == 0)
+        & (broken.over("doc_id", "_disc", **order) == 0)
+    )
+    return nb.with_columns(
+        pl.when(continues).then(pl.lit("disclaimer")).otherwise(role).alias("role_reason")
+    )
+
+
+def _author_notes(nb: pl.DataFrame) -> pl.DataFrame:
+    """A line about the byline's author after the body starts ("Jo Park covers space
+    for the paper."): the name of a "By ..." line, then a verb."""
+    names = (
+        nb.filter(pl.col("role_reason") == "metadata_byline")
+        .select(
+            "doc_id",
+            pl.col("text")
+            .str.extract(r"^(?i:by|written\s+by)\s*:?\s+(\p{Lu}\S+(?:\s+\p{Lu}\S+){1,2})", 1)
+            .str.replace(r"[,;|—–-]+$", "")
+            .alias("_author"),
+        )
+        .drop_nulls()
+        .unique()
+    )
+    if names.is_empty():
+        return nb
+    notes = (
+        nb.filter(pl.col("role_reason").is_null() & (pl.col("n_words") <= 40))
+        .select("doc_id", "line_no", "text")
+        .join(names, on="doc_id")
+        .filter(
+            pl.col("text").str.starts_with(pl.col("_author") + " ")
+            & pl.col("text")
+            .str.slice(pl.col("_author").str.len_chars() + 1)
+            .str.contains(r"^(?:is|was|covers|writes|reports|has|joined)\b")
+        )
+        .select("doc_id", "line_no", pl.lit(True).alias("_author_note"))
+        .unique()
+    )
+    return (
+        nb.join(notes, on=["doc_id", "line_no"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("_author_note").fill_null(False))
+            .then(pl.lit("metadata_byline"))
+            .otherwise(pl.col("role_reason"))
+            .alias("role_reason")
+        )
+        .drop("_author_note")
     )
 
 

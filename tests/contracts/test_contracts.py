@@ -160,6 +160,7 @@ DOCUMENT_SCHEMA = {
     "near_duplicate_similarity": pl.Float64,
     "catalog_fields": pl.List(pl.String),
     "raw_text": pl.String,
+    "updated_date": pl.Date,
 }
 
 
@@ -404,6 +405,7 @@ def document(doc_id: str, raw: str, rows: dict[str, list[dict]]) -> dict:
         "near_duplicate_similarity": None,
         "catalog_fields": ["published_date"],
         "raw_text": raw,
+        "updated_date": None,
     }
 
 

@@ -4,10 +4,10 @@ invented pages: each rule labels what it should and leaves prose alone."""
 import polars as pl
 import pytest
 
+from contracts.boilerplate import BOILERPLATE_REASONS
 from taikong.clean.lines import clean_shard
 from taikong.dedup.boilerplate import REASONS
 from taikong.dedup.line_roles import ROLE_REASONS, line_role_reasons
-from contracts.boilerplate import BOILERPLATE_REASONS
 
 BODY = [
     "The new cargo craft docked with the orbiting laboratory early on Sunday morning, "
@@ -28,6 +28,18 @@ def _roles(text: str) -> dict[str, str | None]:
     labelled = lines.join(line_role_reasons(lines), on=["doc_id", "line_no"])
     rows = labelled.filter(pl.col("is_blank").not_()).select("text", "role_reason")
     return dict(rows.iter_rows())
+
+
+WRAPPED_TEXT = (
+    "the programme has grown quickly over the last decade and now launches more "
+    "satellites each year than ever before while its budget stays modest"
+)
+
+
+def _wrapped_paragraph() -> list[str]:
+    """A paragraph hard-wrapped at nine words a line, as PDF text gives it."""
+    words = WRAPPED_TEXT.split()
+    return [" ".join(words[i : i + 9]) for i in range(0, len(words), 9)]
 
 
 def _page(head: list[str], tail: list[str], blank: bool = False) -> str:
@@ -108,7 +120,11 @@ def test_what_sits_between_the_body_and_the_footer_is_kept():
             blank=True,
         )
     )
-    for line in ["(Cited from the agency's website)", "Mission Handbook.pdf", "Link to the agency:"]:
+    for line in [
+        "(Cited from the agency's website)",
+        "Mission Handbook.pdf",
+        "Link to the agency:",
+    ]:
         assert roles[line] is None, line
 
 
@@ -147,11 +163,7 @@ def test_datelines_and_key_value_lines_on_their_own():
 def test_wrapped_report_page_lines_but_not_numbered_headings():
     """Hard-wrapped text: "Page N" and a running title with changing page numbers are
     page furniture; a numbered heading with a year is not, nor is a wrapped line."""
-    words = (
-        "the programme has grown quickly over the last decade and now launches more "
-        "satellites each year than ever before while its budget stays modest"
-    ).split()
-    para = [" ".join(words[i : i + 9]) for i in range(0, len(words), 9)]
+    para = _wrapped_paragraph()
     text = "\n".join(
         [
             "Orbital Review",
@@ -179,3 +191,68 @@ def test_wrapped_report_page_lines_but_not_numbered_headings():
     assert roles["I. Plans to 2030"] is None
     assert roles["II. Missions Under Way"] is None
     assert all(roles[p] is None for p in para)
+
+
+def test_wiki_frame_licence_contact_and_spaced_menu():
+    roles = _roles(
+        _page(
+            ["Home News Launches Stations Video", "Cargo craft reaches the station in record time"],
+            [
+                "{{Reflist}}",
+                "[[Category:Cargo spacecraft]]",
+                "Text is available under the Creative Commons Attribution-ShareAlike License.",
+                "E-mail: desk@orbit-weekly.example",
+            ],
+        )
+    )
+    assert roles["Home News Launches Stations Video"] == "navigation"
+    assert roles["{{Reflist}}"] == "wiki_furniture"
+    assert roles["[[Category:Cargo spacecraft]]"] == "wiki_furniture"
+    assert (
+        roles["Text is available under the Creative Commons Attribution-ShareAlike License."]
+        == "copyright_notice"
+    )
+    assert roles["E-mail: desk@orbit-weekly.example"] == "contact_line"
+
+
+def test_author_note_names_the_byline_author():
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time", "by Mara Quell — May 3, 2025"],
+            [
+                "Mara Quell covers space policy for the weekly. She lives in Oslo.",
+                "Mara Quell's team also tracked the craft from the ground, the agency said.",
+            ],
+        )
+    )
+    assert roles["by Mara Quell — May 3, 2025"] == "metadata_byline"
+    assert roles["Mara Quell covers space policy for the weekly. She lives in Oslo."] == (
+        "metadata_byline"
+    )
+    assert (
+        roles["Mara Quell's team also tracked the craft from the ground, the agency said."] is None
+    )
+
+
+def test_wrapped_disclaimer_runs_to_the_end_of_its_sentence():
+    para = _wrapped_paragraph()
+    text = "\n".join(
+        [
+            "Orbital Review",
+            "",
+            "The views expressed in this review are those of the authors and do not",
+            "necessarily reflect the position of the institute or its",
+            "sponsors.",
+            "This sentence after the disclaimer is text again.",
+            "",
+            *para,
+            "",
+            *para,
+            "",
+            *para,
+        ]
+    )
+    roles = _roles(text)
+    assert roles["necessarily reflect the position of the institute or its"] == "disclaimer"
+    assert roles["sponsors."] == "disclaimer"
+    assert roles["This sentence after the disclaimer is text again."] is None

@@ -164,11 +164,11 @@ def test_report_title_wrapped_over_two_lines_after_a_running_header():
     assert doc["publisher"] == "Institute for Launch Economics"
     kinds = tables.paragraphs.select("kind", "text").rows()
     assert kinds[0] == ("title", doc["title"])
-    # The front matter after the title stays separate short paragraphs, not a heading.
-    assert kinds[1:3] == [
-        ("paragraph", "Institute for Launch Economics (ILE)"),
-        ("paragraph", "May 2024"),
-    ]
+    # The front matter after the title stays a separate short paragraph, not a heading;
+    # its date line is metadata, recorded with its reason rather than kept as text.
+    assert kinds[1] == ("paragraph", "Institute for Launch Economics (ILE)")
+    dated = tables.boilerplate.filter(pl.col("text") == "May 2024")
+    assert dated["reason"].to_list() == ["metadata_dateline"]
     assert tables.sections["heading"].to_list() == ["Results", "Plans"]
 
 
