@@ -174,8 +174,8 @@ LICENCE_RE = r"(?i)\b(?:creative\s+commons|licensed\s+under|available\s+under\s+
 EDITION_RE = r"(?i)^(?:first|second|third|fourth|fifth|\d{1,2}(?:st|nd|rd|th))\s+edition\b"
 # A menu written with spaces only: "Home News World Business Video".
 SPACED_MENU_RE = r"^(?i:home)(?:\s+(?:[\p{Lu}][\p{L}\p{N}+.'’-]*|&))+$"
-# "Page 3", "Page 3 of 9" alone on a line.
-PAGE_WORD_RE = r"(?i)^page\s+\d{1,4}(?:\s+of\s+\d{1,4})?$"
+# "Page 3", "Page 3 of 9", "- 3 -" alone on a line.
+PAGE_WORD_RE = r"(?i)^(?:page\s+\d{1,4}(?:\s+of\s+\d{1,4})?|[-–]\s*\d{1,4}\s*[-–])$"
 # A page number before or after a running title ("2 Title", "Title 3", "Title | 4").
 _PAGE_NUMBER_EDGE = r"^\d{1,3}\s+|\s*[|｜]?\s+\d{1,3}$"
 # A key alone on its line, its value on the next one ("Editor" / "Jennifer Dooren").
@@ -418,9 +418,10 @@ def _author_notes(nb: pl.DataFrame) -> pl.DataFrame:
 
 
 def _page_headers(nb: pl.DataFrame) -> pl.DataFrame:
-    """Hard-wrapped text: page numbers with a word ("Page 3"), and running titles that
-    carry a page number and repeat in the document ("2 Title", "Title | 3"); the first
-    occurrence of the bare title is the title, not furniture."""
+    """Hard-wrapped text: page numbers with a word or dashes ("Page 3", "- 3 -"), and
+    running titles that carry a page number and repeat in the document ("2 Title",
+    "Title | 3"), and a short line repeated beside page numbers; the first occurrence of
+    the bare title is the title, not furniture."""
     text = pl.col("text")
     numbered = (
         text.str.contains(_PAGE_NUMBER_EDGE)
