@@ -51,7 +51,8 @@ EDGE_CHARS = 200
 SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
 
-REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header", *ROLE_REASONS)
+_SHAPE_REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
+REASONS = (*_SHAPE_REASONS, *(r for r in ROLE_REASONS if r not in _SHAPE_REASONS))
 
 _FILENAME_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
 
