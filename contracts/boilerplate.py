@@ -12,7 +12,11 @@ class Boilerplate(RawSpan):
 
     Reasons: repeated_template (a line template shared by several documents, at a
     document edge), site_footer (trailing contact/copyright block), copyright_notice,
-    running_header (PDF page header/footer).
+    running_header (PDF page header/footer); metadata_* (a byline, source/editor,
+    timestamp or dateline line, recorded here rather than lost) and furniture judged on
+    the page's own evidence (language_switch, share_bar, page_controls, breadcrumb,
+    navigation, related_links, page_tail, masthead, disclaimer, contact_line,
+    wiki_furniture): see taikong/dedup/line_roles.py.
     """
 
     __table_name__ = "boilerplate"

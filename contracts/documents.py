@@ -139,6 +139,13 @@ class Documents(DocumentScoped):
             "date line and title (news_article); no report or news evidence (web_page)."
         )
     )
+    updated_date: pl.Date = pa.Field(
+        nullable=True,
+        description=(
+            "Date the page says it was last updated ('Updated: ...', 'Last Updated'), "
+            "from its metadata lines (boilerplate reasons metadata_*)."
+        ),
+    )
 
     @pa.dataframe_check(
         description="clean text is never longer than the raw text plus one character per edit"

@@ -65,6 +65,22 @@ class BoilerplateReason(StrEnum):
     COPYRIGHT_NOTICE = "copyright_notice"
     RUNNING_HEADER = "running_header"
     TITLE_PAGE = "title_page"  # a report's issuer, author, edition and date under its title
+    # Per-document cues (taikong/dedup/line_roles.py, where each is explained).
+    METADATA_BYLINE = "metadata_byline"
+    METADATA_SOURCE = "metadata_source"
+    METADATA_TIMESTAMP = "metadata_timestamp"
+    METADATA_DATELINE = "metadata_dateline"
+    LANGUAGE_SWITCH = "language_switch"
+    SHARE_BAR = "share_bar"
+    PAGE_CONTROLS = "page_controls"
+    BREADCRUMB = "breadcrumb"
+    NAVIGATION = "navigation"
+    RELATED_LINKS = "related_links"
+    PAGE_TAIL = "page_tail"
+    MASTHEAD = "masthead"
+    DISCLAIMER = "disclaimer"
+    CONTACT_LINE = "contact_line"
+    WIKI_FURNITURE = "wiki_furniture"
 
 
 class EditKind(StrEnum):

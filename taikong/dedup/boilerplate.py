@@ -31,6 +31,7 @@ from __future__ import annotations
 import polars as pl
 
 from taikong.dedup.front_matter import mark_titles
+from taikong.dedup.line_roles import ROLE_REASONS, line_role_reasons
 from taikong.dedup.templates import key_hash, template_hash, template_key
 from taikong.text import (
     CONTACT_RE,
@@ -41,7 +42,7 @@ from taikong.text import (
     SHORT_LINE_WORDS,
 )
 
-BOILERPLATE_VERSION = "boilerplate_v5"
+BOILERPLATE_VERSION = "boilerplate_v6"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
@@ -50,7 +51,8 @@ EDGE_CHARS = 200
 SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
 
-REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
+_SHAPE_REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
+REASONS = (*_SHAPE_REASONS, *(r for r in ROLE_REASONS if r not in _SHAPE_REASONS))
 
 _FILENAME_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
 
@@ -131,6 +133,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
             text.str.contains(CONTACT_RE).alias("_contact"),
         )
     )
+    df = df.join(line_role_reasons(df), on=["doc_id", "line_no"], how="left", maintain_order="left")
     df = _running_headers(df)
     df = _footer_zone(df)
     single_doc = pl.col("_running_header") | pl.col("_footer") | pl.col("_copyright")
@@ -206,7 +209,8 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         .then(pl.lit("site_footer"))
         .when(pl.col("_copyright"))
         .then(pl.lit("copyright_notice"))
-        .otherwise(None)
+        # What the line shows on its own page (taikong.dedup.line_roles).
+        .otherwise(pl.col("role_reason"))
     )
     out = df.with_columns(
         reason.alias("bp_reason"),
@@ -214,7 +218,8 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         pl.col("n_docs").alias("bp_n_docs"),
     )
     candidates = out.drop(
-        [c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "n_docs"]
+        [c for c in out.columns if c.startswith("_")]
+        + ["template", "n_clusters", "n_docs", "role_reason"]
     ).sort("doc_id", "line_no")
     return mark_titles(candidates)
 

@@ -23,7 +23,7 @@ from taikong.text import (
     SHORT_LINE_WORDS,
 )
 
-METADATA_VERSION = "metadata_v5"
+METADATA_VERSION = "metadata_v6"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -426,3 +426,42 @@ def doc_type(report: str | None, news: str | None, agency: str | None) -> tuple[
     if news:
         return "news_article", news
     return "web_page", "no report or news evidence"
+
+
+# "Updated: ...", "Last Updated", "updatetime:", "last edited on ..." (not "Published").
+_UPDATED_KEY_RE = r"(?i)\b(?:updated|update\s*time|updatetime|last\s+(?:edited|modified))\b"
+# A day-month-year written with hyphens or slashes: "14-Jul-2026" -> "14 Jul 2026".
+_HYPHENATED_DMY = r"(?i)\b(\d{1,2})[-/]([a-z]{3,9})[-/](\d{4})\b"
+
+
+def updated_dates(boilerplate: pl.DataFrame) -> dict[str, dt.date]:
+    """Per doc_id, the date of its first "updated" line recorded as metadata (a
+    boilerplate reason metadata_*: a timestamp, or a byline that carries one); a key
+    alone on its line ("Last Updated") takes the date of the metadata line after it."""
+    meta = boilerplate.filter(pl.col("reason").str.starts_with("metadata_")).sort(
+        "doc_id", "line_no"
+    )
+    text = pl.col("text").str.replace_all(_HYPHENATED_DMY, "$1 $2 $3")
+    date_text = text.str.extract(f"(?i)({DATE_PATTERN})", 1)
+    keyed = pl.col("text").str.contains(_UPDATED_KEY_RE)
+    rows = meta.with_columns(
+        date_text.alias("_date"),
+        keyed.alias("_keyed"),
+        pl.col("line_no").alias("_line"),
+    ).with_columns(
+        pl.col("_date").shift(-1).over("doc_id").alias("_next_date"),
+        pl.col("_line").shift(-1).over("doc_id").alias("_next_line"),
+    )
+    found: dict[str, dt.date] = {}
+    for doc_id, own, nxt, line, next_line in (
+        rows.filter(pl.col("_keyed"))
+        .select("doc_id", "_date", "_next_date", "_line", "_next_line")
+        .iter_rows()
+    ):
+        if doc_id in found:
+            continue
+        value = own or (nxt if next_line is not None and next_line - line <= 2 else None)
+        parsed = parse_date(value)
+        if parsed:
+            found[doc_id] = parsed
+    return found

@@ -19,7 +19,7 @@ from taikong.clean.hyphens import as_extracted
 from taikong.dedup.templates import template_id
 from taikong.enrich.mentions import find_mentions
 from taikong.enrich.quantities import find_quantities
-from taikong.structure.metadata import document_metadata
+from taikong.structure.metadata import document_metadata, updated_dates
 from taikong.structure.offsets import to_raw_spans
 from taikong.structure.paragraphs import (
     HEADING_PATTERNS,
@@ -359,6 +359,7 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
             "doc_id", "near_duplicate_of", "near_duplicate_similarity"
         ).iter_rows()
     }
+    updated = updated_dates(tables["boilerplate"])
     rows = []
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
@@ -382,6 +383,7 @@ def _documents(docs, lines, blocks, tables, clusters, catalog):
                 "near_duplicate_similarity": near_sim,
                 "catalog_fields": sorted(facts),
                 "raw_text": d["raw_text"],
+                "updated_date": updated.get(doc_id),
             }
         )
     return pl.DataFrame(

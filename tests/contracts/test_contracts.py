@@ -161,6 +161,7 @@ DOCUMENT_SCHEMA = {
     "catalog_fields": pl.List(pl.String),
     "raw_text": pl.String,
     "doc_type_evidence": pl.String,
+    "updated_date": pl.Date,
 }
 
 
@@ -403,6 +404,7 @@ def document(doc_id: str, raw: str, rows: dict[str, list[dict]]) -> dict:
         "catalog_fields": ["published_date"],
         "raw_text": raw,
         "doc_type_evidence": "agency credit (Xinhua)",
+        "updated_date": None,
     }
 
 

@@ -254,6 +254,10 @@ def _extra_values() -> dict[type[StrEnum], dict[str, str]]:
                     continue
                 add(EntityType, _str_constants(kind), f"mentions.{fn}")
                 add(TypeRule, _str_constants(rule), f"mentions.{fn}")
+    from taikong.dedup.line_roles import ROLE_REASONS
+
+    # The reasons of the per-document line roles, each made by its rule (test_line_roles).
+    add(BoilerplateReason, ROLE_REASONS, "line_roles.ROLE_REASONS")
     metadata = _parse(ROOT / "taikong/structure/metadata.py")
     # The document type decided from a document's evidence: (doc_type, evidence).
     for r in _returns(_function(metadata, "doc_type")):

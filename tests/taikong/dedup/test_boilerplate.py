@@ -295,12 +295,18 @@ def test_repeated_lines_of_wrapped_body_text_are_kept():
         "2023",
         "2024",
         "2",
+        # The title page's date: a metadata line, recorded with its reason.
+        "May 2022",
+        "May 2023",
+        "May 2024",
     }
-    # The title page's issuing body and date are metadata lines, recorded as such.
+    # The title page's issuing body and date are metadata lines, recorded as such: the
+    # body as the title page's, the date as a dateline (the per-line evidence wins).
     title_page = removed.filter(pl.col("reason") == "title_page")
-    assert sorted(title_page["text"]) == sorted(
-        ["Institute for Orbital Policy Studies (IOPS)"] * 3 + ["May 2022", "May 2023", "May 2024"]
-    )
+    assert title_page["text"].to_list() == ["Institute for Orbital Policy Studies (IOPS)"] * 3
+    dates = removed.filter(pl.col("text").str.starts_with("May "))
+    assert sorted(dates["text"]) == ["May 2022", "May 2023", "May 2024"]
+    assert set(dates["reason"]) == {"metadata_dateline"}
     for doc_id in tables.documents["doc_id"]:
         paragraphs = tables.paragraphs.filter(pl.col("doc_id") == doc_id)["text"].to_list()
         assert sum(STOCK in p for p in paragraphs) == 2, paragraphs

@@ -1,0 +1,261 @@
+"""Per-document cues for furniture and metadata lines (taikong.dedup.line_roles), on
+invented pages: each rule labels what it should and leaves prose alone."""
+
+import polars as pl
+import pytest
+
+from taikong.clean.lines import clean_shard
+from taikong.dedup.boilerplate import REASONS
+from taikong.dedup.line_roles import ROLE_REASONS, line_role_reasons
+from taikong.vocabulary import BoilerplateReason, values
+
+BOILERPLATE_REASONS = values(BoilerplateReason)
+
+BODY = [
+    "The new cargo craft docked with the orbiting laboratory early on Sunday morning, "
+    "about three hours after it lifted off from the coastal launch site.",
+    "It carries fuel, food and scientific equipment for the crew of three who have "
+    "lived on the station since the spring.",
+    "Engineers said the docking was the fastest so far and that the same approach will "
+    "be used for the next two missions.",
+]
+
+
+def _roles(text: str) -> dict[str, str | None]:
+    """Line text -> the reason line_roles gives it, for one invented document."""
+    docs = pl.DataFrame(
+        {"doc_id": ["d1"], "raw_text": [text], "source_path": ["d1.txt"]},
+    )
+    lines = clean_shard(docs)
+    labelled = lines.join(line_role_reasons(lines), on=["doc_id", "line_no"])
+    rows = labelled.filter(pl.col("is_blank").not_()).select("text", "role_reason")
+    return dict(rows.iter_rows())
+
+
+WRAPPED_TEXT = (
+    "the programme has grown quickly over the last decade and now launches more "
+    "satellites each year than ever before while its budget stays modest"
+)
+
+
+def _wrapped_paragraph() -> list[str]:
+    """A paragraph hard-wrapped at nine words a line, as PDF text gives it."""
+    words = WRAPPED_TEXT.split()
+    return [" ".join(words[i : i + 9]) for i in range(0, len(words), 9)]
+
+
+def _page(head: list[str], tail: list[str], blank: bool = False) -> str:
+    sep = "\n\n" if blank else "\n"
+    return sep.join([*head, *BODY, *tail]) + "\n"
+
+
+def test_reasons_are_declared_in_the_contract():
+    assert set(ROLE_REASONS) <= set(BOILERPLATE_REASONS)
+    # front_matter.py writes the one reason left: a report's title page.
+    assert set(REASONS) | {BoilerplateReason.TITLE_PAGE} == set(BOILERPLATE_REASONS)
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_head_of_a_page_menus_trail_language_switch_and_metadata(blank):
+    roles = _roles(
+        _page(
+            [
+                "Orbit Weekly",
+                "News about rockets and stations",
+                "Launches",
+                "Stations",
+                "Science",
+                "About Us",
+                "English | Deutsch | 中文",
+                "Home > Science > Stations",
+                "Cargo craft reaches the station in record time",
+                "By Mara Quell",
+                "Updated: 2025-11-02 09:15",
+                "Share: Facebook Twitter WeChat",
+            ],
+            [],
+            blank,
+        )
+    )
+    assert roles["Orbit Weekly"] == "masthead"
+    assert roles["News about rockets and stations"] == "masthead"
+    assert {roles[x] for x in ["Launches", "Stations", "Science", "About Us"]} == {"navigation"}
+    assert roles["English | Deutsch | 中文"] == "language_switch"
+    assert roles["Home > Science > Stations"] == "breadcrumb"
+    assert roles["By Mara Quell"] == "metadata_byline"
+    assert roles["Updated: 2025-11-02 09:15"] == "metadata_timestamp"
+    assert roles["Share: Facebook Twitter WeChat"] == "share_bar"
+    # The headline and the prose are no furniture.
+    assert roles["Cargo craft reaches the station in record time"] is None
+    assert all(roles[p] is None for p in BODY)
+
+
+def test_tail_related_links_footer_and_editor():
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time"],
+            [
+                "Source: Orbit Wire | Editor: Lin Hu",
+                "Related Stories",
+                "Crew begins third spacewalk of the year",
+                "Student experiment grows moss in orbit",
+                "BACK TO THE TOP",
+                "About Us | Contact Us | Careers",
+                "Licence number 0012345",
+            ],
+        )
+    )
+    assert roles["Source: Orbit Wire | Editor: Lin Hu"] == "metadata_source"
+    assert roles["Related Stories"] == "related_links"
+    assert roles["Crew begins third spacewalk of the year"] == "related_links"
+    assert roles["BACK TO THE TOP"] == "page_controls"
+    assert roles["About Us | Contact Us | Careers"] == "navigation"
+    assert roles["Licence number 0012345"] == "page_tail"
+
+
+def test_what_sits_between_the_body_and_the_footer_is_kept():
+    """Attachments, a credit and a link label after the last sentence belong to the
+    article: the tail starts at the first line that is furniture by its own evidence."""
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time"],
+            ["(Cited from the agency's website)", "Mission Handbook.pdf", "Link to the agency:"],
+            blank=True,
+        )
+    )
+    for line in [
+        "(Cited from the agency's website)",
+        "Mission Handbook.pdf",
+        "Link to the agency:",
+    ]:
+        assert roles[line] is None, line
+
+
+def test_sentences_with_dates_and_by_are_prose():
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time"],
+            [
+                "By 2030, the agency plans to fly a crew to the moon and back.",
+                "The craft was launched on 3 March 2025.",
+            ],
+        )
+    )
+    assert roles["By 2030, the agency plans to fly a crew to the moon and back."] is None
+    assert roles["The craft was launched on 3 March 2025."] is None
+
+
+def test_datelines_and_key_value_lines_on_their_own():
+    roles = _roles(
+        _page(
+            [
+                "Cargo craft reaches the station in record time",
+                "WENSHAN, Nov. 2 (Orbit Wire) --",
+                "(Orbit Wire) 09:15, November 02, 2025",
+            ],
+            ["Editor", "Jo Park", "The author is a lecturer in space policy."],
+        )
+    )
+    assert roles["WENSHAN, Nov. 2 (Orbit Wire) --"] == "metadata_dateline"
+    assert roles["(Orbit Wire) 09:15, November 02, 2025"] == "metadata_timestamp"
+    assert roles["Editor"] == "metadata_source"
+    assert roles["Jo Park"] == "metadata_source"
+    assert roles["The author is a lecturer in space policy."] == "metadata_byline"
+
+
+def test_wrapped_report_page_lines_but_not_numbered_headings():
+    """Hard-wrapped text: "Page N" and a running title with changing page numbers are
+    page furniture; a numbered heading with a year is not, nor is a wrapped line."""
+    para = _wrapped_paragraph()
+    text = "\n".join(
+        [
+            "Orbital Review",
+            "",
+            "I. Plans to 2030",
+            *para,
+            "",
+            "Orbital Review | 2",
+            "",
+            "Page 2",
+            "",
+            *para,
+            "",
+            "Orbital Review | 3",
+            "",
+            *para,
+            "II. Missions Under Way",
+            *para,
+        ]
+    )
+    roles = _roles(text)
+    assert roles["Orbital Review | 2"] == "running_header"
+    assert roles["Orbital Review | 3"] == "running_header"
+    assert roles["Page 2"] == "running_header"
+    assert roles["I. Plans to 2030"] is None
+    assert roles["II. Missions Under Way"] is None
+    assert all(roles[p] is None for p in para)
+
+
+def test_wiki_frame_licence_contact_and_spaced_menu():
+    roles = _roles(
+        _page(
+            ["Home News Launches Stations Video", "Cargo craft reaches the station in record time"],
+            [
+                "{{Reflist}}",
+                "[[Category:Cargo spacecraft]]",
+                "Text is available under the Creative Commons Attribution-ShareAlike License.",
+                "E-mail: desk@orbit-weekly.example",
+            ],
+        )
+    )
+    assert roles["Home News Launches Stations Video"] == "navigation"
+    assert roles["{{Reflist}}"] == "wiki_furniture"
+    assert roles["[[Category:Cargo spacecraft]]"] == "wiki_furniture"
+    assert (
+        roles["Text is available under the Creative Commons Attribution-ShareAlike License."]
+        == "copyright_notice"
+    )
+    assert roles["E-mail: desk@orbit-weekly.example"] == "contact_line"
+
+
+def test_author_note_names_the_byline_author():
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time", "by Mara Quell — May 3, 2025"],
+            [
+                "Mara Quell covers space policy for the weekly. She lives in Oslo.",
+                "Mara Quell's team also tracked the craft from the ground, the agency said.",
+            ],
+        )
+    )
+    assert roles["by Mara Quell — May 3, 2025"] == "metadata_byline"
+    assert roles["Mara Quell covers space policy for the weekly. She lives in Oslo."] == (
+        "metadata_byline"
+    )
+    assert (
+        roles["Mara Quell's team also tracked the craft from the ground, the agency said."] is None
+    )
+
+
+def test_wrapped_disclaimer_runs_to_the_end_of_its_sentence():
+    para = _wrapped_paragraph()
+    text = "\n".join(
+        [
+            "Orbital Review",
+            "",
+            "The views expressed in this review are those of the authors and do not",
+            "necessarily reflect the position of the institute or its",
+            "sponsors.",
+            "This sentence after the disclaimer is text again.",
+            "",
+            *para,
+            "",
+            *para,
+            "",
+            *para,
+        ]
+    )
+    roles = _roles(text)
+    assert roles["necessarily reflect the position of the institute or its"] == "disclaimer"
+    assert roles["sponsors."] == "disclaimer"
+    assert roles["This sentence after the disclaimer is text again."] is None
