@@ -306,12 +306,15 @@ def test_furniture_is_removed_with_a_reason_and_never_in_a_paragraph(
             encloses = p["raw_start"] < start and end < p["raw_end"]
             assert disjoint or (text is REPORT and encloses), (p["text"], text[start:end])
         assert p["text"] not in {" ".join(f.split()) for f in furniture}
-    # Nothing else was removed: the body, title and front matter are all kept, but for
-    # the report's date line, a metadata line recorded with its reason.
-    metadata = {k: r for k, r in removed.items() if r.startswith("metadata_")}
+    # Nothing else was removed: the body and title are kept; the report's title page
+    # (its issuing body and its date line) is metadata, recorded with its reason.
+    metadata = {k: r for k, r in removed.items() if r.startswith("metadata_") or r == "title_page"}
     assert len(removed) - len(metadata) == n_lines
     if text is REPORT:
-        assert [text[a:b] for a, b in metadata] == ["Published 12 March 2024"]
+        assert {text[a:b]: r for (a, b), r in metadata.items()} == {
+            "Institute for Cislunar Studies (ICS)": "title_page",
+            "Published 12 March 2024": "metadata_timestamp",
+        }
         # The institute's name is a running header on every page, the first included.
         names = bp.filter(pl.col("text") == "Institute for Cislunar Studies")
         assert names["reason"].to_list() == ["running_header"] * 3
@@ -354,8 +357,8 @@ def _per_section(published, text: str) -> list[tuple[str | None, str, int]]:
 def test_report_paragraphs_per_section(published):
     assert _per_section(published, REPORT) == [
         (None, "title", 1),
-        (None, "paragraph", 1),  # "Institute for Cislunar Studies (ICS)" ("Published
-        # 12 March 2024" is a metadata line, in boilerplate)
+        # (the title page's "Institute for Cislunar Studies (ICS)" and "Published 12 March
+        # 2024" are metadata lines, in boilerplate)
         ("Background", "paragraph", 2),
         ("Transport Needs", "paragraph", 2),  # the second starts "2. The second reason"
         ("Ground Segment", "paragraph", 1),  # across the page break
@@ -371,7 +374,8 @@ def test_report_paragraphs_per_section(published):
 
 def test_report_paragraph_texts(published):
     texts = _mine(published, "paragraphs", REPORT)["text"].to_list()
-    assert texts[:2] == [REPORT_TITLE, "Institute for Cislunar Studies (ICS)"]
+    assert texts[0] == REPORT_TITLE
+    assert "Institute for Cislunar Studies (ICS)" not in texts  # title page: boilerplate
     assert "Published 12 March 2024" not in texts
     assert (
         "2. The second reason is the cost of each landing mission, which falls when the two "
