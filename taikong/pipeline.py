@@ -247,19 +247,23 @@ def producer(dataset: str) -> Stage:
     raise KeyError(f"no stage writes the dataset {dataset!r}")
 
 
-def lineage_versions(stage: Stage) -> tuple[str, ...]:
-    """The heuristic versions of `stage` and of every stage upstream of it."""
-    seen: set[str] = set()
-    versions: set[str] = set()
+def upstream_stages(stage: Stage, stage_list: tuple[Stage, ...] | None = None) -> list[Stage]:
+    """`stage` first, then every stage whose output it reads, directly or not (in
+    `stage_list`, by default the pipeline's)."""
+    writer = {name: s for s in (STAGES if stage_list is None else stage_list) for name in s.outputs}
+    found: dict[str, Stage] = {}
     pending = [stage]
     while pending:
         current = pending.pop()
-        if current.name in seen:
-            continue
-        seen.add(current.name)
-        versions.update(current.versions)
-        pending.extend(producer(name) for name in current.inputs)
-    return tuple(sorted(versions))
+        if current.name not in found:
+            found[current.name] = current
+            pending.extend(writer[name] for name in current.inputs if name in writer)
+    return list(found.values())
+
+
+def lineage_versions(stage: Stage) -> tuple[str, ...]:
+    """The heuristic versions of `stage` and of every stage upstream of it."""
+    return tuple(sorted({v for s in upstream_stages(stage) for v in s.versions}))
 
 
 def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
@@ -280,7 +284,8 @@ def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
             run_level = [n for n in stage.inputs if n in written and written[n].grain == "run"]
             if run_level or stage.grain != "shard":
                 problems.append(f"{stage.name}: cached by doc_ids but reads run-level {run_level}")
-            if "docs" not in _upstream_datasets(stage, stage_list):
+            upstream = upstream_stages(stage, stage_list)[1:]
+            if not any("docs" in s.outputs for s in upstream):
                 problems.append(f"{stage.name}: cached by doc_ids but not downstream of docs")
         for name in stage.lazy:
             if name not in stage.inputs or stage.grain != "run":
@@ -291,20 +296,6 @@ def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
         elif written[name].grain != "shard":
             problems.append(f"table {table}: dataset {name!r} is not written per shard")
     return problems
-
-
-def _upstream_datasets(stage: Stage, stage_list: tuple[Stage, ...]) -> set[str]:
-    by_output = {name: s for s in stage_list for name in s.outputs}
-    found: set[str] = set()
-    pending = list(stage.inputs)
-    while pending:
-        name = pending.pop()
-        if name in found:
-            continue
-        found.add(name)
-        if name in by_output:
-            pending.extend(by_output[name].inputs)
-    return found
 
 
 def stages_after(dataset: str, stage_list: tuple[Stage, ...] = STAGES) -> tuple[Stage, ...]:

@@ -249,18 +249,6 @@ def paragraph_table(located: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def build_documents(
-    docs: pl.DataFrame,
-    lines: pl.DataFrame,
-    blocks: pl.DataFrame,
-    tables: dict[str, pl.DataFrame],
-    clusters: pl.DataFrame,
-    catalog: dict[str, dict],
-) -> pl.DataFrame:
-    """The documents table of one shard; `tables` are its other tables (for counts)."""
-    return _documents(docs, lines, blocks, tables, clusters, catalog)
-
-
 def in_source_order(frame: pl.DataFrame, docs: pl.DataFrame, position: str) -> pl.DataFrame:
     """Rows follow the inputs' order (source_path), then position in the document, so
     the release does not depend on how the corpus was cut into shards."""
@@ -340,7 +328,15 @@ def _found_in_paragraphs(
     )
 
 
-def _documents(docs, lines, blocks, tables, clusters, catalog):
+def build_documents(
+    docs: pl.DataFrame,
+    lines: pl.DataFrame,
+    blocks: pl.DataFrame,
+    tables: dict[str, pl.DataFrame],
+    clusters: pl.DataFrame,
+    catalog: dict[str, dict],
+) -> pl.DataFrame:
+    """The documents table of one shard; `tables` are its other tables (for counts)."""
     # One block per line: every block stands for at least one raw line and its newline.
     clean_text = dict(
         blocks.group_by("doc_id", maintain_order=True)
