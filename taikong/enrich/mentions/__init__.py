@@ -4,7 +4,12 @@ Three kinds, found per paragraph with regular expressions (no model):
 
 * `country`: a country's name from ISO 3166 (pycountry: short, common and official
   names, the part before a comma when it names one country only) plus a few usual
-  English names ISO does not use ("Russia", "Britain", "Turkey"). `name` is the short
+  English names ISO does not use ("Russia", "Britain", "Turkey"), and states that no
+  longer exist ("Soviet Union", "USSR", "East Germany": ISO 3166-3 codes, lexicon
+  `historic_countries`). A country's name that begins an organisation's name (capitalised
+  words follow at once, an organisation head among the next six: "China Aerospace Science
+  and Technology Corporation", "China Daily", "United States Space Force") is no
+  mention; adjectives ("Chinese") never are. `name` is the short
   name (see `_short_name`: pycountry's common_name, else a usual name ISO's name begins
   with, "Russia" for "Russian Federation", else ISO's name), `code` the alpha-3 code.
 * `acronym`: a name the document defines with an acronym, "Long Name (ACR)" or "ACR
@@ -102,7 +107,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MENTIONS_VERSION = "mentions_v4"
+MENTIONS_VERSION = "mentions_v5"
 
 
 def _resolve(mentions: list[Mention]) -> list[Mention]:

@@ -1,4 +1,5 @@
-"""Country mentions: ISO 3166 names (pycountry) and usual English names, not a person's name."""
+"""Country mentions: ISO 3166 names (pycountry), usual English names and historical states,
+not a person's name, nor the first words of an organisation's name."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import re
 from functools import cache
 
 from taikong.enrich.mentions.common import FUNCTION_WORDS, Mention
+from taikong.enrich.mentions.heads import ACRONYM_HEADS
 from taikong.enrich.mentions.lexicon import table, words
 
 # Usual English names that ISO 3166 does not use (or only with a comma).
 COUNTRY_ALIASES: dict[str, str] = table("country_aliases")["aliases"]
+# States that no longer exist ("Soviet Union"): ISO 3166-3 codes, usual names.
+HISTORIC_COUNTRIES: dict[str, dict] = table("historic_countries")["countries"]
 
 
 def _short_name(country) -> str:
@@ -50,6 +54,9 @@ def country_names() -> dict[str, tuple[str, str]]:
     out = {name: value for name, value in out.items() if len(by_name[name]) == 1}
     for name, code in COUNTRY_ALIASES.items():
         out[name] = (common[code], code)
+    for code, state in HISTORIC_COUNTRIES.items():
+        for name in state["names"]:
+            out.setdefault(name, (state["canonical"], code))
     return out
 
 
@@ -89,6 +96,47 @@ def _person_name(text: str, start: int, name: str) -> bool:
     before = text[max(0, m.start() - 3) : m.start()].rstrip(' "“(')
     sentence_start = not before or before[-1] in ".!?:\n"
     return not sentence_start
+
+
+# Words that end or head an organisation's name ("Agency", "Corporation", "Daily").
+ORGANISATION_HEADS = (
+    frozenset(w for w, kind in ACRONYM_HEADS.items() if kind == "organization") - {"mission"}
+) | words("organisation_heads")
+# Inside a name, between capitalised words: "Academy of Space Technology",
+# "Science and Technology Corporation", "Science & Industry".
+_NAME_JOINERS = frozenset({"of", "for", "and", "on", "the", "&"})
+_NAME_WORD = re.compile(r" ([A-Za-z&][\w.&'’-]*)")
+_ORGANISATION_WORDS = 6
+
+
+def _organisation_name(text: str, stop: int) -> bool:
+    """The country name that ends at `stop` begins an organisation's name: capitalised
+    words follow it at once, with a head among the next few ("China Aerospace Science and
+    Technology Corporation", "China Daily", "United States Space Force"). Joiners may
+    sit between capitalised words, never first, and a country's name after "and" ends
+    the name ("United States and Japan ...": two countries)."""
+    pos = stop
+    previous_joiner = True  # the first word must be capitalised
+    for _ in range(_ORGANISATION_WORDS):
+        m = _NAME_WORD.match(text, pos)
+        if not m:
+            return False
+        word = m.group(1)
+        low = word.lower()
+        if low in _NAME_JOINERS:
+            if pos == stop or (previous_joiner and low != "the"):
+                return False
+            previous_joiner = True
+        else:
+            if not word[0].isupper():
+                return False
+            if previous_joiner and pos > stop and word in _countries_by_first_word():
+                return False
+            if low.rstrip(".") in ORGANISATION_HEADS:
+                return True
+            previous_joiner = False
+        pos = m.end()
+    return False
 
 
 def _country_candidates(word: str, by_first: dict[str, list[str]]) -> list[str]:
@@ -136,7 +184,7 @@ def find_countries(text: str) -> list[Mention]:
             if text.startswith(name, start) and not text[stop : stop + 1].isalnum():
                 if text[stop : stop + 1] == "_":
                     continue
-                if _person_name(text, start, name):
+                if _person_name(text, start, name) or _organisation_name(text, stop):
                     end = stop
                     break
                 common, code = names[name]

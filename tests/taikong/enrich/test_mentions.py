@@ -210,6 +210,63 @@ def test_a_country_name_used_as_a_persons_name_is_no_country():
     ]
 
 
+def test_an_organisation_named_after_a_country_is_no_country_mention():
+    """Capitalised words with an organisation's head right after a country's name make
+    one name, whatever the organisation: no lexicon of organisations is needed."""
+    found = mentions_of(
+        "China Aerospace Science and Technology Corporation built the probe for the "
+        "China National Space Administration, China Daily and Russia Today reported.",
+        "The United States Space Force and the Japan Aerospace Exploration Agency tracked "
+        "it; the Indian Space Research Organisation and the South China Morning Post "
+        "followed. China Academy of Space Technology engineers agreed.",
+    )
+    assert found == []
+
+
+def test_a_country_before_other_words_is_still_a_country():
+    found = mentions_of(
+        "China's lander, China and the European Space Agency, the United States and Japan "
+        "Aerospace Exploration Agency staff, China Space Station crews and a Chinese crew. "
+        "Officials of China, Japan Agency said.",
+    )
+    assert [t for _, t, _, _ in found] == [
+        "China",  # a possessive
+        "China",  # "and" first: no name goes on
+        "United States",  # "and" then a country: two names
+        "China",  # no organisation head in the next words
+        "China",
+    ]
+
+
+def test_historical_states_are_countries():
+    found = mentions_of(
+        "The Soviet Union, the USSR, East Germany, Czechoslovakia and Yugoslavia had "
+        "cosmonauts; so did the German Democratic Republic and the U.S.S.R. later."
+    )
+    # Each with its ISO 3166-3 code and usual name; no form is missed or split.
+    assert {t: (n, c) for _, t, n, c in found} == {
+        "Soviet Union": ("Soviet Union", "SUN"),
+        "USSR": ("Soviet Union", "SUN"),
+        "East Germany": ("East Germany", "DDR"),
+        "Czechoslovakia": ("Czechoslovakia", "CSK"),
+        "Yugoslavia": ("Yugoslavia", "YUG"),
+        "German Democratic Republic": ("East Germany", "DDR"),
+        "U.S.S.R.": ("Soviet Union", "SUN"),
+    }
+    assert len(found) == 7
+
+
+def test_historical_states_carry_iso_3166_3_codes():
+    import pycountry
+
+    from taikong.enrich.mentions.countries import HISTORIC_COUNTRIES
+
+    withdrawn = {c.alpha_3 for c in pycountry.historic_countries}
+    assert set(HISTORIC_COUNTRIES) <= withdrawn
+    # Not a code a current country uses.
+    assert not set(HISTORIC_COUNTRIES) & {c.alpha_3 for c in pycountry.countries}
+
+
 def test_longest_mention_wins():
     found = mentions_of("The China Manned Space Agency (CMSA) and China signed with Pakistan.")
     assert [(k, t) for k, t, _, _ in found] == [
