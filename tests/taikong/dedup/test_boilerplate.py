@@ -396,3 +396,38 @@ def test_web_teaser_and_contact_block_repeated_across_a_site_are_removed():
             assert line not in kept, line
     for para in LAUNCH_BODY + PROBE_BODY + STATION_BODY:
         assert para in tables.paragraphs["text"].to_list()
+
+
+def _white_paper(year: int, body: list[str], copyright_year: int) -> str:
+    """A white paper as a web page: its title, then the title again as the text's heading."""
+    title = f"China's Space Activities in {year}"
+    lines = ["Home | White Papers | Policies", "", title, "", f"Updated: {year}-10-12 10:05", ""]
+    lines += ["Following is the full text:", "", title, ""]
+    for para in body:
+        lines += [para, ""]
+    lines += [f"Copyright 1995-{copyright_year} Example. All rights reserved."]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_year_in_titles_and_headings_is_content_a_year_in_a_footer_is_not():
+    """Three white papers whose titles differ only by their year: the mask must not merge
+    them into one repeated template and remove the heading lines; the copyright footer,
+    whose years differ too, is still one template and removed."""
+    texts = {
+        "a.txt": _white_paper(2006, LAUNCH_BODY, 2024),
+        "b.txt": _white_paper(2011, PROBE_BODY, 2025),
+        "c.txt": _white_paper(2016, STATION_BODY, 2026),
+    }
+    tables, _ = run_in_memory(texts)
+    titles = [f"China's Space Activities in {y}" for y in (2006, 2011, 2016)]
+    assert sorted(tables.documents["title"]) == titles
+    # The heading line under "Following is the full text:" is kept too (as a section or
+    # a paragraph: structure decides), with the title: the line twice in each document.
+    kept = [*tables.paragraphs["text"], *tables.sections["heading"]]
+    assert sorted(t for t in kept if t.startswith("China's Space")) == sorted(titles * 2)
+    bp = tables.boilerplate
+    assert not bp.filter(pl.col("text").str.starts_with("China's Space")).height
+    footer = bp.filter(pl.col("text").str.starts_with("Copyright"))
+    assert footer.height == 3
+    assert set(footer["reason"]) == {"repeated_template"}
+    assert footer["template_id"].n_unique() == 1
