@@ -6,9 +6,8 @@ header through them.
 
 A mask may merge lines only where what it masks does not change what the line says. A
 year that stamps the page (in a date, "May 2024", a range "1995-2026", after a copyright
-sign) is masked; any other year is content ("China's Space Activities
-in 2006" and "... in 2011" are two documents' titles, not one template) and stays in the
-key.
+sign) is masked; any other year is content ("China's Space Activities in 2006" and
+"... in 2011" are two documents' titles, not one template) and stays in the key.
 """
 
 from __future__ import annotations
@@ -17,41 +16,41 @@ import hashlib
 
 import polars as pl
 
-from taikong.text import DATE_RE, MONTH_RE
+from taikong.text import DATE_PATTERN, MONTH_RE
 
 _MONTH_WORD_RE = rf"\b{MONTH_RE}\b"
-# Years that stamp the page, not its subject: a month's year ("May 2024", "2026-February"),
-# a range ("2015 - 2024", masked before a copyright's year so that "Copyright 1995-2026"
-# masks whole), a copyright's year ("© 2024").
-_MONTH_YEAR_RE = rf"\b(?:{MONTH_RE}\.?,?\s+\d{{4}}|\d{{4}}[-/ ]{MONTH_RE})\b"
-_RANGE_RE = r"\b\d{4}\s*[-–—]\s*\d{2,4}\b"
-_COPYRIGHT_YEAR_RE = r"(?:©|\(c\)|copyright)\s*(?:©|\(c\))?\s*\d{4}\b"
-_YEAR_RE = r"\b(?:19|20)\d{2}\b"
+# Years that stamp the page, not its subject, masked in one pass: a month's year ("May
+# 2024", "2026-February"), a copyright's year or years ("© 2024", "Copyright 1995-2026"),
+# a range ("2015 - 2024").
+_RANGE = r"\d{4}\s*[-–—]\s*\d{2,4}"
+_STAMP_YEAR_RE = (
+    rf"\b(?:{MONTH_RE}\.?,?\s+\d{{4}}|\d{{4}}[-/ ]{MONTH_RE})\b"
+    rf"|(?:©|\(c\)|copyright)\s*(?:©|\(c\))?\s*(?:{_RANGE}|\d{{4}})\b"
+    rf"|\b{_RANGE}\b"
+)
+# One pass (the text is lower case by then): a full date is tried first where both match.
+_DATE_OR_STAMP_RE = f"{DATE_PATTERN}|{_STAMP_YEAR_RE}"
+# Digits left after the stamps: a year among them is content and stays (as "2006#"),
+# any other number is masked ("#"). One pass: a year is tried first where a number starts.
+_NUMBER_RE = r"\b((?:19|20)\d{2})\b|\d+"
 
 
 def template_key(text: pl.Expr) -> pl.Expr:
     """Masked form of a line: case, digits (not a year that is content), month names and
     punctuation removed."""
-    stamped = (
-        text.str.to_lowercase()
-        # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike.
-        .str.replace_all(DATE_RE, " d ")
-        .str.replace_all(_MONTH_YEAR_RE, " m # ")
-        .str.replace_all(_RANGE_RE, " # ")
-        .str.replace_all(_COPYRIGHT_YEAR_RE, " # ")
-    )
     key = (
-        stamped.str.replace_all(r"\(c\)", " ")
+        text.str.to_lowercase()
+        # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike, and
+        # the years that stamp the page with them.
+        .str.replace_all(_DATE_OR_STAMP_RE, " d ")
+        .str.replace_all(r"\(c\)", " ")
         .str.replace_all(_MONTH_WORD_RE, " m ")
-        .str.replace_all(r"\d+", " # ")
-        .str.replace_all(r"[^a-z#]+", " ")
+        .str.replace_all(_NUMBER_RE, " ${1}# ")
+        .str.replace_all(r"[^a-z0-9#]+", " ")
         .str.strip_chars()
     )
-    # The years left are content: they stay in the key, after the masked text.
-    years = stamped.str.extract_all(_YEAR_RE).list.join(" ")
-    with_years = pl.when(years != "").then(pl.concat_str(key, pl.lit(" "), years)).otherwise(key)
     # Lines with no letters left (lone bullets, bare numbers) carry no site signal.
-    return pl.when(key.str.contains("[a-z]{2}")).then(with_years).otherwise(None)
+    return pl.when(key.str.contains("[a-z]{2}")).then(key).otherwise(None)
 
 
 def template_hash(text: pl.Expr) -> pl.Expr:
