@@ -9,6 +9,7 @@ from functools import cache
 from taikong.enrich.mentions.common import FUNCTION_WORDS, Mention
 from taikong.enrich.mentions.heads import ACRONYM_HEADS
 from taikong.enrich.mentions.lexicon import table, words
+from taikong.vocabulary import EntityType
 
 # Usual English names that ISO 3166 does not use (or only with a comma).
 COUNTRY_ALIASES: dict[str, str] = table("country_aliases")["aliases"]
@@ -100,7 +101,8 @@ def _person_name(text: str, start: int, name: str) -> bool:
 
 # Words that end or head an organisation's name ("Agency", "Corporation", "Daily").
 ORGANISATION_HEADS = (
-    frozenset(w for w, kind in ACRONYM_HEADS.items() if kind == "organization") - {"mission"}
+    frozenset(w for w, type_ in ACRONYM_HEADS.items() if type_ == EntityType.ORGANIZATION)
+    - {"mission"}
 ) | words("organisation_heads")
 # Inside a name, between capitalised words: "Academy of Space Technology",
 # "Science and Technology Corporation", "Science & Industry".
