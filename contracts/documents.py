@@ -30,7 +30,12 @@ class Documents(DocumentScoped):
         description="True when the title ends in an ellipsis: the source cut it."
     )
     published_date: pl.Date = pa.Field(
-        nullable=True, description="Publication date (catalog, else the dateline)."
+        nullable=True,
+        description=(
+            "Publication date (catalog, else the dateline or timestamp; never a revision "
+            "stamp or a reference's date). A numbers-only date such as 12/01/2026 is read "
+            "day first or month first from the page's own evidence, else left null."
+        ),
     )
     publisher: str = pa.Field(
         nullable=True,

@@ -29,7 +29,8 @@ class Sections(RawSpan):
     level: pl.Int32 = pa.Field(ge=1, le=8, description="Depth in the section tree; 1 is top level.")
     seq: pl.Int32 = pa.Field(ge=1, description="Position of the heading in the document (1-based).")
     ordinal: str = pa.Field(
-        nullable=True, description="Number as printed: 'II', '2', '(1)'; null when unnumbered."
+        nullable=True,
+        description="Number as printed: 'II', '2', '2.1', '(1)'; null when unnumbered.",
     )
     heading: str = pa.Field(
         str_length={"min_value": 1}, description="Heading text without its ordinal."
@@ -37,8 +38,8 @@ class Sections(RawSpan):
     heading_style: str = pa.Field(
         isin=values(HeadingStyle),
         description=(
-            "How the heading is numbered: roman, arabic, paren, dash, unnumbered; markup: "
-            "marked up by the source (== H ==, H[edit])."
+            "How the heading is numbered: roman, arabic, decimal ('2.1', under '2.'), "
+            "paren, dash, unnumbered; markup: marked up by the source (== H ==, H[edit])."
         ),
     )
 

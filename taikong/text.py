@@ -43,6 +43,17 @@ DATE_PATTERN = (
     r"|\d{4}-\d{2}-\d{2})\b"
 )
 DATE_RE = "(?i)" + DATE_PATTERN
+# Dates as page metadata writes them besides DATE_PATTERN's forms: day, month name and
+# year joined by hyphens or slashes ("14-Jul-2026"), or year, month name and day
+# ("2026-February-26").
+WRITTEN_DATE_PATTERN = (
+    rf"\b\d{{1,2}}[-/ ]{MONTH_RE}\.?[-/ ]\d{{4}}\b|\b\d{{4}}[-/ ]{MONTH_RE}\.?[-/ ]\d{{1,2}}\b"
+)
+# A date in numbers only, day and month in either order: "12/01/2026" (12 January in
+# Europe, December 1 in the US); its reader decides the order from evidence.
+NUMERIC_DATE_PATTERN = r"\b\d{1,2}/\d{1,2}/\d{4}\b"
+# A date in numbers, year first: "2026-03-04", "2026/3/4", "2026.03.04" (always y-m-d).
+YEAR_FIRST_DATE_PATTERN = r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b"
 
 COPYRIGHT_RE = (
     r"(?i)(?:^\s*(?:copyright|©|\(c\))|copyright\s*(?:©|@|\(c\))?\s*\d{4}"

@@ -40,6 +40,7 @@ class HeadingStyle(StrEnum):
 
     ROMAN = "roman"
     ARABIC = "arabic"
+    DECIMAL = "decimal"  # "2.1 Launch sites": a subheading under "2."
     PAREN = "paren"
     DASH = "dash"
     UNNUMBERED = "unnumbered"

@@ -58,8 +58,11 @@ from taikong.text import (
     COPYRIGHT_RE,
     DATE_PATTERN,
     MONTH_RE,
+    NUMERIC_DATE_PATTERN,
     ORDINAL_RE,
     SHORT_LINE_WORDS,
+    WRITTEN_DATE_PATTERN,
+    YEAR_FIRST_DATE_PATTERN,
 )
 
 ROLE_REASONS = (
@@ -123,10 +126,7 @@ def _words_re(*names: str) -> str:
 # DATE_PATTERN: "14-Jul-2026", "2026-February-26", "12/01/2026", "March 2025", "16:30".
 _MONTH = rf"{MONTH_RE}\.?"
 TIMESTAMP_PATTERN = (
-    rf"(?:{DATE_PATTERN}"
-    rf"|\b\d{{1,2}}[-/ ]{_MONTH}[-/ ]\d{{4}}\b"
-    rf"|\b\d{{4}}[-/ ]{_MONTH}[-/ ]\d{{1,2}}\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b"
+    rf"(?:{DATE_PATTERN}|{WRITTEN_DATE_PATTERN}|{NUMERIC_DATE_PATTERN}|{YEAR_FIRST_DATE_PATTERN}"
     rf"|\b{_MONTH},?\s+\d{{4}}\b"
     r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)"
 )
@@ -260,7 +260,10 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("_n_names") <= MAX_DATED_NAMES)
         & pl.col("_lower_names").not_()
         & (sentence.not_() | text.str.contains(TIME_KEY_RE))
-    ) | (short_meta & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified)\s+on\b"))
+    ) | (
+        # "last edited on 3 May", "last modified 10:15, 4 May 2025"
+        short_meta & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified)\s+(?:on\b|\d)")
+    )
     timestamp = dated_line & (text.str.contains(TIME_KEY_RE) | text.str.contains(CLOCK_RE))
     byline = short_meta & text.str.contains(BYLINE_RE) & sentence.not_()
     source = short_meta & text.str.contains(SOURCE_RE)

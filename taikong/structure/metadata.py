@@ -17,13 +17,15 @@ from taikong.enrich.mentions import acronym_definitions
 from taikong.text import (
     COPYRIGHT_RE,
     DATE_PATTERN,
-    DATE_RE,
     MONTH_NUMBERS,
     MONTH_RE,
+    NUMERIC_DATE_PATTERN,
     SHORT_LINE_WORDS,
+    WRITTEN_DATE_PATTERN,
+    YEAR_FIRST_DATE_PATTERN,
 )
 
-METADATA_VERSION = "metadata_v6"
+METADATA_VERSION = "metadata_v7"
 
 # A news agency credited in parentheses: one to four capitalised words ("Xinhua", "AP").
 _AGENCY = r"\((?P<agency>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\)"
@@ -113,7 +115,8 @@ def title_text(line_text: str | None, site_names: tuple[str, ...] = ()) -> str |
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    """Parse the date styles seen in datelines: 'Jun 27, 2013', '29th May 2018', ISO."""
+    """Parse the date styles seen in datelines: 'Jun 27, 2013', '29th May 2018', ISO,
+    '2026 February 26'."""
     if not text:
         return None
     t = text.strip().lower().replace(",", " ").replace(".", " ")
@@ -123,12 +126,105 @@ def parse_date(text: str | None) -> dt.date | None:
         d, mo, y = int(m[1]), MONTH_NUMBERS.get(m[2], 0), int(m[3])
     elif m := re.fullmatch(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", t):
         mo, d, y = MONTH_NUMBERS.get(m[1], 0), int(m[2]), int(m[3])
+    elif m := re.fullmatch(r"(\d{4})\s+([a-z]+)\s+(\d{1,2})", t):
+        y, mo, d = int(m[1]), MONTH_NUMBERS.get(m[2], 0), int(m[3])
     else:
         return None
+    return _valid_date(y, mo, d)
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
     try:
-        return dt.date(y, mo, d)
+        return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+# Any full date a dateline or timestamp writes: year first in numbers; a day, month name
+# and year in any order the datelines use; numbers with day and month in either order.
+_ANY_DATE_PATTERN = (
+    rf"(?P<ymd>{YEAR_FIRST_DATE_PATTERN})|(?P<written>{DATE_PATTERN}|{WRITTEN_DATE_PATTERN})"
+    rf"|(?P<numeric>{NUMERIC_DATE_PATTERN})"
+)
+_ANY_DATE_RE = re.compile("(?i)" + _ANY_DATE_PATTERN)
+# The same, for polars (no group names).
+ANY_DATE_RE = "(?i)(?:" + re.sub(r"\(\?P<\w+>", "(?:", _ANY_DATE_PATTERN) + ")"
+
+
+def date_in(text: str | None, day_first: bool | None = None) -> dt.date | None:
+    """The first full date `text` states, in any dateline or timestamp form.
+
+    A numbers-only date ("12/01/2026") is read day first or month first as the numbers
+    force (a part above 12 is the day) or else as `day_first` says (the document's own
+    evidence, `day_first_evidence`); with neither it is ambiguous and gives None.
+    """
+    m = _ANY_DATE_RE.search(text or "")
+    if m is None:
+        return None
+    if m["ymd"]:
+        y, mo, d = map(int, re.split(r"[-/.]", m["ymd"]))
+        return _valid_date(y, mo, d)
+    if m["written"]:
+        return parse_date(re.sub(r"[-/]", " ", m["written"]))
+    first, second, y = map(int, m["numeric"].split("/"))
+    order = _numeric_order(first, second, day_first)
+    if order is None:
+        return None
+    d, mo = (first, second) if order else (second, first)
+    return _valid_date(y, mo, d)
+
+
+def _numeric_order(first: int, second: int, day_first: bool | None) -> bool | None:
+    """True: the first number is the day; False: the month; None: no way to tell."""
+    if first > 12 >= second or first == second:
+        return True
+    if second > 12 >= first:
+        return False
+    return day_first
+
+
+# Written full dates, day first ("12 January 2026") or month first ("January 12, 2026").
+_DAY_MONTH_YEAR_RE = re.compile(rf"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_RE}\.?,?\s+\d{{4}}\b")
+_MONTH_DAY_YEAR_RE = re.compile(rf"(?i)\b{MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b")
+# Thousands grouped with spaces ("121 000 km"): the SI and continental European style;
+# US pages group with commas and write month first.
+_SPACE_GROUPED_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])")
+
+
+def day_first_evidence(all_text: str, body_text: str) -> bool | None:
+    """Whether the document writes numbers-only dates day first, from its own evidence,
+    strongest first: another numbers-only date with a part above 12 (when they agree);
+    more written dates day first than month first ("12 January 2026" against "January
+    12, 2026", furniture included); thousands grouped with spaces in the body. None: no
+    evidence (an ambiguous date then stays unread)."""
+    orders = set()
+    for m in re.finditer(NUMERIC_DATE_PATTERN, all_text):
+        first, second, _ = map(int, m[0].split("/"))
+        if first != second and (first > 12 or second > 12):
+            orders.add(_numeric_order(first, second, None))
+    if orders:
+        return orders.pop() if len(orders) == 1 else None
+    day_month = len(_DAY_MONTH_YEAR_RE.findall(all_text))
+    month_day = len(_MONTH_DAY_YEAR_RE.findall(all_text))
+    if day_month != month_day:
+        return day_month > month_day
+    if _SPACE_GROUPED_RE.search(body_text):
+        return True
+    return None
+
+
+def day_first_by_doc(lines: pl.DataFrame) -> dict[str, bool | None]:
+    """Per doc_id: `day_first_evidence` over all its lines and its kept (body) lines."""
+    kept = pl.col("bp_reason").is_null()
+    texts = (
+        lines.sort("doc_id", "line_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(
+            pl.col("text").str.join("\n").alias("_all"),
+            pl.col("text").filter(kept).str.join("\n").alias("_body"),
+        )
+    )
+    return {d: day_first_evidence(a, b or "") for d, a, b in texts.iter_rows()}
 
 
 def detect_language(text: str) -> str:
@@ -238,23 +334,52 @@ def news_agency(paragraph_texts: list[str]) -> str | None:
     return None
 
 
+# A revision stamp ("This page was last edited on ...", "Last modified: ...") dates a
+# change to the page, not its publication: it is an updated date only.
+_REVISION_KEY_RE = (
+    r"(?i)\blast\s+(?:edited|modified|revised)\b|\bpage\s+was\s+(?:edited|modified)\b"
+)
+# A reference entry ("^ "Title". Outlet. 25 March 2024.", "[3] ..."): its date is the
+# cited work's.
+_CITATION_RE = r"^\s*(?:\^|↑|\[\d{1,3}\])\s|[\"“][^\"”]{8,}[.,]?[\"”]\.?\s+\p{Lu}"
+
+
 def published_dates(lines: pl.DataFrame) -> pl.DataFrame:
-    """First full date on a short line (a dateline), furniture included: doc_id, date_text."""
+    """First dated line per document: doc_id, date_text (the line). A dated line is a
+    short line with a full date, a line the line roles recorded as metadata, or a bar of
+    cells one of which is short and dated (a timestamp tool bar may be long), but no
+    revision stamp or reference entry. Furniture included."""
+    text = pl.col("text")
+    metadata_line = (
+        pl.col("bp_reason").str.starts_with("metadata_").fill_null(False)
+        if "bp_reason" in lines.columns
+        else pl.lit(False)
+    )
+    # A tool bar's cells ("Site | Updated: 03-Mar-2026 16:15 | Share: ... | Print"): a
+    # short dated cell dates the page however long the bar.
+    cell = pl.element().str.strip_chars()
+    dated_cell = text.str.split("|").list.eval(
+        cell.str.contains(ANY_DATE_RE) & (cell.str.split(" ").list.len() <= SHORT_LINE_WORDS)
+    )
     return (
-        lines.filter((pl.col("n_words") <= SHORT_LINE_WORDS) & pl.col("text").str.contains(DATE_RE))
+        lines.filter(
+            text.str.contains(ANY_DATE_RE)
+            & ((pl.col("n_words") <= SHORT_LINE_WORDS) | metadata_line | dated_cell.list.any())
+            & text.str.contains(_REVISION_KEY_RE).not_()
+            & text.str.contains(_CITATION_RE).not_()
+        )
         .sort("doc_id", "line_no")
         .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.extract(f"(?i)({DATE_PATTERN})", 1).first().alias("date_text"))
+        .agg(text.first().alias("date_text"))
     )
 
 
 # Evidence that a web text is a news article, on the few lines under its title.
+BYLINE_EVIDENCE = "byline under the title"
 _NEAR_TITLE_LINES = 4
 _BYLINE_RE = r"^(?:[Bb]y|BY|[Ww]ritten by)\s+[A-Z]|\b[Bb]y:\s*[A-Z]"
 # A date or a clock time: the article's dateline or timestamp.
-_TIMESTAMP_RE = (
-    rf"{DATE_RE}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{4}}\b|\b\d{{1,2}}:\d{{2}}\b"
-)
+_TIMESTAMP_RE = rf"{ANY_DATE_RE}|\b\d{{1,2}}:\d{{2}}\b"
 # Numbered headings that make a web text a report.
 _MIN_NUMBERED_SECTIONS = 2
 
@@ -285,7 +410,7 @@ def news_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
     evidence = {}
     for doc_id, byline, dateline in found.iter_rows():
         if byline:
-            evidence[doc_id] = "byline under the title"
+            evidence[doc_id] = BYLINE_EVIDENCE
         elif dateline:
             evidence[doc_id] = "date under the title"
     return evidence
@@ -350,14 +475,18 @@ def document_metadata(
     boilerplate: pl.DataFrame,
     clean_text: dict[str, str],
     catalog: dict[str, dict],
+    day_first: dict[str, bool | None] | None = None,
 ) -> dict[str, dict]:
     """Per doc_id: title, title_truncated, published_date, publisher, publisher_acronym,
     news_agency, source_url, license, doc_type, doc_type_evidence and language.
 
     `clean_text` is each document's block texts joined; `catalog` maps source paths to
-    their catalog facts.
+    their catalog facts; `day_first` how each document's numbers-only dates read
+    (`day_first_by_doc`, computed when not given).
     """
-    dates = {d: parse_date(t) for d, t in published_dates(lines).iter_rows()}
+    if day_first is None:
+        day_first = day_first_by_doc(lines)
+    dates = {d: date_in(t, day_first.get(d)) for d, t in published_dates(lines).iter_rows()}
     for doc_id, month in title_page_dates(lines).items():
         if dates.get(doc_id) is None:
             dates[doc_id] = month
@@ -394,7 +523,12 @@ def document_metadata(
         news_found = news.get(doc_id)
         if news_found is None and doc_id in dates and doc_id in titles and doc_id not in wiki:
             news_found = "date line and title"
-        kind, evidence = doc_type(reports.get(doc_id), news_found, agency)
+        kind, evidence = doc_type(
+            reports.get(doc_id),
+            news_found,
+            agency,
+            transcript_evidence(paragraph_texts.get(doc_id, [])),
+        )
         if facts.get("doc_type"):
             kind, evidence = facts["doc_type"], "catalog"
         found[doc_id] = {
@@ -415,14 +549,40 @@ def document_metadata(
     return found
 
 
-def doc_type(report: str | None, news: str | None, agency: str | None) -> tuple[str, str]:
+# A speaker's turn in a transcript: "Lin Jian: ...", "CCTV: ...", "Q: ...".
+_TURN_RE = re.compile(r"^(?P<speaker>[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,3})\s*[:：]\s+\S")
+# A transcript has this many turns at least, by two speakers at least, one of whom
+# speaks more than once (the one who answers).
+_MIN_TURNS = 3
+
+
+def transcript_evidence(paragraph_texts: list[str]) -> str | None:
+    """What shows a transcript (a press conference, an interview): paragraphs that open
+    with a speaker's name and a colon, taking turns. A one-off "BEIJING: ..." dateline or
+    "Note: ..." is no transcript."""
+    speakers = [m["speaker"] for text in paragraph_texts if (m := _TURN_RE.match(text))]
+    turns = {s: speakers.count(s) for s in speakers}
+    if len(speakers) >= _MIN_TURNS and len(turns) >= 2 and max(turns.values()) >= 2:
+        return f"transcript ({len(speakers)} speaker turns)"
+    return None
+
+
+def doc_type(
+    report: str | None, news: str | None, agency: str | None, transcript: str | None = None
+) -> tuple[str, str]:
     """(doc_type, evidence): report (hard-wrapped text, a contents list, numbered
-    sections), else news_article (an agency dateline or credit, a byline or a date under
-    the title, a date line and a title), else web_page."""
+    sections), else news_article (an agency dateline or credit, a byline under the
+    title), else web_page for a transcript (a dated page of speakers' turns is a record,
+    such as a ministry's press conference, not news by itself), else news_article (a
+    date under the title, a date line and a title), else web_page."""
     if report:
         return "report", report
     if agency:
         return "news_article", f"agency credit ({agency})"
+    if news == BYLINE_EVIDENCE:
+        return "news_article", news
+    if transcript:
+        return "web_page", transcript
     if news:
         return "news_article", news
     return "web_page", "no report or news evidence"
@@ -430,38 +590,34 @@ def doc_type(report: str | None, news: str | None, agency: str | None) -> tuple[
 
 # "Updated: ...", "Last Updated", "updatetime:", "last edited on ..." (not "Published").
 _UPDATED_KEY_RE = r"(?i)\b(?:updated|update\s*time|updatetime|last\s+(?:edited|modified))\b"
-# A day-month-year written with hyphens or slashes: "14-Jul-2026" -> "14 Jul 2026".
-_HYPHENATED_DMY = r"(?i)\b(\d{1,2})[-/]([a-z]{3,9})[-/](\d{4})\b"
 
 
-def updated_dates(boilerplate: pl.DataFrame) -> dict[str, dt.date]:
+def updated_dates(
+    boilerplate: pl.DataFrame, day_first: dict[str, bool | None] | None = None
+) -> dict[str, dt.date]:
     """Per doc_id, the date of its first "updated" line recorded as metadata (a
     boilerplate reason metadata_*: a timestamp, or a byline that carries one); a key
-    alone on its line ("Last Updated") takes the date of the metadata line after it."""
+    alone on its line ("Last Updated") takes the date of the metadata line after it.
+    `day_first`: per doc_id, how its numbers-only dates read (`day_first_by_doc`)."""
     meta = boilerplate.filter(pl.col("reason").str.starts_with("metadata_")).sort(
         "doc_id", "line_no"
     )
-    text = pl.col("text").str.replace_all(_HYPHENATED_DMY, "$1 $2 $3")
-    date_text = text.str.extract(f"(?i)({DATE_PATTERN})", 1)
-    keyed = pl.col("text").str.contains(_UPDATED_KEY_RE)
     rows = meta.with_columns(
-        date_text.alias("_date"),
-        keyed.alias("_keyed"),
-        pl.col("line_no").alias("_line"),
-    ).with_columns(
-        pl.col("_date").shift(-1).over("doc_id").alias("_next_date"),
-        pl.col("_line").shift(-1).over("doc_id").alias("_next_line"),
+        pl.col("text").str.contains(_UPDATED_KEY_RE).alias("_keyed"),
+        pl.col("text").shift(-1).over("doc_id").alias("_next_text"),
+        pl.col("line_no").shift(-1).over("doc_id").alias("_next_line"),
     )
     found: dict[str, dt.date] = {}
     for doc_id, own, nxt, line, next_line in (
         rows.filter(pl.col("_keyed"))
-        .select("doc_id", "_date", "_next_date", "_line", "_next_line")
+        .select("doc_id", "text", "_next_text", "line_no", "_next_line")
         .iter_rows()
     ):
         if doc_id in found:
             continue
-        value = own or (nxt if next_line is not None and next_line - line <= 2 else None)
-        parsed = parse_date(value)
+        order = (day_first or {}).get(doc_id)
+        near = next_line is not None and next_line - line <= 2
+        parsed = date_in(own, order) or (date_in(nxt, order) if near else None)
         if parsed:
             found[doc_id] = parsed
     return found

@@ -29,7 +29,7 @@ from taikong.text import (
     issuing_body,
 )
 
-STRUCTURE_VERSION = "structure_v4"
+STRUCTURE_VERSION = "structure_v5"
 
 # A line ending a sentence ends its paragraph when the next line's first word would have
 # fitted on it: its length + 1 + that word <= FIT_TOLERANCE * the fullest lines' width.
@@ -41,11 +41,19 @@ SHORT_LINE_RATIO = 0.8
 HEADING_PATTERNS = {
     # style: (regex with ordinal group 1 and heading group 2, style rank)
     "roman": (r"^([IVXLC]{1,6})\.\s+([A-Z].*)$", 1),
-    "arabic": (r"^(\d{1,2})\.\s+([A-Z].*)$", 2),
+    # "3. Missions"; "3 MISSIONS" (no dot) only where the numbering supports it.
+    "arabic": (r"^(\d{1,2})\.?\s+([A-Z].*)$", 2),
+    # "2.1 Launch sites": nests under "2." (one step deeper per level, DECIMAL_LEVEL_STEP),
+    # above "(1)"; a heading only where the document's numbering supports it.
+    "decimal": (r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+([A-Z].*)$", 2.1),
     "paren": (r"^(\(\d{1,2}\))\s+([A-Z].*)$", 3),
     "dash": (r"^([-–])\s+([A-Z].*)$", 4),
 }
 UNNUMBERED_RANK = 1
+# A decimal heading's rank grows by this per level below the first ("2.1" -> "2.1.1").
+DECIMAL_LEVEL_STEP = 0.1
+# A line that starts with a section number ("1.", "1 INTRODUCTION", "2.1 Sites"): group 1.
+_SECTION_NUMBER_RE = r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\p{Lu}"
 # Headings the source marks up: wikitext "== History ==" (level by the number of "="),
 # a rendered wiki page's "History[edit]". Group 1: the heading text.
 MARKUP_HEADING_RES = (r"^={2,6}\s*([^=].*?)\s*={2,6}$", r"^(\S.{0,80}?)\s*\[edit\]$")
@@ -161,6 +169,8 @@ def _next(column: str) -> pl.Expr:
 # Was there a blank line (or removed furniture) just before this kept line?
 _GAP_BEFORE = (pl.col("line_no") - _prev("line_no")).fill_null(1) > 1
 _STARTS_LOWER = pl.col("text").str.contains(r"^[a-z]")
+# "1.5 tonnes of fuel": a number and a lower-case word open a quantity, not a heading.
+_QUANTITY_FIRST = pl.col("text").str.contains(r"^\d[\d.,]*\s+\p{Ll}")
 
 
 def segment(lines: pl.DataFrame) -> pl.DataFrame:
@@ -176,10 +186,22 @@ def segment(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
-    """Add `heading_style` (roman/arabic/paren/dash/unnumbered, null for no heading) and
-    `_lower` (the line starts in lower case)."""
+    """Add `heading_style` (roman/arabic/decimal/paren/dash/unnumbered/markup, null for
+    no heading) and `_lower` (the line starts in lower case)."""
     prev, nxt = _prev, _next
-    kept = kept.with_columns(_heading_style().alias("heading_style"), _STARTS_LOWER.alias("_lower"))
+    kept = _numbering_support(
+        kept.with_columns(_heading_style().alias("heading_style"), _STARTS_LOWER.alias("_lower"))
+    )
+    # "2.1 Sites" and "2 SITES" (no dot) are numbered headings only where the numbering
+    # supports them; an unsupported "2 SITES" may still be an unnumbered heading below,
+    # an unsupported "2.1 Sites" is none.
+    undotted = (pl.col("heading_style") == "arabic") & pl.col("text").str.contains(r"^\d{1,2}\s")
+    kept = kept.with_columns(
+        pl.when(undotted & pl.col("_numbered_ok").not_())
+        .then(None)
+        .otherwise(pl.col("heading_style"))
+        .alias("heading_style")
+    )
     # A numbered line whose sentence runs on into a lower-case line is not a heading.
     runs_on = nxt("_lower").fill_null(False)
     # Unnumbered headings ("Preamble", "Conclusion") exist only in wrapped text, as a
@@ -189,6 +211,7 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         & pl.col("heading_style").is_null()
         & (pl.col("n_words") <= 4)
         & pl.col("starts_upper")
+        & _QUANTITY_FIRST.not_()
         & pl.col("ends_sentence").not_()
         & pl.col("is_bullet").not_()
         & dateline_or_page().not_()
@@ -225,6 +248,7 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         | nxt("heading_style").eq("dash").fill_null(False)
     )
     front_matter = pl.col("text").str.contains(FRONT_MATTER_HEADING_RE) & pl.col("is_title").not_()
+    unsupported = (pl.col("heading_style") == "decimal") & pl.col("_numbered_ok").not_()
     return kept.with_columns(
         pl.when(pl.col("_contents"))
         .then(None)
@@ -232,10 +256,58 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("heading_style"))
         .when(unnumbered | front_matter | web_subheading)
         .then(pl.lit("unnumbered"))
-        .when(dash_item | runs_on)
+        .when(dash_item | runs_on | unsupported)
         .then(None)
         .otherwise(pl.col("heading_style"))
         .alias("heading_style")
+    ).drop("_numbered_ok")
+
+
+def _numbering_support(kept: pl.DataFrame) -> pl.DataFrame:
+    """Add `_numbered_ok`: the document's numbering supports the line's section number
+    ("2.1 Launch sites", "2 LAUNCH SITES"): its parent ("2." or "2 LAUNCH") starts an
+    earlier line, a sibling ("2.2 ...", "3 ...") starts another, or a child ("2.1 ...")
+    a later one; and no sibling is the line just before or after it (a run of numbered
+    lines is a list). Quantities ("1.5 tonnes of fuel") start in lower case and never
+    get here. Contents entries do not count."""
+    number = pl.col("text").str.extract(_SECTION_NUMBER_RE, 1)
+    kept = kept.with_columns(
+        pl.when(pl.col("_contents").not_()).then(number).alias("_number"),
+    ).with_columns(
+        pl.col("_number").str.extract(r"^(.*)\.\d{1,2}$", 1).alias("_parent"),
+        pl.col("_number").str.extract(r"(\d{1,2})$", 1).cast(pl.Int32).alias("_last"),
+    )
+    first_seen = (
+        kept.drop_nulls("_number")
+        .group_by("doc_id", "_number")
+        .agg(pl.col("line_no").min().alias("_seen_at"))
+    )
+    prefix = (
+        pl.when(pl.col("_parent").is_not_null()).then(pl.col("_parent") + ".").otherwise(pl.lit(""))
+    )
+    keys = {
+        "_parent": pl.col("_parent"),
+        "_prev_sib": prefix + (pl.col("_last") - 1).cast(pl.String),
+        "_next_sib": prefix + (pl.col("_last") + 1).cast(pl.String),
+        "_child": pl.col("_number") + ".1",
+    }
+    kept = kept.with_columns(**keys)
+    for key in keys:
+        kept = kept.join(
+            first_seen.rename({"_number": key, "_seen_at": f"{key}_at"}),
+            on=["doc_id", key],
+            how="left",
+            maintain_order="left",
+        )
+    parent = (pl.col("_parent_at") < pl.col("line_no")).fill_null(False)
+    child = (pl.col("_child_at") > pl.col("line_no")).fill_null(False)
+    siblings = pl.col("_prev_sib_at").is_not_null() | pl.col("_next_sib_at").is_not_null()
+    in_a_run = _next("_number").eq(pl.col("_next_sib")).fill_null(False) | _prev("_number").eq(
+        pl.col("_prev_sib")
+    ).fill_null(False)
+    ok = (parent | child | siblings) & in_a_run.not_() & pl.col("_number").is_not_null()
+    return kept.with_columns(ok.fill_null(False).alias("_numbered_ok")).drop(
+        "_number", "_last", *keys, *(f"{key}_at" for key in keys)
     )
 
 

@@ -19,9 +19,10 @@ from taikong.clean.hyphens import as_extracted
 from taikong.dedup.templates import template_id
 from taikong.enrich.mentions import find_mentions
 from taikong.enrich.quantities import find_quantities
-from taikong.structure.metadata import document_metadata, updated_dates
+from taikong.structure.metadata import day_first_by_doc, document_metadata, updated_dates
 from taikong.structure.offsets import to_raw_spans
 from taikong.structure.paragraphs import (
+    DECIMAL_LEVEL_STEP,
     HEADING_PATTERNS,
     UNNUMBERED_RANK,
     assemble_blocks,
@@ -67,6 +68,9 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
                 rank = ranks.get(style, UNNUMBERED_RANK)
                 if style == "markup":
                     heading, rank = markup_heading(row["text"])
+                elif style == "decimal":
+                    depth = patterns[style].match(row["text"])[1].count(".")
+                    rank += DECIMAL_LEVEL_STEP * (depth - 1)
                 while stack and stack[-1]["_rank"] >= rank:
                     stack.pop()
                 if style == "markup":
@@ -343,8 +347,16 @@ def build_documents(
         .agg(pl.col("text").str.join("\n"))
         .iter_rows()
     )
+    day_first = day_first_by_doc(lines)
     metadata = document_metadata(
-        docs, lines, blocks, tables["paragraphs"], tables["boilerplate"], clean_text, catalog
+        docs,
+        lines,
+        blocks,
+        tables["paragraphs"],
+        tables["boilerplate"],
+        clean_text,
+        catalog,
+        day_first,
     )
     counts = {
         name: dict(frame.group_by("doc_id").len().iter_rows()) for name, frame in tables.items()
@@ -355,7 +367,7 @@ def build_documents(
             "doc_id", "near_duplicate_of", "near_duplicate_similarity"
         ).iter_rows()
     }
-    updated = updated_dates(tables["boilerplate"])
+    updated = updated_dates(tables["boilerplate"], day_first)
     rows = []
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]

@@ -259,3 +259,19 @@ def test_wrapped_disclaimer_runs_to_the_end_of_its_sentence():
     assert roles["necessarily reflect the position of the institute or its"] == "disclaimer"
     assert roles["sponsors."] == "disclaimer"
     assert roles["This sentence after the disclaimer is text again."] is None
+
+
+def test_revision_stamps_with_or_without_on_but_not_prose_about_updates():
+    roles = _roles(
+        _page(
+            ["Cargo craft reaches the station in record time"],
+            [
+                "The docking plan was last updated in 2024 after a review.",
+                "This page was last modified 10:15, 4 May 2025.",
+                "This page was last edited on 3 May 2025, at 16:30 (UTC).",
+            ],
+        )
+    )
+    assert roles["This page was last modified 10:15, 4 May 2025."] == "metadata_timestamp"
+    assert roles["This page was last edited on 3 May 2025, at 16:30 (UTC)."] == "metadata_timestamp"
+    assert roles["The docking plan was last updated in 2024 after a review."] is None

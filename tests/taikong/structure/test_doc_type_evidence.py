@@ -44,3 +44,52 @@ def test_doc_type_and_its_evidence():
         "agency.txt": ("news_article", "agency credit (Orbitnews)"),
         "wiki.txt": ("web_page", "no report or news evidence"),
     }
+
+
+ANSWER = (
+    "Our survey program has always been open to partners, and we will keep sharing its "
+    "data with every country that takes part in the peaceful use of outer space."
+)
+
+
+def _doc_types(pages: dict[str, str]) -> dict[str, tuple[str, str]]:
+    tables, _ = run_in_memory(pages)
+    return {
+        r[0]: (r[1], r[2])
+        for r in tables.documents.select("source_path", "doc_type", "doc_type_evidence").rows()
+    }
+
+
+def test_a_dated_transcript_is_a_web_page_unless_a_byline_or_agency_makes_it_news():
+    turns = [
+        "Orbit TV: The agency said a partner astronaut will fly this year. Any comment?",
+        "Wen Hao: " + ANSWER,
+        ANSWER,
+        "Star Daily: Some say the survey satellites have other aims. How do you respond?",
+        "Wen Hao: " + ANSWER,
+    ]
+    head = [
+        "Home > Press > Briefings",
+        "Spokesperson Wen Hao's Regular Briefing",
+        "2030-03-04 20:15",
+    ]
+    byline = ["Home", "Interview: the survey program's next steps", "By Ana Ruiz", "2030-03-04"]
+    one_dateline = [
+        "Survey satellite reaches orbit",
+        "2030-03-04 20:15",
+        "BEIJING: " + PROSE,
+        ANSWER,
+        ANSWER,
+    ]
+    got = _doc_types(
+        {
+            "briefing.txt": "\n".join(head + turns) + "\n",
+            "interview.txt": "\n".join(byline + turns) + "\n",
+            "news.txt": "\n".join(one_dateline) + "\n",
+        }
+    )
+    assert got == {
+        "briefing.txt": ("web_page", "transcript (4 speaker turns)"),
+        "interview.txt": ("news_article", "byline under the title"),
+        "news.txt": ("news_article", "date under the title"),
+    }

@@ -78,3 +78,35 @@ def test_web_subheading_between_two_paragraphs_and_what_is_not_one():
     lines += [second, "Related stories", "Home"]
     _, rows = _sections("\n\n".join(lines) + "\n")
     assert rows == [("A long road to orbit", "unnumbered", 1)]
+
+
+def test_decimal_subheadings_where_the_numbering_supports_them():
+    body = textwrap.wrap(PROSE * 2, width=80)
+    lines = ["1. LAUNCH SITES", *body, "1.1 Jiuquan", *body, "1.2 Wenchang", *body]
+    lines += ["2 ROCKETS", *body, "2.1 Solid-fuel rockets", *body]
+    _, rows = _sections("\n".join(lines) + "\n")
+    assert rows == [
+        ("LAUNCH SITES", "arabic", 1),
+        ("Jiuquan", "decimal", 2),
+        ("Wenchang", "decimal", 2),
+        # "2 ROCKETS" has no dot, but its subsection "2.1" shows it numbers a section.
+        ("ROCKETS", "arabic", 1),
+        ("Solid-fuel rockets", "decimal", 2),
+    ]
+
+
+def test_decimal_numbers_without_support_or_in_a_list_are_no_headings():
+    body = textwrap.wrap(PROSE * 2, width=80)
+    # No parent and no sibling: a number that happens to start a short line.
+    lone = [*body, "3.5 Million Viewers", *body]
+    # A quantity starts in lower case; a run of numbered lines is a list.
+    listed = ["1. LAUNCH SITES", *body, "1.5 tonnes of fuel", *body]
+    listed += ["1.1 Jiuquan", "1.2 Wenchang", "1.3 Xichang", *body]
+    # An undotted number with no support stays what it was: here an unnumbered heading.
+    undotted = [*body, "7 Wonders", *body]
+    _, lone_rows = _sections("\n".join(lone) + "\n")
+    _, undotted_rows = _sections("\n".join(undotted) + "\n")
+    assert undotted_rows == [("7 Wonders", "unnumbered", 1)]
+    _, list_rows = _sections("\n".join(listed) + "\n")
+    assert lone_rows == []
+    assert list_rows == [("LAUNCH SITES", "arabic", 1)]
