@@ -14,8 +14,11 @@ byline, "Source:" or "(Agency)") or the first body paragraph, skipping a standfi
 under it. Failing that, the first line after a breadcrumb trail, else the first kept
 line if it is title-shaped. Hard-wrapped reports: the first block of lines set off by
 blank lines before the body, skipping what dates the document or names the organisation
-its running header names; one to MAX_TITLE_LINES lines. Furniture of any other kind
-(footers, running headers) is never a title."""
+its running header names (unless the running header repeats the title: its first
+occurrence, at the top over the issuer, authors or date, is the title); one to
+MAX_TITLE_LINES lines. The running header's other occurrences in the front matter, and
+a title page's colophon ("Printed in ..."), are furniture and title-page metadata.
+Furniture of any other kind (footers, running headers) is never a title."""
 
 from __future__ import annotations
 
@@ -238,7 +241,6 @@ def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.
     before_contents = (
         _by_doc(_TEXT.str.strip_chars().str.contains(CONTENTS_LABEL_RE).cum_sum()) == 0
     )
-    author = _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
     # An issuing body's name wrapped onto a next line ("... Office of" / "the Republic").
     issuer_goes_on = (
         _by_doc((pl.col("_issuer") & _TEXT.str.contains(r"\b(?:of|for|and)$")).shift(1))
@@ -251,7 +253,7 @@ def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.
             (
                 pl.col("_issuer")
                 | issuer_goes_on
-                | author
+                | pl.col("_author")
                 | _TEXT.str.contains(_EDITION_RE)
                 | (_TEXT.str.contains(COLOPHON_RE) & (pl.col("n_words") <= _COLOPHON_WORDS))
                 | (pl.col("_dated") & _TEXT.str.contains(DATE_LINE_RE))
@@ -437,13 +439,18 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
     # after it, at an issuing body and at an author line.
     gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
     # Title-cased first: an all-caps issuer ("CHINA AEROSPACE STUDIES INSTITUTE") too.
-    content = content.with_columns(issuing_body(_TEXT).alias("_issuer"))
+    content = content.with_columns(
+        issuing_body(_TEXT).alias("_issuer"),
+        (
+            _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
+        ).alias("_author"),
+    )
     part_edge = pl.col("_dated") | pl.col("_names_header") | pl.col("_issuer")
     starts_part = (
         part_edge
         | _by_doc(part_edge.shift(1)).fill_null(False)
         | pl.col("_issuer")
-        | (_TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False))
+        | pl.col("_author")
     )
     return content.with_columns(
         _by_doc(
@@ -455,8 +462,8 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
 def _first_front_matter_blocks(content: pl.DataFrame) -> pl.DataFrame:
     """Per report, its first block that is not a date, the publisher or an issuing body,
     with its shape. A block that repeats the running header is skipped too, unless it
-    opens the document right above an issuing body or a date: a report whose running
-    header repeats its title shows the title there first."""
+    opens the document right above an issuing body, its authors or a date: a report whose
+    running header repeats its title shows the title there first."""
     blocks = (
         content.group_by("doc_id", "_block")
         .agg(
@@ -466,7 +473,9 @@ def _first_front_matter_blocks(content: pl.DataFrame) -> pl.DataFrame:
             (pl.col("_names_header") & pl.col("_dated").not_() & pl.col("_issuer").not_())
             .all()
             .alias("_header_only"),
-            (pl.col("_dated") | pl.col("_issuer")).all().alias("_title_page_part"),
+            (pl.col("_dated") | pl.col("_issuer") | pl.col("_author"))
+            .all()
+            .alias("_title_page_part"),
             pl.col("_shaped").all().alias("_all_shaped"),
             # Only the last line may not end a clause; inner ones may end in ":" or ",".
             _TEXT.str.contains(r"[.!?;]$").any().alias("_sentence"),

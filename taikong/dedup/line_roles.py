@@ -159,7 +159,7 @@ CLOCK_RE = r"(?i)\b\d{1,2}:\d{2}"
 # Keys that date a page.
 _TIME_KEYS = (
     r"updated|update\s*time|updatetime|published|posted|date|time|release\s*time"
-    r"|last\s+(?:updated|edited|modified)|last\s+edited\s+on"
+    r"|last\s+(?:updated|edited|modified|changed)|last\s+edited\s+on"
 )
 TIME_KEY_RE = rf"(?i)\b(?:{_TIME_KEYS})\b"
 # Words a dated metadata line may hold besides its date and the names it credits.
@@ -174,7 +174,7 @@ BYLINE_RE = (
 SOURCE_RE = (
     r"^[\[(【]?\s*(?i:source|sources|editor|editors|web\s+editor|chief\s+editor"
     r"|responsible\s+editor|executive\s+editor|edited\s+by|photographer|translator"
-    r"|proofreader|contributor|photo\s+editor|prepared\s+for|prepared\s+by)\s*[:：]"
+    r"|proofreader|contributor|photo\s+editor|prepared\s+for|prepared\s+by|from)\s*[:：]"
 )
 # An author's note: "The author is a professor of ...".
 AUTHOR_NOTE_RE = r"^(?i:the\s+(?:author|writer)s?\s+(?:is|are)\b)"
@@ -223,8 +223,13 @@ RELATED_HEADER_RE = (
 _MENU_SEP = r"\s*(?:[|｜>»›/·•]+|【|】)\s*"
 _SENTENCE_END = r"[.!?][\"”’)\]]*$"
 ATTACHMENT_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
-# The place under a byline's name: "in Beijing", "in Hong Kong".
-PLACE_LINE_RE = r"^in\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$"
+# The place under a byline's name: "in Beijing", "in Hong Kong"; or the author's role:
+# "China Correspondent", "Senior Science Writer".
+PLACE_LINE_RE = (
+    r"^(?:in\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}"
+    r"|(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}(?i:correspondent|bureau\s+chief|reporter|writer"
+    r"|editor|columnist|contributor)s?)$"
+)
 # The lines a bare credit sits between.
 CREDIT_NEIGHBOURS = [
     "metadata_byline",
@@ -243,13 +248,13 @@ TRUST_NOTE_RE = (
 # A promotion of the site's forum, community or newsletter ("Join our Space Forums to
 # keep talking ...", "Join the conversation on our Discord").
 PROMO_RE = (
-    r"^(?i:join\s+(?:our|the)\s+(?:\S+\s+){0,3}(?:forums?|community|communities|newsletters?"
-    r"|mailing\s+list|discord|conversation|discussion)\b)"
+    r"^(?i:join\s+(?:our|the|\S+['’]s)\s+(?:\S+\s+){0,3}(?:forums?|community|communities"
+    r"|newsletters?|mailing\s+list|discord|telegram|whatsapp|channel|conversation|discussion)\b)"
 )
 # A newsletter box's heading; the line under it is its pitch.
 NEWSLETTER_HEADER_RE = (
     r"^(?i:(?:get|sign\s+up\s+(?:for|to)|subscribe\s+to)\s+(?:the|our)\s+.{0,40}?"
-    r"\bnewsletters?)[.!:]?$"
+    r"\bnewsletters?(?:\s+(?:now|today|here))?)[.!:]?$"
 )
 # The print edition a web article ran in: "This article appeared in the X print edition
 # as: ...", "A version of this article appears in print on ...".
@@ -333,7 +338,7 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("_n_names") <= MAX_DATED_NAMES)
         & pl.col("_lower_names").not_()
         & (sentence.not_() | text.str.contains(TIME_KEY_RE))
-    ) | (short_meta & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified)\s+on\b"))
+    ) | (short_meta & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified|changed)\s+on\b"))
     timestamp = dated_line & (text.str.contains(TIME_KEY_RE) | text.str.contains(CLOCK_RE))
     byline = short_meta & text.str.contains(BYLINE_RE) & sentence.not_()
     source = short_meta & text.str.contains(SOURCE_RE)
@@ -464,9 +469,10 @@ def _bare_credits(nb: pl.DataFrame) -> pl.DataFrame:
     """Web pages: credits without a key, known by their neighbours.
 
     A person's name alone on its line between the headline (or standfirst) and a date
-    line is the byline, and an "in <Place>" line between the name and the date is the
-    author's place (a dateline). A short line between two metadata or share lines is a
-    credit too (an outlet's name between the date and the share bar)."""
+    line is the byline, and an "in <Place>" or role line ("China Correspondent") between
+    the name and the date is the author's place or role (a dateline, a byline). A short
+    line between two metadata or share lines, one of them metadata, is a credit too (an
+    outlet's name between the date and the share bar)."""
     text = pl.col("text")
     role = pl.col("role_reason")
     prev_role, next_role = _by_doc(role.shift(1)), _by_doc(role.shift(-1))
@@ -490,12 +496,15 @@ def _bare_credits(nb: pl.DataFrame) -> pl.DataFrame:
         & text.str.contains(r"\d").not_()
         & prev_role.is_in(CREDIT_NEIGHBOURS).fill_null(False)
         & next_role.is_in(CREDIT_NEIGHBOURS).fill_null(False)
+        & ((prev_role != "share_bar") | (next_role != "share_bar")).fill_null(False)
     )
     return nb.with_columns(
         pl.when(pl.col("_name_byline"))
         .then(pl.lit("metadata_byline"))
-        .when(place)
+        .when(place & text.str.starts_with("in "))
         .then(pl.lit("metadata_dateline"))
+        .when(place)
+        .then(pl.lit("metadata_byline"))
         .when(credit)
         .then(pl.lit("metadata_source"))
         .otherwise(role)

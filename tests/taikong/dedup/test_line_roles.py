@@ -396,13 +396,18 @@ def test_outlet_name_between_the_date_and_the_share_bar():
     assert all(roles[p] is None for p in BODY)
 
 
-def test_bare_name_right_over_the_date_line():
+def test_bare_name_and_role_over_the_date_line_and_a_from_key():
     roles = _page_roles(
         [
             "Cargo craft reaches the station in record time",
             "Mara Quell",
+            "Senior Science Correspondent",
             "Published: 9:15am, 2 Nov 2025",
+            "From: Orbit Safety Office",
         ],
-        [],
+        ["Join Orbit's Telegram channel for the latest launch news."],
     )
     assert roles["Mara Quell"] == "metadata_byline"
+    assert roles["Senior Science Correspondent"] == "metadata_byline"
+    assert roles["From: Orbit Safety Office"] == "metadata_source"
+    assert roles["Join Orbit's Telegram channel for the latest launch news."] == "page_controls"
