@@ -12,12 +12,14 @@ read as running prose).
 after the cross-document and page-shape reasons, so this module only adds labels. Every
 reason names the evidence:
 
-  metadata_byline     "By Wang Li", "Written by ...", "Author: ...", a name alone over an
-                      "in <Place>" line or a date line, and a line about that author
-                      ("Jo Park covers space for the paper.")
+  metadata_byline     "By Wang Li", "Written by ...", "Author: ...", a name alone between
+                      the headline and a date line, the author's role under it ("China
+                      Correspondent"), and a line about that author ("Jo Park covers
+                      space for the paper.")
   metadata_source     "Source: Xinhua | Editor: ...", "[Editor: ...]", a value under a
                       key line of its own ("Editor" / "Jane Doe"), and a short line between
-                      two metadata or share lines (an outlet's name under the date)
+                      metadata and share lines (an outlet's name under the date), and a
+                      "From: ..." key
   metadata_timestamp  a date or clock time with a key ("Updated: 2024-05-03 16:30") or
                       with nothing else but names ("(Xinhua) 13:38, May 08, 2026")
   metadata_dateline   a date alone ("11 March 2026", "October 2008, Beijing") or a news
@@ -31,7 +33,8 @@ reason names the evidence:
                       newsletter ("Join our forums ..."), a newsletter box and its pitch
   breadcrumb          a trail with an arrow or starting at Home ("Home > News")
   navigation          a menu of short items joined by separators, or a run of three or
-                      more short lines without sentence punctuation above the body
+                      more short lines without sentence punctuation above the body, or a
+                      section label in capitals right under the menu ("TECH & SCIENCE")
   related_links       a "Related" / "Most viewed" / "More from" header and the run of
                       headline-shaped lines under it
   page_tail           a short line without sentence punctuation after the last line of
@@ -678,6 +681,20 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
         & role.is_null()
         & pl.col("_contents_run").not_()
     )
+    # A section label in capitals right under the menu or trail ("TECH & SCIENCE"): the
+    # menu item the page sits in (a headline is not written in capitals).
+    under_menu = _by_doc(role.shift(1)).is_in(["navigation", "breadcrumb"]).fill_null(False)
+    text = pl.col("text")
+    section_label = (
+        head
+        & role.is_null()
+        & (pl.col("n_words") <= MENU_ITEM_WORDS)
+        & text.str.contains(r"\p{Lu}")
+        & text.str.contains(r"\p{Ll}|\d").not_()
+        & pl.col("_sentence").not_()
+        & under_menu
+    )
+    in_menu_run = in_menu_run | section_label
 
     # Related-links lists: a header, then the headline-shaped lines under it.
     header = pl.col("text").str.contains(RELATED_HEADER_RE) & web

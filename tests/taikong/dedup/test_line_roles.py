@@ -411,3 +411,23 @@ def test_bare_name_and_role_over_the_date_line_and_a_from_key():
     assert roles["Senior Science Correspondent"] == "metadata_byline"
     assert roles["From: Orbit Safety Office"] == "metadata_source"
     assert roles["Join Orbit's Telegram channel for the latest launch news."] == "page_controls"
+
+
+def test_section_label_in_capitals_under_the_menu():
+    roles = _page_roles(
+        [
+            "NEWS | VOICES | FEATURES | VIDEO",
+            "TECH & SCIENCE",
+            "Cargo craft reaches the station in record time",
+        ],
+        [],
+    )
+    assert roles["TECH & SCIENCE"] == "navigation"
+    assert roles["Cargo craft reaches the station in record time"] is None
+
+
+def test_mixed_case_line_under_the_menu_is_no_section_label():
+    roles = _page_roles(
+        ["NEWS | VOICES | FEATURES | VIDEO", "Crew Returns", "Updated: 2025-11-02 09:15"], []
+    )
+    assert roles["Crew Returns"] is None
