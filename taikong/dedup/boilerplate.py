@@ -42,7 +42,7 @@ from taikong.text import (
     SHORT_LINE_WORDS,
 )
 
-BOILERPLATE_VERSION = "boilerplate_v7"
+BOILERPLATE_VERSION = "boilerplate_v8"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).
@@ -201,7 +201,13 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     reason = (
         pl.when(nb.not_())
         .then(None)
-        .when(edge_furniture)
+        # A metadata line says what it is on its own page ("Updated: Dec 01, 2025 09:02
+        # PM"): other sites writing the same template do not make it repeated furniture,
+        # and its reason is what the documents table reads its dates and credits from.
+        .when(
+            edge_furniture
+            & pl.col("role_reason").str.starts_with("metadata_").fill_null(False).not_()
+        )
         .then(pl.lit("repeated_template"))
         .when(pl.col("_running_header"))
         .then(pl.lit("running_header"))

@@ -14,8 +14,11 @@ byline, "Source:" or "(Agency)") or the first body paragraph, skipping a standfi
 under it. Failing that, the first line after a breadcrumb trail, else the first kept
 line if it is title-shaped. Hard-wrapped reports: the first block of lines set off by
 blank lines before the body, skipping what dates the document or names the organisation
-its running header names; one to MAX_TITLE_LINES lines. Furniture of any other kind
-(footers, running headers) is never a title."""
+its running header names (unless the running header repeats the title: its first
+occurrence, at the top over the issuer, authors or date, is the title); one to
+MAX_TITLE_LINES lines. The running header's other occurrences in the front matter, and
+a title page's colophon ("Printed in ..."), are furniture and title-page metadata.
+Furniture of any other kind (footers, running headers) is never a title."""
 
 from __future__ import annotations
 
@@ -96,6 +99,15 @@ _EDITION_RE = r"(?i)^(?:first|second|third|fourth|fifth|\d{1,2}(?:st|nd|rd|th))\
 # and Zhou Mei"), each two or three capitalised words.
 _PERSON = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}"
 AUTHOR_RE = rf"^{_PERSON}(?:(?:,\s+|\s+and\s+){_PERSON})?$"
+# A title page's colophon: who printed or published the report, and where ("Printed in
+# the United States of America by ...", "Published by the Office of ..."): a name, then
+# no clause of a sentence ("Printed in orbit, the parts were ..." is body text).
+COLOPHON_RE = (
+    r"^(?i:(?:printed|published|produced|typeset|printed\s+and\s+bound)\s+(?:in|by)"
+    r"|(?:printed|published)\s+and\s+distributed\s+by)\s+(?i:the\s+)?\p{Lu}[^,;]*"
+    r"(?:,\s+\p{Lu}[^,;]*)*$"
+)
+_COLOPHON_WORDS = 20
 # An organisation name followed by its acronym in parentheses: "Institute of X (IX)".
 _TRAILING_ACRONYM = r"\s*\([A-Z][A-Za-z&.-]{1,11}\)$"
 
@@ -221,15 +233,14 @@ def front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, line_no, role "title_page"): the issuing body, author, edition and date lines of a
-    report's title page (a report whose title was found), before its contents list.
-    They are metadata, not body text: recorded with their reason, and read for the
-    document's date."""
+    """(doc_id, line_no, role "title_page"): the issuing body, author, edition, colophon and
+    date lines of a report's title page (a report whose title was found), before its
+    contents list. They are metadata, not body text: recorded with their reason, and read
+    for the document's date."""
     titled = report_titles.group_by("doc_id").agg(pl.col("line_no").max().alias("_title_end"))
     before_contents = (
         _by_doc(_TEXT.str.strip_chars().str.contains(CONTENTS_LABEL_RE).cum_sum()) == 0
     )
-    author = _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
     # An issuing body's name wrapped onto a next line ("... Office of" / "the Republic").
     issuer_goes_on = (
         _by_doc((pl.col("_issuer") & _TEXT.str.contains(r"\b(?:of|for|and)$")).shift(1))
@@ -242,8 +253,9 @@ def _title_page_lines(content: pl.DataFrame, report_titles: pl.DataFrame) -> pl.
             (
                 pl.col("_issuer")
                 | issuer_goes_on
-                | author
+                | pl.col("_author")
                 | _TEXT.str.contains(_EDITION_RE)
+                | (_TEXT.str.contains(COLOPHON_RE) & (pl.col("n_words") <= _COLOPHON_WORDS))
                 | (pl.col("_dated") & _TEXT.str.contains(DATE_LINE_RE))
             )
             & before_contents
@@ -427,13 +439,18 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
     # after it, at an issuing body and at an author line.
     gap = (pl.col("line_no") - _by_doc(pl.col("line_no").shift(1))).fill_null(2) > 1
     # Title-cased first: an all-caps issuer ("CHINA AEROSPACE STUDIES INSTITUTE") too.
-    content = content.with_columns(issuing_body(_TEXT).alias("_issuer"))
+    content = content.with_columns(
+        issuing_body(_TEXT).alias("_issuer"),
+        (
+            _TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False)
+        ).alias("_author"),
+    )
     part_edge = pl.col("_dated") | pl.col("_names_header") | pl.col("_issuer")
     starts_part = (
         part_edge
         | _by_doc(part_edge.shift(1)).fill_null(False)
         | pl.col("_issuer")
-        | (_TEXT.str.contains(AUTHOR_RE) & _by_doc(pl.col("_shaped").shift(1)).fill_null(False))
+        | pl.col("_author")
     )
     return content.with_columns(
         _by_doc(
@@ -444,37 +461,55 @@ def _report_front_matter(head: pl.DataFrame, header_keys: pl.DataFrame) -> pl.Da
 
 def _first_front_matter_blocks(content: pl.DataFrame) -> pl.DataFrame:
     """Per report, its first block that is not a date, the publisher or an issuing body,
-    with its shape."""
-    return (
+    with its shape. A block that repeats the running header is skipped too, unless it
+    opens the document right above an issuing body, its authors or a date: a report whose
+    running header repeats its title shows the title there first."""
+    blocks = (
         content.group_by("doc_id", "_block")
         .agg(
             pl.len().alias("_n"),
             pl.col("n_words").sum().alias("_words"),
             (pl.col("_names_header") | pl.col("_dated") | pl.col("_issuer")).all().alias("_skip"),
+            (pl.col("_names_header") & pl.col("_dated").not_() & pl.col("_issuer").not_())
+            .all()
+            .alias("_header_only"),
+            (pl.col("_dated") | pl.col("_issuer") | pl.col("_author"))
+            .all()
+            .alias("_title_page_part"),
             pl.col("_shaped").all().alias("_all_shaped"),
             # Only the last line may not end a clause; inner ones may end in ":" or ",".
             _TEXT.str.contains(r"[.!?;]$").any().alias("_sentence"),
             _TEXT.sort_by("line_no").last().str.contains(r"[:,]$").alias("_open_end"),
             pl.col("line_no").min().alias("_first"),
         )
-        .filter(pl.col("_skip").not_())
         .sort("doc_id", "_first")
+    )
+    order = {"order_by": "_first"}
+    title_over_title_page = (
+        pl.col("_header_only")
+        & (pl.col("_first") == pl.col("_first").min().over("doc_id"))
+        & pl.col("_title_page_part").shift(-1).over("doc_id", **order).fill_null(False)
+    )
+    return (
+        blocks.filter(pl.col("_skip").not_() | title_over_title_page)
         .group_by("doc_id", maintain_order=True)
         .first()
+        .drop("_header_only", "_title_page_part")
     )
 
 
 def _first_page_headers(content: pl.DataFrame, first_blocks: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, line_no, role): the first page's running header, above everything else,
-    is page furniture too."""
+    """(doc_id, line_no, role): the running header in the front matter, outside the
+    title's block, is page furniture too: the first page's, above everything else, and
+    its repeat over the first page of the body (after the contents list, no page number
+    beside it)."""
+    title_block = first_blocks.select("doc_id", pl.col("_block").alias("_title_block"))
     return (
-        content.join(
-            first_blocks.select("doc_id", "_first"), on="doc_id", how="left", maintain_order="left"
-        )
+        content.join(title_block, on="doc_id", how="left", maintain_order="left")
         .filter(
             pl.col("_is_header")
             & _REASON.is_null()
-            & (pl.col("line_no") < pl.col("_first").fill_null(pl.col("line_no") + 1))
+            & (pl.col("_block") != pl.col("_title_block")).fill_null(True)
         )
         .select("doc_id", "line_no", pl.lit("running_header").alias("role"))
     )

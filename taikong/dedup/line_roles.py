@@ -12,23 +12,36 @@ read as running prose).
 after the cross-document and page-shape reasons, so this module only adds labels. Every
 reason names the evidence:
 
-  metadata_byline     "By Wang Li", "Written by ...", "Author: ..."
-  metadata_source     "Source: Xinhua | Editor: ...", "[Editor: ...]", and a value under a
-                      key line of its own ("Editor" / "Jane Doe")
+  metadata_byline     "By Wang Li", "Written by ...", "Author: ...", a name alone between
+                      the headline and a date line, the author's role under it ("China
+                      Correspondent"), and a line about that author ("Jo Park covers
+                      space for the paper.")
+  metadata_source     "Source: Xinhua | Editor: ...", "[Editor: ...]", a value under a
+                      key line of its own ("Editor" / "Jane Doe"), and a short line between
+                      metadata and share lines (an outlet's name under the date), and a
+                      "From: ..." key
   metadata_timestamp  a date or clock time with a key ("Updated: 2024-05-03 16:30") or
                       with nothing else but names ("(Xinhua) 13:38, May 08, 2026")
   metadata_dateline   a date alone ("11 March 2026", "October 2008, Beijing") or a news
-                      dateline alone ("JIUQUAN, May 29 (Xinhua) --")
+                      dateline alone ("JIUQUAN, May 29 (Xinhua) --"), or the byline's
+                      place ("in Beijing" under a name)
   language_switch     only language names ("中文 | English | Français")
-  share_bar           only share, social and print words ("Share - WeChat", "Print Mail")
-  page_controls       only page-control words ("BACK TO THE TOP", "Advertisement")
+  share_bar           only share, social and print words ("Share - WeChat", "Print Mail"),
+                      or a like, vote or rating widget's message (lexicons/widget_messages)
+  page_controls       only page-control words ("BACK TO THE TOP", "Advertisement"), an
+                      outlet's "Why you can trust X" note, a promotion of its forum or
+                      newsletter ("Join our forums ..."), a newsletter box and its pitch
   breadcrumb          a trail with an arrow or starting at Home ("Home > News")
   navigation          a menu of short items joined by separators, or a run of three or
-                      more short lines without sentence punctuation above the body
+                      more short lines without sentence punctuation above the body, or a
+                      section label in capitals right under the menu ("TECH & SCIENCE")
   related_links       a "Related" / "Most viewed" / "More from" header and the run of
                       headline-shaped lines under it
   page_tail           a short line without sentence punctuation after the last line of
-                      running prose (footer menus, contact blocks, licence numbers)
+                      running prose (footer menus, contact blocks, licence numbers); a
+                      print-edition note ("This article appeared in the X print edition
+                      as: ..."); the publishing group that owns the site ("X is part of Y,
+                      an international media group ...")
   masthead            a short line above the page's first menu, trail or language switch
                       (site name, tagline)
   disclaimer          "The views expressed ... do not necessarily ...", "Disclaimer"
@@ -36,7 +49,8 @@ reason names the evidence:
                       document with a page number before or after it ("Title | 2")
   contact_line        a short line that starts with a contact key ("E-mail: ...", "Tel: ")
   wiki_furniture      a wiki page's frame: a template or category link alone on its line
-                      ("{{Reflist}}", "[[Category:X]]"), "Categories: ...", "Retrieved from"
+                      ("{{Reflist}}", "[[Category:X]]"), "Categories: ...", "Retrieved from",
+                      the tagline "From <Wiki>, the free encyclopedia"
   copyright_notice    a licence notice ("Text is available under the Creative Commons ...")
 
 Only pages that give one paragraph per line (most of their long lines end a sentence)
@@ -50,7 +64,7 @@ from functools import cache
 
 import polars as pl
 
-from taikong.dedup.front_matter import breadcrumb
+from taikong.dedup.front_matter import AUTHOR_RE, breadcrumb
 from taikong.io.files import read_package_text
 from taikong.text import (
     CAPITALISED_MONTH_RE,
@@ -115,11 +129,24 @@ def lexicon(name: str) -> tuple[str, ...]:
     return tuple(sorted((e for e in entries if e), key=lambda e: (-len(e), e)))
 
 
+def _alternation(*names: str) -> str:
+    """The entries of some lexicons as one regex alternation, longest first."""
+    entries = sorted({e for n in names for e in lexicon(n)}, key=lambda e: (-len(e), e))
+    return "|".join(e.replace(" ", r"\s+") for e in entries)
+
+
 def _words_re(*names: str) -> str:
     """Case-insensitive alternation of the entries of some lexicons, as whole words."""
-    entries = sorted({e for n in names for e in lexicon(n)}, key=lambda e: (-len(e), e))
-    body = "|".join(e.replace(" ", r"\s+") for e in entries)
-    return rf"(?i)(?:^|[^\p{{L}}])(?:{body})(?:$|[^\p{{L}}])"
+    return rf"(?i)(?:^|[^\p{{L}}])(?:{_alternation(*names)})(?:$|[^\p{{L}}])"
+
+
+def _widget_message_re() -> str:
+    """A widget's message and nothing else: an entry of lexicons/widget_messages, perhaps
+    with what it is about ("this page"), and perhaps a second message ("..., you can only
+    like it once!"); "Thank you for liking our photos, she said" is prose."""
+    entry = rf"(?:{_alternation('widget_messages')})"
+    about = r"(?:\s+(?:this|the)\s+(?:page|article|post|story|video|photo|image|content))?"
+    return rf"(?i)^\W*{entry}{about}(?:[,;]?\s+{entry}(?:\s+\p{{L}}+){{0,3}})?\W*$"
 
 
 # Dates and clock times as page metadata writes them, beyond the dateline forms of
@@ -135,7 +162,7 @@ CLOCK_RE = r"(?i)\b\d{1,2}:\d{2}"
 # Keys that date a page.
 _TIME_KEYS = (
     r"updated|update\s*time|updatetime|published|posted|date|time|release\s*time"
-    r"|last\s+(?:updated|edited|modified)|last\s+edited\s+on"
+    r"|last\s+(?:updated|edited|modified|changed)|last\s+edited\s+on"
 )
 TIME_KEY_RE = rf"(?i)\b(?:{_TIME_KEYS})\b"
 # Words a dated metadata line may hold besides its date and the names it credits.
@@ -150,7 +177,7 @@ BYLINE_RE = (
 SOURCE_RE = (
     r"^[\[(【]?\s*(?i:source|sources|editor|editors|web\s+editor|chief\s+editor"
     r"|responsible\s+editor|executive\s+editor|edited\s+by|photographer|translator"
-    r"|proofreader|contributor|photo\s+editor|prepared\s+for|prepared\s+by)\s*[:：]"
+    r"|proofreader|contributor|photo\s+editor|prepared\s+for|prepared\s+by|from)\s*[:：]"
 )
 # An author's note: "The author is a professor of ...".
 AUTHOR_NOTE_RE = r"^(?i:the\s+(?:author|writer)s?\s+(?:is|are)\b)"
@@ -199,6 +226,60 @@ RELATED_HEADER_RE = (
 _MENU_SEP = r"\s*(?:[|｜>»›/·•]+|【|】)\s*"
 _SENTENCE_END = r"[.!?][\"”’)\]]*$"
 ATTACHMENT_RE = r"(?i)\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|txt|csv)$"
+# The place under a byline's name: "in Beijing", "in Hong Kong"; or the author's role:
+# "China Correspondent", "Senior Science Writer".
+PLACE_LINE_RE = (
+    r"^(?:in\s+\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}"
+    r"|(?:\p{Lu}[\p{L}'’.-]*\s+){0,3}(?i:correspondent|bureau\s+chief|reporter|writer"
+    r"|editor|columnist|contributor)s?)$"
+)
+# The lines a bare credit sits between.
+CREDIT_NEIGHBOURS = [
+    "metadata_byline",
+    "metadata_source",
+    "metadata_timestamp",
+    "metadata_dateline",
+    "share_bar",
+]
+# A widget's line at most this long: a like or rating message, a promotion, a notice.
+MAX_WIDGET_WORDS = 40
+# An outlet's note on its own standards: "Why you can trust X", "Why trust us".
+TRUST_NOTE_RE = (
+    r"^(?i:why\s+(?:you\s+can\s+)?trust)\s+(?:(?i:us)|[\p{Lu}\p{N}][\p{L}\p{N}.&'’-]*"
+    r"(?:\s+[\p{Lu}][\p{L}\p{N}.&'’-]*){0,3})\??$"
+)
+# A promotion of the site's forum, community or newsletter ("Join our Space Forums to
+# keep talking ...", "Join the conversation on our Discord").
+PROMO_RE = (
+    r"^(?i:join\s+(?:our|the|\S+['’]s)\s+(?:\S+\s+){0,3}(?:forums?|community|communities"
+    r"|newsletters?|mailing\s+list|discord|telegram|whatsapp|channel|conversation|discussion)\b)"
+)
+# A newsletter box's heading; the line under it is its pitch.
+NEWSLETTER_HEADER_RE = (
+    r"^(?i:(?:get|sign\s+up\s+(?:for|to)|subscribe\s+to)\s+(?:the|our)\s+.{0,40}?"
+    r"\bnewsletters?(?:\s+(?:now|today|here))?)[.!:]?$"
+)
+# The print edition a web article ran in: "This article appeared in the X print edition
+# as: ...", "A version of this article appears in print on ...".
+PRINT_NOTE_RE = (
+    r"^(?i:(?:this|a\s+version\s+of\s+this)\s+(?:article|story)\s+(?:first\s+)?"
+    r"(?:appeared|appears)\s+(?:in|on)\b.{0,80}?\b(?:print|edition|issue)\b)"
+)
+# The publishing group that owns the site: "X is part of Y Inc, an international media
+# group and leading digital publisher."; only with a publisher's words, so "The probe is
+# part of a group of missions" stays.
+PUBLISHER_GROUP_RE = (
+    r"^[\p{Lu}\p{N}][\p{L}\p{N}.&'’-]*(?:\s+[\p{Lu}\p{N}][\p{L}\p{N}.&'’-]*){0,3}"
+    r"\s+(?:is|are)\s+(?:a\s+)?part\s+of\s+.{0,60}?"
+    r"\b(?i:media\s+(?:group|company|network)|digital\s+publisher|publishing\s+(?:group|house"
+    r"|company)|corporate\s+site)\b"
+)
+# A wiki page's tagline under its title: "From Wikipedia, the free encyclopedia",
+# "From Wiktionary, the free dictionary", "From Wikibooks, open books for an open world".
+WIKI_TAGLINE_RE = (
+    r"^From\s+[\p{Lu}][\p{L}\p{N}.'’-]*(?:\s+[\p{Lu}][\p{L}\p{N}.'’-]*){0,2},"
+    r"\s+(?i:(?:the\s+)?(?:free|open)\b)[^.!?]{0,50}$"
+)
 
 
 def _stopword_share(text: pl.Expr) -> pl.Expr:
@@ -261,8 +342,9 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         & pl.col("_lower_names").not_()
         & (sentence.not_() | text.str.contains(TIME_KEY_RE))
     ) | (
-        # "last edited on 3 May", "last modified 10:15, 4 May 2025"
-        short_meta & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified)\s+(?:on\b|\d)")
+        # "last edited on 3 May", "last modified 10:15, 4 May 2025", "last changed on ..."
+        short_meta
+        & text.str.contains(r"(?i)\blast\s+(?:edited|updated|modified|changed)\s+(?:on\b|\d)")
     )
     timestamp = dated_line & (text.str.contains(TIME_KEY_RE) | text.str.contains(CLOCK_RE))
     byline = short_meta & text.str.contains(BYLINE_RE) & sentence.not_()
@@ -275,6 +357,9 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         & sentence.not_()
     )
     news_dateline = text.str.contains(DATELINE_RE)
+    widget = pl.col("n_words") <= MAX_WIDGET_WORDS
+    # The pitch under a newsletter box's heading ("Breaking news, the latest updates ...").
+    newsletter_pitch = _by_doc(text.str.contains(NEWSLETTER_HEADER_RE).shift(1)).fill_null(False)
 
     # Menus joined by separators: three items or more, or two short all-caps ones
     # ("CHINA / SCIENCE"); no item a sentence or longer than a menu item.
@@ -311,8 +396,18 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("disclaimer"))
         .when((pl.col("n_words") <= SHORT_LINE_WORDS) & text.str.contains(CONTACT_KEY_RE))
         .then(pl.lit("contact_line"))
-        .when(text.str.contains(WIKI_FURNITURE_RE))
+        .when(text.str.contains(WIKI_FURNITURE_RE) | text.str.contains(WIKI_TAGLINE_RE))
         .then(pl.lit("wiki_furniture"))
+        .when(widget & text.str.contains(_widget_message_re()))
+        .then(pl.lit("share_bar"))
+        .when(widget & (text.str.contains(TRUST_NOTE_RE) | text.str.contains(PROMO_RE)))
+        .then(pl.lit("page_controls"))
+        .when(widget & (text.str.contains(NEWSLETTER_HEADER_RE) | newsletter_pitch))
+        .then(pl.lit("page_controls"))
+        .when(widget & text.str.contains(PRINT_NOTE_RE))
+        .then(pl.lit("page_tail"))
+        .when(widget & text.str.contains(PUBLISHER_GROUP_RE))
+        .then(pl.lit("page_tail"))
         .when((pl.col("n_words") <= 30) & text.str.contains(LICENCE_RE))
         .then(pl.lit("copyright_notice"))
         .when(short_meta & text.str.contains(EDITION_RE))
@@ -341,7 +436,7 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     nb = nb.with_columns(_prose_per_line().alias("_web")).with_columns(own.alias("role_reason"))
-    nb = _zones(_author_notes(_disclaimer_paragraphs(_page_headers(nb))))
+    nb = _zones(_author_notes(_bare_credits(_disclaimer_paragraphs(_page_headers(nb)))))
     return lines.select("doc_id", "line_no").join(
         nb.select("doc_id", "line_no", "role_reason"),
         on=["doc_id", "line_no"],
@@ -377,6 +472,53 @@ def _disclaimer_paragraphs(nb: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _bare_credits(nb: pl.DataFrame) -> pl.DataFrame:
+    """Web pages: credits without a key, known by their neighbours.
+
+    A person's name alone on its line between the headline (or standfirst) and a date
+    line is the byline, and an "in <Place>" or role line ("China Correspondent") between
+    the name and the date is the author's place or role (a dateline, a byline). A short
+    line between two metadata or share lines, one of them metadata, is a credit too (an
+    outlet's name between the date and the share bar)."""
+    text = pl.col("text")
+    role = pl.col("role_reason")
+    prev_role, next_role = _by_doc(role.shift(1)), _by_doc(role.shift(-1))
+    place_line = role.is_null() & text.str.contains(PLACE_LINE_RE)
+    name = pl.col("_web") & role.is_null() & text.str.contains(AUTHOR_RE)
+    dated = role.is_in(["metadata_timestamp", "metadata_dateline"])
+    under_headline = (prev_role.is_null() & (_by_doc(pl.col("n_words").shift(1)) >= 3)).fill_null(
+        False
+    )
+    over_date = _by_doc(dated.shift(-1)).fill_null(False) | (
+        _by_doc(place_line.shift(-1)).fill_null(False) & _by_doc(dated.shift(-2)).fill_null(False)
+    )
+    name_byline = name & under_headline & over_date
+    nb = nb.with_columns(name_byline.alias("_name_byline"))
+    place = place_line & _by_doc(pl.col("_name_byline").shift(1)).fill_null(False)
+    credit = (
+        pl.col("_web")
+        & role.is_null()
+        & (pl.col("n_words") <= 3)
+        & pl.col("_sentence").not_()
+        & text.str.contains(r"\d").not_()
+        & prev_role.is_in(CREDIT_NEIGHBOURS).fill_null(False)
+        & next_role.is_in(CREDIT_NEIGHBOURS).fill_null(False)
+        & ((prev_role != "share_bar") | (next_role != "share_bar")).fill_null(False)
+    )
+    return nb.with_columns(
+        pl.when(pl.col("_name_byline"))
+        .then(pl.lit("metadata_byline"))
+        .when(place & text.str.starts_with("in "))
+        .then(pl.lit("metadata_dateline"))
+        .when(place)
+        .then(pl.lit("metadata_byline"))
+        .when(credit)
+        .then(pl.lit("metadata_source"))
+        .otherwise(role)
+        .alias("role_reason")
+    ).drop("_name_byline")
+
+
 def _author_notes(nb: pl.DataFrame) -> pl.DataFrame:
     """A line about the byline's author after the body starts ("Jo Park covers space
     for the paper."): the name of a "By ..." line, then a verb."""
@@ -384,8 +526,15 @@ def _author_notes(nb: pl.DataFrame) -> pl.DataFrame:
         nb.filter(pl.col("role_reason") == "metadata_byline")
         .select(
             "doc_id",
-            pl.col("text")
-            .str.extract(r"^(?i:by|written\s+by)\s*:?\s+(\p{Lu}\S+(?:\s+\p{Lu}\S+){1,2})", 1)
+            pl.coalesce(
+                pl.col("text").str.extract(
+                    r"^(?i:by|written\s+by)\s*:?\s+(\p{Lu}\S+(?:\s+\p{Lu}\S+){1,2})", 1
+                ),
+                # A byline that is only a name (or two): its first name.
+                pl.when(pl.col("text").str.contains(AUTHOR_RE)).then(
+                    pl.col("text").str.extract(r"^([A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})", 1)
+                ),
+            )
             .str.replace(r"[,;|—–-]+$", "")
             .alias("_author"),
         )
@@ -536,6 +685,20 @@ def _zones(nb: pl.DataFrame) -> pl.DataFrame:
         & role.is_null()
         & pl.col("_contents_run").not_()
     )
+    # A section label in capitals right under the menu or trail ("TECH & SCIENCE"): the
+    # menu item the page sits in (a headline is not written in capitals).
+    under_menu = _by_doc(role.shift(1)).is_in(["navigation", "breadcrumb"]).fill_null(False)
+    text = pl.col("text")
+    section_label = (
+        head
+        & role.is_null()
+        & (pl.col("n_words") <= MENU_ITEM_WORDS)
+        & text.str.contains(r"\p{Lu}")
+        & text.str.contains(r"\p{Ll}|\d").not_()
+        & pl.col("_sentence").not_()
+        & under_menu
+    )
+    in_menu_run = in_menu_run | section_label
 
     # Related-links lists: a header, then the headline-shaped lines under it.
     header = pl.col("text").str.contains(RELATED_HEADER_RE) & web

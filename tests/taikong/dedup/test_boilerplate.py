@@ -73,7 +73,12 @@ def test_site_furniture_is_removed_and_every_body_sentence_kept():
     assert copyright_rows.height == 3
     assert copyright_rows["template_id"].n_unique() == 1
     assert copyright_rows["n_docs"].to_list() == [3, 3, 3]
-    assert set(bp["reason"]) == {"repeated_template"}
+    # Furniture by repetition; a date line by its own evidence (the documents table reads
+    # its date from that reason), though every page has one.
+    assert set(bp["reason"]) == {"repeated_template", "metadata_dateline"}
+    dated = bp.filter(pl.col("reason") == "metadata_dateline")["text"].to_list()
+    assert len(dated) == 3  # one a page, each with its own date
+    assert len({t.split(" Share")[0] for t in dated}) == 3
     # Every boilerplate row points at its exact source characters.
     raw = dict(zip(tables.documents["doc_id"], tables.documents["raw_text"], strict=True))
     for row in bp.iter_rows(named=True):

@@ -275,3 +275,175 @@ def test_revision_stamps_with_or_without_on_but_not_prose_about_updates():
     assert roles["This page was last modified 10:15, 4 May 2025."] == "metadata_timestamp"
     assert roles["This page was last edited on 3 May 2025, at 16:30 (UTC)."] == "metadata_timestamp"
     assert roles["The docking plan was last updated in 2024 after a review."] is None
+
+
+def _page_roles(head: list[str], tail: list[str]) -> dict[str, str | None]:
+    """The roles of a page with one paragraph per line: `head`, the body, `tail`."""
+    return _roles(_page(head, tail))
+
+
+def test_widget_messages_are_the_share_bar_and_prose_about_likes_stays():
+    like_prose = "Thank you for liking our launch photos, the agency wrote to the students."
+    roles = _page_roles(
+        ["Probe reaches the far side", "Updated: 2025-11-02 09:15"],
+        [
+            "Thank you for liking",
+            "You have already liked this page, you can only like it once!",
+            "Was this article helpful?",
+            like_prose,
+        ],
+    )
+    assert roles["Thank you for liking"] == "share_bar"
+    assert roles["You have already liked this page, you can only like it once!"] == "share_bar"
+    assert roles["Was this article helpful?"] == "share_bar"
+    # The widget's words, then more than what they are about: prose.
+    assert roles[like_prose] is None
+
+
+def test_trust_note_promotions_and_newsletter_box_are_page_controls():
+    join_prose = (
+        "Join the effort to track debris, the agency urged amateur astronomers in the "
+        "region, who already report dozens of objects every month."
+    )
+    roles = _page_roles(
+        ["Probe reaches the far side", "Updated: 2025-11-02 09:15", "Why you can trust Orbit"],
+        [
+            join_prose,
+            "Join our community forums to talk about the latest launches and more!",
+            "Sign up for the Orbit Weekly newsletter",
+            "The week's launches, landings and dockings, straight to your inbox.",
+        ],
+    )
+    assert roles["Why you can trust Orbit"] == "page_controls"
+    assert roles["Join our community forums to talk about the latest launches and more!"] == (
+        "page_controls"
+    )
+    assert roles["Sign up for the Orbit Weekly newsletter"] == "page_controls"
+    assert roles["The week's launches, landings and dockings, straight to your inbox."] == (
+        "page_controls"
+    )
+    assert roles[join_prose] is None
+
+
+def test_print_edition_note_and_publisher_group_are_the_page_tail():
+    part_of_prose = (
+        "The lander is part of a group of missions that the agency will fly to the "
+        "south pole of the moon before the end of the decade."
+    )
+    roles = _page_roles(
+        ["Probe reaches the far side", "Updated: 2025-11-02 09:15"],
+        [
+            part_of_prose,
+            "A version of this article appears in print on May 3, 2025, with the headline: "
+            "Probe reaches the far side",
+            "Orbit Weekly is part of Star Media Ltd, a media group and digital publisher.",
+        ],
+    )
+    note = (
+        "A version of this article appears in print on May 3, 2025, with the headline: "
+        "Probe reaches the far side"
+    )
+    assert roles[note] == "page_tail"
+    assert (
+        roles["Orbit Weekly is part of Star Media Ltd, a media group and digital publisher."]
+        == "page_tail"
+    )
+    assert roles[part_of_prose] is None
+
+
+def test_wiki_tagline_under_the_title():
+    roles = _page_roles(
+        [
+            "Cargo craft",
+            "From Wikipedia, the free encyclopedia",
+            "From Wikibooks, open books for an open world",
+        ],
+        ["From Earth, the craft looks like a bright star, the team said on Monday night."],
+    )
+    assert roles["From Wikipedia, the free encyclopedia"] == "wiki_furniture"
+    assert roles["From Wikibooks, open books for an open world"] == "wiki_furniture"
+    assert (
+        roles["From Earth, the craft looks like a bright star, the team said on Monday night."]
+        is None
+    )
+
+
+def test_bare_name_byline_its_place_and_its_author_note():
+    roles = _page_roles(
+        [
+            "Cargo craft reaches the station in record time",
+            "Engineers used a faster approach that saves fuel and crew time",
+            "Mara Quell",
+            "in Oslo",
+            "Published: 9:15am, 2 Nov 2025",
+        ],
+        ["Mara Quell is a science reporter with the weekly, covering space."],
+    )
+    assert roles["Mara Quell"] == "metadata_byline"
+    assert roles["in Oslo"] == "metadata_dateline"
+    assert roles["Mara Quell is a science reporter with the weekly, covering space."] == (
+        "metadata_byline"
+    )
+
+
+def test_name_shaped_lines_without_a_byline_neighbour_stay():
+    roles = _page_roles(
+        ["Cargo craft docks with the station", "Long March", "in Orbit"],
+        ["Mara Quell is a science reporter with the weekly, covering space."],
+    )
+    # No date under the name and the place: a heading, not a byline.
+    assert roles["Long March"] is None
+    assert roles["in Orbit"] is None
+    # No byline names her: the sentence is prose.
+    assert roles["Mara Quell is a science reporter with the weekly, covering space."] is None
+
+
+def test_outlet_name_between_the_date_and_the_share_bar():
+    roles = _page_roles(
+        [
+            "Cargo craft reaches the station in record time",
+            "Updated 16:30, 14-Jul-2026",
+            "Orbit TV",
+            "Share Copied",
+        ],
+        [],
+    )
+    assert roles["Orbit TV"] == "metadata_source"
+    assert all(roles[p] is None for p in BODY)
+
+
+def test_bare_name_and_role_over_the_date_line_and_a_from_key():
+    roles = _page_roles(
+        [
+            "Cargo craft reaches the station in record time",
+            "Mara Quell",
+            "Senior Science Correspondent",
+            "Published: 9:15am, 2 Nov 2025",
+            "From: Orbit Safety Office",
+        ],
+        ["Join Orbit's Telegram channel for the latest launch news."],
+    )
+    assert roles["Mara Quell"] == "metadata_byline"
+    assert roles["Senior Science Correspondent"] == "metadata_byline"
+    assert roles["From: Orbit Safety Office"] == "metadata_source"
+    assert roles["Join Orbit's Telegram channel for the latest launch news."] == "page_controls"
+
+
+def test_section_label_in_capitals_under_the_menu():
+    roles = _page_roles(
+        [
+            "NEWS | VOICES | FEATURES | VIDEO",
+            "TECH & SCIENCE",
+            "Cargo craft reaches the station in record time",
+        ],
+        [],
+    )
+    assert roles["TECH & SCIENCE"] == "navigation"
+    assert roles["Cargo craft reaches the station in record time"] is None
+
+
+def test_mixed_case_line_under_the_menu_is_no_section_label():
+    roles = _page_roles(
+        ["NEWS | VOICES | FEATURES | VIDEO", "Crew Returns", "Updated: 2025-11-02 09:15"], []
+    )
+    assert roles["Crew Returns"] is None
