@@ -66,7 +66,7 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
                 style = row["heading_style"]
                 rank = ranks.get(style, UNNUMBERED_RANK)
                 if style == "markup":
-                    heading, rank = markup_heading(row["text"])
+                    heading, rank = markup_heading(row["text"], row["markup_level"])
                 while stack and stack[-1]["_rank"] >= rank:
                     stack.pop()
                 if style == "markup":
