@@ -12,6 +12,7 @@ import pytest
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.html import HeadingSpan, html_to_text
+from taikong.ingest.shards import ingest_files
 from taikong.io.memory import MemoryWorkArea
 from taikong.pipeline import TABLE_DATASETS
 from taikong.runner import InlineExecutor, run_pipeline
@@ -131,6 +132,22 @@ def test_a_heading_sharing_its_line_keeps_its_own_span():
     assert "next" in page.text.splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "converted"),
+    [
+        ("saved.txt", "<!DOCTYPE html><html><body><p>Text.</p></body></html>", True),
+        ("saved", "\ufeff<!-- saved --><html><body><p>Text.</p></body></html>", True),
+        ("page.HTM", "<p>Text.</p>", True),
+        ("note.txt", "Use <p> tags in <html> pages.", False),
+    ],
+)
+def test_html_is_known_by_extension_or_content(tmp_path, name, content, converted):
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    docs, inputs = ingest_files(tmp_path, [name])
+    assert inputs["converted_from"].to_list() == ["html" if converted else None]
+    assert (docs["raw_text"][0] == "Text.\n") is converted
+
+
 # ---- through the pipeline ------------------------------------------------------------
 
 
@@ -189,3 +206,16 @@ def test_a_news_page_with_heading_elements_is_no_encyclopedia_page(tables):
     assert documents.select("doc_type", "published_date").rows() == [
         ("news_article", dt.date(2024, 3, 3))
     ]
+
+
+@pytest.mark.slow
+def test_pretty_printed_pages_pass_the_audit_and_publish(tables, tmp_path):
+    from corpus import publish_in_memory
+
+    from taikong.structure.tables import ShardTables
+
+    for name, page_tables in tables.items():
+        outcome, _, _ = publish_in_memory(
+            {name: ""}, tmp_path / name, "run-1", tables=ShardTables(**page_tables)
+        )
+        assert outcome.status == "published", (name, outcome.problems)
