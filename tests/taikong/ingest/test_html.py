@@ -71,6 +71,14 @@ REPEATED_PAGE = _page(
     "    <p>Published: March 3, 2024</p>\n"
 )
 
+# A headline-shaped <h2> right under the <h1>, where the headline rule would look.
+SUBHEAD_PAGE = _page(
+    "    <h1>Tiangong Station Completes Its Third Year in Orbit</h1>\n"
+    "    <h2>Three years of crews at work</h2>\n"
+    f"    <p>{BODY[0]}</p>\n"
+    f"    <p>{BODY[1]}</p>\n"
+)
+
 
 def _release_tables(tmp_path: Path, pages: dict[str, str]) -> dict[str, pl.DataFrame]:
     """The declared pipeline from ingest on, in memory, over `pages` saved in tmp_path."""
@@ -93,7 +101,8 @@ def _release_tables(tmp_path: Path, pages: dict[str, str]) -> dict[str, pl.DataF
 def tables(tmp_path_factory):
     """Each page released on its own: what it shows by itself decides its furniture."""
     out = {}
-    for name, page in {"headings.html": HEADINGS_PAGE, "repeated.html": REPEATED_PAGE}.items():
+    pages = {"headings.html": HEADINGS_PAGE, "repeated.html": REPEATED_PAGE}
+    for name, page in {**pages, "subhead.html": SUBHEAD_PAGE}.items():
         out[name] = _release_tables(tmp_path_factory.mktemp("html"), {name: page})
     return out
 
@@ -197,6 +206,15 @@ def test_heading_words_repeated_in_a_paragraph_leave_it_a_paragraph(tables):
     assert repeated["kind"].to_list() == ["paragraph"]
     # The section spans the paragraph too: it is inside the heading's section.
     assert repeated["section_id"].to_list() == sections["section_id"].to_list()
+
+
+def test_the_h1_is_the_title_line_and_a_subheading_under_it_a_section(tables):
+    paragraphs = _of(tables, "paragraphs", "subhead.html")
+    sections = _of(tables, "sections", "subhead.html")
+    assert paragraphs.filter(pl.col("kind") == "title")["text"].to_list() == [
+        "Tiangong Station Completes Its Third Year in Orbit"
+    ]
+    assert sections["heading"].to_list() == ["Three years of crews at work"]
 
 
 def test_a_news_page_with_heading_elements_is_no_encyclopedia_page(tables):
