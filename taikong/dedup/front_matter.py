@@ -356,10 +356,17 @@ def _headline_lines(web: pl.DataFrame) -> pl.DataFrame:
 
 def _markup_titles(head: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, line_no) of HTML pages' titles: the first <h1> line of the head (clean's
-    `markup_level`) that is no furniture. The page's markup says which line names it; a
-    headline-shaped subheading under it is not the title."""
+    `markup_level`) that is no furniture by its own evidence. The page's markup says
+    which line names it: a headline-shaped subheading under it is not the title, and a
+    run of short lines above the body that took it in (a menu, a masthead) does not make
+    it furniture."""
+    by_place = _REASON.is_in(["navigation", "masthead"])
     return (
-        head.filter((pl.col("markup_level") == 1) & pl.col("_reclaimable") & _title_shaped(_TEXT))
+        head.filter(
+            (pl.col("markup_level") == 1)
+            & (pl.col("_reclaimable") | by_place)
+            & _title_shaped(_TEXT)
+        )
         .sort("doc_id", "line_no")
         .group_by("doc_id", maintain_order=True)
         .first()

@@ -79,6 +79,16 @@ SUBHEAD_PAGE = _page(
     f"    <p>{BODY[1]}</p>\n"
 )
 
+# Saved on one line, two menu items right above the <h1>: a run of short lines with it.
+ONE_LINE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Tianwen &amp; Mars</title>"
+    "<style>body { color: red }</style><script>var stolen = 1;</script></head><body>"
+    "<nav><ul><li><a href='/'>Home</a></li><li>News</li></ul></nav>"
+    "<h1>Tianwen-1 reaches Mars</h1>"
+    + "".join(f"<p>{line}</p>" for line in BODY[:3])
+    + "<footer>Copyright 2021 CNSA</footer></body></html>"
+)
+
 
 def _release_tables(tmp_path: Path, pages: dict[str, str]) -> dict[str, pl.DataFrame]:
     """The declared pipeline from ingest on, in memory, over `pages` saved in tmp_path."""
@@ -102,7 +112,8 @@ def tables(tmp_path_factory):
     """Each page released on its own: what it shows by itself decides its furniture."""
     out = {}
     pages = {"headings.html": HEADINGS_PAGE, "repeated.html": REPEATED_PAGE}
-    for name, page in {**pages, "subhead.html": SUBHEAD_PAGE}.items():
+    pages |= {"subhead.html": SUBHEAD_PAGE, "one_line.html": ONE_LINE_PAGE}
+    for name, page in pages.items():
         out[name] = _release_tables(tmp_path_factory.mktemp("html"), {name: page})
     return out
 
@@ -215,6 +226,20 @@ def test_the_h1_is_the_title_line_and_a_subheading_under_it_a_section(tables):
         "Tiangong Station Completes Its Third Year in Orbit"
     ]
     assert sections["heading"].to_list() == ["Three years of crews at work"]
+
+
+def test_the_h1_in_a_run_of_short_lines_is_the_title_and_the_menu_navigation(tables):
+    paragraphs = _of(tables, "paragraphs", "one_line.html")
+    boilerplate = _of(tables, "boilerplate", "one_line.html")
+    assert paragraphs.select("kind", "text").rows() == [
+        ("title", "Tianwen-1 reaches Mars"),
+        *(("paragraph", line) for line in BODY[:3]),
+    ]
+    assert boilerplate.select("reason", "text").rows() == [
+        ("navigation", "* Home"),
+        ("navigation", "* News"),
+        ("site_footer", "Copyright 2021 CNSA"),
+    ]
 
 
 def test_a_news_page_with_heading_elements_is_no_encyclopedia_page(tables):
