@@ -13,7 +13,7 @@ import sys
 import chardet
 from charset_normalizer import from_bytes
 
-from taikong.ingest.decode import decode_bytes
+from taikong.ingest.decode import DECODE_VERSION, decode_bytes
 
 SAMPLES = [
     ("cp1252", "Résumé: Zürich–Genève, été 2024."),
@@ -70,7 +70,7 @@ def main() -> None:
     if len(sys.argv) > 1:
         old = _load(sys.argv[1])
         deciders = {"before (old decoder)": lambda b: old(b).text, **deciders}
-    deciders["after (taikong decode_v2)"] = lambda b: decode_bytes(b).text
+    deciders[f"after (taikong {DECODE_VERSION})"] = lambda b: decode_bytes(b).text
     for label, decide in deciders.items():
         right = quarantined = 0
         wrong = []

@@ -13,12 +13,14 @@ from taikong.enrich.quantities import QUANTITIES_VERSION
 # Re-exported: the release fingerprint lives in a module that imports no heuristic.
 from taikong.fingerprint import code_version, release_fingerprint  # noqa: F401
 from taikong.ingest.decode import DECODE_VERSION
+from taikong.ingest.html import HTML_VERSION
 from taikong.structure.metadata import METADATA_VERSION
 from taikong.structure.paragraphs import STRUCTURE_VERSION
 
 # Every heuristic that changes output carries a version; all of them go in the manifest.
 HEURISTICS = {
     "decode": DECODE_VERSION,
+    "html": HTML_VERSION,
     "clean": CLEAN_VERSION,
     "hyphens": HYPHENS_VERSION,
     "boilerplate": BOILERPLATE_VERSION,

@@ -44,7 +44,7 @@ class HeadingStyle(StrEnum):
     PAREN = "paren"
     DASH = "dash"
     UNNUMBERED = "unnumbered"
-    MARKUP = "markup"  # marked up by the source: == H ==, H[edit]
+    MARKUP = "markup"  # marked up by the source: == H ==, H[edit], an HTML <h2>
 
 
 class ParagraphKind(StrEnum):

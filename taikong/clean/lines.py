@@ -16,7 +16,7 @@ import polars as pl
 from taikong.clean.hyphens import EDIT_STRUCT, MERGED_LINE_RATIO, restore_lost_hyphens
 from taikong.structure.offsets import align
 
-CLEAN_VERSION = "clean_v5"
+CLEAN_VERSION = "clean_v6"
 # A full-width line is at least this share of the text width (the 90th percentile length).
 FULL_LINE_RATIO = 0.6
 # Hard-wrapped text cuts at least this share of its full-width lines mid-sentence (a
@@ -343,9 +343,46 @@ def document_layout(lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def markup_heading_levels(lines: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
+    """Add `markup_level`: the level (1 for <h1>) of the heading element whose span in the
+    raw text (docs.markup_headings, HTML inputs only) holds the line's content; null for
+    a line no heading element holds, or that shares its line with other text (a heading
+    in a table cell)."""
+    spans_schema = {"doc_id": pl.String, "_start": pl.Int64, "_end": pl.Int64, "level": pl.Int8}
+    spans = (
+        docs.select("doc_id", pl.col("markup_headings").alias("_h"))
+        .explode("_h")
+        .drop_nulls("_h")
+        .unnest("_h")
+        .select("doc_id", pl.col("start").alias("_start"), pl.col("end").alias("_end"), "level")
+        if "markup_headings" in docs.columns
+        else pl.DataFrame(schema=spans_schema)
+    )
+    if spans.is_empty():
+        return lines.with_columns(pl.lit(None, dtype=pl.Int8).alias("markup_level"))
+    # Spans do not overlap: the one starting last at or before the line is the only one
+    # that can hold it (a join as of the line's start, linear in lines + spans).
+    held = (
+        lines.filter(pl.col("is_blank").not_())
+        .select("doc_id", "line_no", "raw_start", "raw_end")
+        .sort("raw_start")
+        .join_asof(
+            spans.sort("_start"),
+            left_on="raw_start",
+            right_on="_start",
+            by="doc_id",
+            check_sortedness=False,  # sorted as a whole, so within each document
+        )
+        .filter(pl.col("raw_end") <= pl.col("_end"))
+        .select("doc_id", "line_no", pl.col("level").alias("markup_level"))
+    )
+    return lines.join(held, on=["doc_id", "line_no"], how="left", maintain_order="left")
+
+
 def clean_shard(docs: pl.DataFrame) -> pl.DataFrame:
-    """The clean stage for one shard: lines with clean text, features and doc layout."""
-    lines = line_features(split_lines(docs))
+    """The clean stage for one shard: lines with clean text, features and doc layout,
+    and the headings the source's markup shows."""
+    lines = markup_heading_levels(line_features(split_lines(docs)), docs)
     lines = lines.join(document_layout(lines), on="doc_id", how="left", maintain_order="left")
     # PDF repair that needs no paragraph context: hyphens lost when the extractor merged
     # two lines, each change recorded in `line_edits`. Line-end hyphens and bullet

@@ -42,7 +42,7 @@ from taikong.text import (
     SHORT_LINE_WORDS,
 )
 
-BOILERPLATE_VERSION = "boilerplate_v8"
+BOILERPLATE_VERSION = "boilerplate_v9"
 
 # A repeated line counts as edge furniture when at most this many characters of the
 # document's unique text lie on one side of it (room for a title and a byline).

@@ -7,15 +7,16 @@ report's title, its first-page running header (furniture like its repeats furthe
 The labels it returns (`bp_reason`, `is_title`) are final: structure reads them and never
 relabels. Changing a rule here changes the labels: bump BOILERPLATE_VERSION.
 
-Web pages: the headline stands just above what opens the article, whatever navigation,
-breadcrumb or toolbar lines come before it: the nearest headline-shaped line
-(HEADLINE_*) at most HEADLINE_WINDOW lines above the first metadata line (a date, a
-byline, "Source:" or "(Agency)") or the first body paragraph, skipping a standfirst
-under it. Failing that, the first line after a breadcrumb trail, else the first kept
-line if it is title-shaped. Hard-wrapped reports: the first block of lines set off by
-blank lines before the body, skipping what dates the document or names the organisation
-its running header names (unless the running header repeats the title: its first
-occurrence, at the top over the issuer, authors or date, is the title); one to
+HTML pages: the first <h1> of the head, when the markup has one (its span, from
+ingest, is clean's `markup_level`). Other web pages: the headline stands just above what
+opens the article, whatever navigation, breadcrumb or toolbar lines come before it: the
+nearest headline-shaped line (HEADLINE_*) at most HEADLINE_WINDOW lines above the first
+metadata line (a date, a byline, "Source:" or "(Agency)") or the first body paragraph,
+skipping a standfirst under it. Failing that, the first line after a breadcrumb trail,
+else the first kept line if it is title-shaped. Hard-wrapped reports: the first block of
+lines set off by blank lines before the body, skipping what dates the document or names
+the organisation its running header names (unless the running header repeats the title:
+its first occurrence, at the top over the issuer, authors or date, is the title); one to
 MAX_TITLE_LINES lines. The running header's other occurrences in the front matter, and
 a title page's colophon ("Printed in ..."), are furniture and title-page metadata.
 Furniture of any other kind (footers, running headers) is never a title."""
@@ -206,6 +207,7 @@ def front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
         "ends_sentence",
         "wrapped",
         "bp_reason",
+        "markup_level",
         pl.len().over("doc_id", "text").alias("_text_count"),
     )
     # A running header repeats; a line the boilerplate stage took for one only because
@@ -220,9 +222,14 @@ def front_matter_roles(lines: pl.DataFrame) -> pl.DataFrame:
     content = _report_front_matter(head, header_keys)
     first_blocks = _first_front_matter_blocks(content)
     report_titles = _report_titles(content, first_blocks)
-    titles = pl.concat([_web_titles(head), report_titles]).with_columns(
-        pl.lit("title").alias("role")
-    )
+    markup_titles = _markup_titles(head)
+    titles = pl.concat(
+        [
+            markup_titles,
+            _web_titles(head).join(markup_titles, on="doc_id", how="anti", maintain_order="left"),
+            report_titles,
+        ]
+    ).with_columns(pl.lit("title").alias("role"))
     return pl.concat(
         [
             titles,
@@ -353,6 +360,26 @@ def _headline_lines(web: pl.DataFrame) -> pl.DataFrame:
         )
         # The first opener with a headline above it, and the nearest such line.
         .sort("doc_id", "_opener_pos", "_pos", descending=[False, False, True])
+        .group_by("doc_id", maintain_order=True)
+        .first()
+        .select("doc_id", "line_no")
+    )
+
+
+def _markup_titles(head: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, line_no) of HTML pages' titles: the first <h1> line of the head (clean's
+    `markup_level`) that is no furniture by its own evidence. The page's markup says
+    which line names it: a headline-shaped subheading under it is not the title, and a
+    run of short lines above the body that took it in (a menu, a masthead) does not make
+    it furniture."""
+    by_place = _REASON.is_in(["navigation", "masthead"])
+    return (
+        head.filter(
+            (pl.col("markup_level") == 1)
+            & (pl.col("_reclaimable") | by_place)
+            & _title_shaped(_TEXT)
+        )
+        .sort("doc_id", "line_no")
         .group_by("doc_id", maintain_order=True)
         .first()
         .select("doc_id", "line_no")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -232,8 +232,11 @@ DOC_SCHEMA = {
     "encoding": pl.String,
     "encoding_evidence": pl.String,
     "n_replaced": pl.Int64,
-    "markup_title": pl.String,  # HTML inputs: the first <h1>, else the <title>
+    "markup_title": pl.String,  # HTML inputs: the first heading, else the <title>
     "converted_from": pl.String,
+    # HTML inputs: each heading element's span in raw_text (the converted text) and its
+    # level (1 for <h1>); null for inputs that were not markup.
+    "markup_headings": pl.List(pl.Struct({"start": pl.Int64, "end": pl.Int64, "level": pl.Int8})),
 }
 
 
@@ -286,11 +289,12 @@ def ingest_files(
         doc_id, sha = content_id(data)
         entry |= {"doc_id": doc_id, "raw_sha256": sha, "n_bytes": len(data)}
         decoded = decode_bytes(data, max_bytes=max_bytes)
-        reason, text, markup_title = decoded.reason, decoded.text, None
+        reason, text, markup_title, markup_headings = decoded.reason, decoded.text, None, None
         if reason is None and is_html(shown, text):
             page = html_to_text(text)
             # The article's own heading names it better than a <title> with the site name.
             text, markup_title = page.text, (page.headings or [page.title])[0]
+            markup_headings = [asdict(span) for span in page.heading_spans]
             entry["converted_from"] = "html"
             if not text.strip():
                 reason = "empty: the HTML page has no visible text"
@@ -310,6 +314,7 @@ def ingest_files(
                 "n_replaced": decoded.n_replaced,
                 "markup_title": markup_title,
                 "converted_from": entry["converted_from"],
+                "markup_headings": markup_headings,
             }
         )
     return pl.DataFrame(docs, schema=DOC_SCHEMA), pl.DataFrame(inputs, schema=INPUT_SCHEMA)

@@ -14,6 +14,7 @@ import re
 import polars as pl
 
 from taikong.enrich.mentions import acronym_definitions
+from taikong.structure.paragraphs import MARKUP_HEADING_RES
 from taikong.text import (
     COPYRIGHT_RE,
     DATE_PATTERN,
@@ -416,12 +417,23 @@ def news_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
     return evidence
 
 
+def wiki_pages(blocks: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id) of the encyclopedia pages: a heading in wiki markup ("== H ==", "H[edit]").
+    An HTML page's heading elements are markup too, but not a wiki's."""
+    wiki_heading = pl.any_horizontal(pl.col("text").str.contains(p) for p in MARKUP_HEADING_RES)
+    return (
+        blocks.filter((pl.col("heading_style") == "markup") & wiki_heading)
+        .select("doc_id")
+        .unique()
+    )
+
+
 def report_evidence(lines: pl.DataFrame, blocks: pl.DataFrame) -> dict[str, str]:
     """Per doc_id: what shows a report: hard-wrapped (PDF) text, a contents list, or
     numbered section headings."""
     wrapped = lines.group_by("doc_id").agg(pl.col("wrapped").first()).filter(pl.col("wrapped"))
     # An encyclopedia page lists its (marked-up) sections in a contents box too.
-    wiki = blocks.filter(pl.col("heading_style") == "markup").select("doc_id").unique()
+    wiki = wiki_pages(blocks)
     contents = (
         blocks.filter(pl.col("kind") == "contents")
         .select("doc_id")
@@ -501,7 +513,7 @@ def document_metadata(
     titles = dict(blocks.filter(pl.col("kind") == "title").select("doc_id", "text").iter_rows())
     reports = report_evidence(lines, blocks)
     # An encyclopedia page's dates say when it was edited, not when news happened.
-    wiki = set(blocks.filter(pl.col("heading_style") == "markup")["doc_id"].to_list())
+    wiki = set(wiki_pages(blocks)["doc_id"].to_list())
     news = news_evidence(lines, blocks)
     found = {}
     for d in docs.iter_rows(named=True):

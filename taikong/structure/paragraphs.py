@@ -29,7 +29,7 @@ from taikong.text import (
     issuing_body,
 )
 
-STRUCTURE_VERSION = "structure_v5"
+STRUCTURE_VERSION = "structure_v6"
 
 # A line ending a sentence ends its paragraph when the next line's first word would have
 # fitted on it: its length + 1 + that word <= FIT_TOLERANCE * the fullest lines' width.
@@ -84,17 +84,36 @@ def _heading_style() -> pl.Expr:
     for style, (pattern, _) in reversed(HEADING_PATTERNS.items()):
         expr = pl.when(short & text.str.contains(pattern)).then(pl.lit(style)).otherwise(expr)
     markup = pl.any_horizontal(text.str.contains(p) for p in MARKUP_HEADING_RES)
-    return pl.when(short & markup).then(pl.lit("markup")).otherwise(expr)
+    return (
+        pl.when(_html_heading())
+        .then(pl.lit("markup"))
+        .when(short & markup)
+        .then(pl.lit("markup"))
+        .otherwise(expr)
+    )
 
 
-def markup_heading(text: str) -> tuple[str, int]:
-    """A markup heading's text and its rank (UNNUMBERED_RANK for "== H ==" and "H[edit]")."""
+def _html_heading() -> pl.Expr:
+    """The line is a heading element of an HTML page (clean's `markup_level`, from the
+    element's span): the source's own markup says so, whatever its shape ("What next?"),
+    unless it reads as body text (a long sentence set in a heading element)."""
+    body_text = (pl.col("n_words") > MAX_HEADING_WORDS) & pl.col("ends_sentence")
+    return pl.col("markup_level").is_not_null() & body_text.not_()
+
+
+def markup_heading(text: str, level: int | None = None) -> tuple[str, int]:
+    """A markup heading's text and its rank: UNNUMBERED_RANK for "== H ==", "H[edit]"
+    and an HTML <h2> (or <h1>), one deeper per level below. `level` is the HTML
+    element's level, when the line is one."""
+    heading, depth = text, 0
     for pattern in MARKUP_HEADING_RES:
         if m := re.match(pattern, text):
             equals = len(text) - len(text.lstrip("="))
-            depth = max(equals - MARKUP_BASE_LEVEL, 0) if equals else 0
-            return m[1].strip(), UNNUMBERED_RANK + depth
-    return text, UNNUMBERED_RANK
+            heading, depth = m[1].strip(), max(equals - MARKUP_BASE_LEVEL, 0) if equals else 0
+            break
+    if level is not None:
+        depth = max(level - MARKUP_BASE_LEVEL, 0)
+    return heading, UNNUMBERED_RANK + depth
 
 
 def _entry_key(text: pl.Expr) -> pl.Expr:
@@ -249,11 +268,16 @@ def _heading_styles(kept: pl.DataFrame) -> pl.DataFrame:
     )
     front_matter = pl.col("text").str.contains(FRONT_MATTER_HEADING_RE) & pl.col("is_title").not_()
     unsupported = (pl.col("heading_style") == "decimal") & pl.col("_numbered_ok").not_()
+    # A page whose markup marks its headings (besides its title) marks them all: a line
+    # no heading element holds is no heading there, whatever its shape.
+    marked_up = (_html_heading() & pl.col("is_title").not_()).any().over("doc_id")
     return kept.with_columns(
         pl.when(pl.col("_contents"))
         .then(None)
         .when(pl.col("heading_style") == "markup")
         .then(pl.col("heading_style"))
+        .when(marked_up)
+        .then(None)
         .when(unnumbered | front_matter | web_subheading)
         .then(pl.lit("unnumbered"))
         .when(dash_item | runs_on | unsupported)
@@ -466,7 +490,7 @@ def assemble_blocks(
     """(blocks, pieces, edits) of the segmented lines.
 
     blocks: one row per paragraph-or-heading block (doc_id, para_no, kind, heading_style,
-    text, raw_start, raw_end, first_line). pieces: one row per line of a block, with
+    markup_level, text, raw_start, raw_end, first_line). pieces: one row per line of a block, with
     `text_start`, where the line's text starts in the block text (negative when a leading
     bullet was cut), and its `line_edits` (the repairs' exact raw spans), for mapping
     block offsets back to raw offsets. edits: one row per
@@ -562,6 +586,7 @@ def _blocks(joined: pl.DataFrame) -> pl.DataFrame:
             pl.col("_piece").sort_by("line_no").str.join("").alias("text"),
             pl.col("block_kind").first(),
             pl.col("heading_style").first(),
+            pl.col("markup_level").first(),
             pl.col("is_bullet").first(),
             pl.col("raw_start").min(),
             pl.col("raw_end").max(),
@@ -675,6 +700,7 @@ def _classify(blocks: pl.DataFrame) -> pl.DataFrame:
             "para_no",
             "kind",
             "heading_style",
+            "markup_level",
             "text",
             "raw_start",
             "raw_end",

@@ -67,7 +67,7 @@ def _sections_and_paragraphs(blocks: pl.DataFrame) -> tuple[list[dict], list[dic
                 style = row["heading_style"]
                 rank = ranks.get(style, UNNUMBERED_RANK)
                 if style == "markup":
-                    heading, rank = markup_heading(row["text"])
+                    heading, rank = markup_heading(row["text"], row["markup_level"])
                 elif style == "decimal":
                     depth = patterns[style].match(row["text"])[1].count(".")
                     rank += DECIMAL_LEVEL_STEP * (depth - 1)

@@ -152,3 +152,10 @@ def test_the_in_memory_run_is_the_declared_pipeline():
     assert tables.documents.height == 2
     assert set(tables.paragraphs.columns) >= {"paragraph_id", "duplicate_of", "n_chars"}
     assert labelled["bp_reason"].is_not_null().any()
+
+
+def test_every_stage_version_is_recorded_in_the_manifest_heuristics():
+    from taikong.versions import HEURISTICS
+
+    declared = {v for stage in pipeline.STAGES for v in stage.versions}
+    assert declared - set(HEURISTICS.values()) == set()

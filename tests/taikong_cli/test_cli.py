@@ -116,6 +116,20 @@ def test_datasets_inside_seeds_is_refused(tmp_path):
     assert not (seeds / "out").exists()
 
 
+def test_seeds_inside_datasets_is_refused(tmp_path):
+    datasets = tmp_path / "datasets"
+    seeds = datasets / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "a.txt").write_text("Some text long enough to be a document.\n")
+    result = _taikong(
+        "release", "--seeds", str(seeds), "--datasets", str(datasets),
+        cwd=tmp_path, home=tmp_path / "home",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "is inside the datasets directory" in result.stderr
+    assert sorted(p.name for p in datasets.iterdir()) == ["seeds"]  # nothing written
+
+
 def test_catalog_row_for_a_missing_file_is_refused(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -60,6 +60,7 @@ def _seeds(tmp_path: Path) -> Path:
         ("seeds is a file", "the seeds path is not a directory"),
         ("unreadable catalog", "cannot read the catalog"),
         ("bad catalog", "catalog.csv:2"),
+        ("cp1252 catalog", "catalog.csv:2: not UTF-8 (byte 0xe9); save the catalog as UTF-8"),
         ("bad option", "unrecognized arguments: --bogus"),
         ("bad option value", "--max-bytes must be at least 1"),
     ],
@@ -75,6 +76,8 @@ def test_bad_input_fails_fast_in_one_line_without_prefect(tmp_path, case, expect
         (seeds / "catalog.csv").mkdir()
     elif case == "bad catalog":
         (seeds / "catalog.csv").write_text("path,published_date\na.txt,yesterday\n")
+    elif case == "cp1252 catalog":
+        (seeds / "catalog.csv").write_bytes("path,title\na.txt,Résumé\n".encode("cp1252"))
     elif case == "bad option":
         args.append("--bogus")
     else:

@@ -314,3 +314,36 @@ def test_one_paragraph_per_line_without_blank_lines_is_not_wrapped():
     assert sum(not line.endswith(".") for line in lines) >= 0.4 * len(lines)
     pdf_text = "\n".join(furniture + textwrap.wrap(PROSE, width=85) + footer) + "\n"
     assert layout_of(**{DOC_A: web_text, DOC_B: pdf_text}) == {DOC_A: False, DOC_B: True}
+
+
+# ---- markup heading levels -------------------------------------------------------------
+
+
+def test_markup_level_marks_the_lines_a_heading_element_holds_whole():
+    raw = "Crew rotation\n\n  Life sciences\n\nCell  next\nBody text.\n"
+    spans = [(0, 13, 2), (17, 30, 3), (32, 36, 4)]  # the last shares its line
+    docs = docs_frame(**{DOC_A: raw, DOC_B: "Crew rotation\n"}).with_columns(
+        pl.Series(
+            "markup_headings",
+            [[{"start": s, "end": e, "level": lv} for s, e, lv in spans], None],
+            dtype=pl.List(pl.Struct({"start": pl.Int64, "end": pl.Int64, "level": pl.Int8})),
+        )
+    )
+    lines = clean_shard(docs)
+    levels = dict(
+        lines.filter(pl.col("is_blank").not_())
+        .select(pl.concat_str("doc_id", "text", separator=":"), "markup_level")
+        .iter_rows()
+    )
+    assert levels == {
+        f"{DOC_A}:Crew rotation": 2,
+        f"{DOC_A}:Life sciences": 3,
+        f"{DOC_A}:Cell next": None,
+        f"{DOC_A}:Body text.": None,
+        f"{DOC_B}:Crew rotation": None,  # not markup: the same words are no heading
+    }
+
+
+def test_markup_level_is_null_for_documents_without_markup():
+    lines = clean_shard(docs_frame(**{DOC_A: "== History ==\nText.\n"}))
+    assert lines["markup_level"].null_count() == lines.height

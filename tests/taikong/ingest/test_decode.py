@@ -295,6 +295,33 @@ def test_cjk_bytes_are_not_read_as_latin_mojibake():
     assert _plausibility("Chang'e (æÏ¶ð) mission", "latin")[0] == 0
 
 
+def test_the_detector_breaks_a_tie_between_plausible_long_readings():
+    # Characters of real GB2312 text whose GB18030 bytes are also frequent Big5
+    # characters: both readings are plausible (100 % frequent level), so the score cannot
+    # choose; with some 300 non-ASCII bytes the detector (chardet) decides.
+    from taikong.ingest.decode import _frequent_chars
+
+    def also_frequent_big5(c: str) -> bool:
+        try:
+            read = c.encode("gb18030").decode("big5")
+        except UnicodeDecodeError:
+            return False
+        return read in _frequent_chars("hant")
+
+    line = "".join(
+        c for c in CHINESE * 4 + "天宫空间站完成在轨建造长征五号运载火箭" if also_frequent_big5(c)
+    )
+    text = "\n".join([line] * 4) + "\n"
+    data = text.encode("gb18030")
+    assert data.decode("big5") != text  # the other plausible reading
+    decoded = decode_bytes(data)
+    assert_ok(decoded, text)
+    assert (decoded.encoding, decoded.evidence.split(":")[0]) == (
+        "gb18030",
+        "chardet gb18030 among plausible",
+    )
+
+
 def test_no_plausible_reading_is_quarantined_with_best_guesses():
     # Two bytes that decode under several CJK codecs, none of them with evidence.
     decoded = decode_bytes(b"\xe6\xcf\n")

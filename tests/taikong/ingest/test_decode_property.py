@@ -51,6 +51,8 @@ ENCODINGS = {
     "utf-8-bom": lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
     "utf-16-le-bom": lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"),
     "utf-16-be-bom": lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"),
+    "utf-16-le": lambda t: t.encode("utf-16-le"),
+    "utf-16-be": lambda t: t.encode("utf-16-be"),
     "cp1252": lambda t: t.encode("cp1252"),
     "latin-1": lambda t: t.encode("latin-1"),
     "gb18030": lambda t: t.encode("gb18030"),
@@ -63,6 +65,8 @@ _ALPHABET = {
     "utf-8-bom": "utf-8",
     "utf-16-le-bom": "utf-16",
     "utf-16-be-bom": "utf-16",
+    "utf-16-le": "utf-16",
+    "utf-16-be": "utf-16",
 }
 
 

@@ -160,7 +160,11 @@ def test_ingest_files_document_rows(seeds):
     assert good["raw_sha256"] == sha
     assert good["n_bytes"] == len(GOOD)
     assert good["raw_text"] == GOOD.decode("utf-8")  # CRLF kept
-    assert good["encoding"] == "utf-8"
+    assert (good["encoding"], good["encoding_evidence"], good["n_replaced"]) == (
+        "utf-8",
+        "valid UTF-8",
+        0,
+    )
     other = docs.row(1, named=True)
     assert other["raw_text"] == OTHER.decode("utf-8")
 
