@@ -258,11 +258,9 @@ def producer(dataset: str) -> Stage:
     raise KeyError(f"no stage writes the dataset {dataset!r}")
 
 
-def table_shards(work, table: str) -> list[int | None]:
-    """The work-area shards a release table is read from, in order: each shard of a
-    dataset written per shard, or [None] for one written once per run."""
-    dataset = TABLE_DATASETS[table]
-    return work.shards(dataset) if producer(dataset).grain == "shard" else [None]
+def table_grain(table: str) -> Grain:
+    """How a release table's dataset is written: one file per shard, or one per run."""
+    return producer(TABLE_DATASETS[table]).grain
 
 
 def upstream_stages(stage: Stage, stage_list: tuple[Stage, ...] | None = None) -> list[Stage]:

@@ -20,7 +20,7 @@ import polars as pl
 from taikong import pipeline
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.io.memory import MemoryWorkArea
-from taikong.pipeline import TABLE_DATASETS, stages_after
+from taikong.pipeline import TABLE_DATASETS, stages_after, table_grain
 from taikong.runner import InlineExecutor, run_pipeline
 from taikong.stages import RunSpec
 from taikong.structure.tables import ShardTables
@@ -161,7 +161,7 @@ def run_in_memory(
 def _shard(table: str) -> int | None:
     """Where one shard's table lives in a work area: shard 0 for a table written per
     shard, the run's one file (None) for a table across documents."""
-    return 0 if pipeline.producer(TABLE_DATASETS[table]).grain == "shard" else None
+    return 0 if table_grain(table) == "shard" else None
 
 
 def stage_tables(work, tables: ShardTables) -> None:

@@ -225,6 +225,27 @@ def test_story_carried_by_three_sites_unclustered_keeps_its_body():
     assert not kept.str.contains("Copyright|Related Stories|Address").any()
 
 
+def test_a_template_keeps_its_id_whatever_the_other_documents_and_their_order():
+    site = _site()
+    whole, _ = run_in_memory(site)
+    part, _ = run_in_memory({"c.txt": site["c.txt"], "a.txt": site["a.txt"]})
+    ids = dict(whole.templates.select("masked_text", "template_id").iter_rows())
+    assert part.templates.height and all(
+        ids[text] == template
+        for text, template in part.templates.select("masked_text", "template_id").iter_rows()
+    )
+    # Only the counts differ: two documents carry the copyright line now, not three.
+    copyright = "copyright # # orbital news network"
+    n_docs = {
+        t.filter(pl.col("masked_text") == copyright)["n_docs"].item()
+        for t in (whole.templates, part.templates)
+    }
+    assert n_docs == {3, 2}
+    # and a removed line's own row is the same in both runs.
+    common = whole.boilerplate.join(part.boilerplate, on="boilerplate_id", suffix="_part")
+    assert common.height and (common["template_id"] == common["template_id_part"]).all()
+
+
 def test_lines_without_letters_have_no_template():
     """ "2024", "- 7 -" or "•" carry no site signal: they must not all share one template
     and so count as repeated across every document."""
