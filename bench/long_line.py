@@ -33,10 +33,11 @@ def stages(text: str) -> dict[str, float]:
     times["clean"] = time.perf_counter() - t
     t = time.perf_counter()
     clusters = near_duplicate_clusters(minhash_signatures(lines, docs))
-    labelled = label_boilerplate(lines, template_counts(line_fingerprints(lines), clusters))
+    counts = template_counts(line_fingerprints(lines), clusters)
+    labelled = label_boilerplate(lines, counts)
     times["dedup"] = time.perf_counter() - t
     t = time.perf_counter()
-    build_tables(docs, labelled, clusters, {})
+    build_tables(docs, labelled, counts, clusters, {})
     times["structure"] = time.perf_counter() - t
     return times
 

@@ -7,10 +7,20 @@ from contracts.mentions import Mentions
 from contracts.paragraphs import Paragraphs
 from contracts.quantities import Quantities
 from contracts.sections import Sections
+from contracts.templates import Templates
 
 TABLES = {
     m.__table_name__: m
-    for m in (Documents, Sections, Paragraphs, Boilerplate, Edits, Mentions, Quantities)
+    for m in (
+        Documents,
+        Sections,
+        Paragraphs,
+        Boilerplate,
+        Templates,
+        Edits,
+        Mentions,
+        Quantities,
+    )
 }
 
 __all__ = [
@@ -22,4 +32,5 @@ __all__ = [
     "Paragraphs",
     "Quantities",
     "Sections",
+    "Templates",
 ]

@@ -4,6 +4,7 @@ import pandera.polars as pa
 import polars as pl
 
 from contracts.base import RawSpan
+from contracts.templates import TEMPLATE_ID_PATTERN
 from taikong.vocabulary import BoilerplateReason, values
 
 
@@ -16,12 +17,13 @@ class Boilerplate(RawSpan):
     timestamp or dateline line, recorded here rather than lost) and furniture judged on
     the page's own evidence (language_switch, share_bar, page_controls, breadcrumb,
     navigation, related_links, page_tail, masthead, disclaimer, contact_line,
-    wiki_furniture): see taikong/dedup/line_roles.py.
+    wiki_furniture): see taikong/dedup/line_roles.py. What belongs to the line's template
+    (how many documents carry it) is in `templates`, referenced by template_id.
     """
 
     __table_name__ = "boilerplate"
     __primary_key__ = "boilerplate_id"
-    __schema_version__ = "1.1.0"
+    __schema_version__ = "2.0.0"
 
     boilerplate_id: str = pa.Field(
         unique=True,
@@ -34,12 +36,10 @@ class Boilerplate(RawSpan):
     )
     reason: str = pa.Field(isin=values(BoilerplateReason), description="Why the line was removed.")
     template_id: str = pa.Field(
-        str_matches=r"^tpl_[0-9a-f]{12}$",
+        nullable=True,
+        str_matches=TEMPLATE_ID_PATTERN,
         description=(
-            "Template (cluster) id: hash of the line with digits, months, case and "
-            "punctuation masked."
+            "The line's template in `templates` (the line with digits, months, case and "
+            "punctuation masked); null for a line with no letters to mask (a bare number)."
         ),
-    )
-    n_docs: pl.Int32 = pa.Field(
-        ge=1, description="Number of documents in the release carrying this template."
     )

@@ -78,6 +78,25 @@ def _count_matches(column: str, table: str) -> Callable[[Tables], pl.LazyFrame]:
     return query
 
 
+def _counts_cover_documents() -> Callable[[Tables], pl.LazyFrame]:
+    """Templates counted in fewer documents than the removed lines referring to them."""
+
+    def query(t: Tables) -> pl.LazyFrame:
+        referring = (
+            t["boilerplate"]
+            .filter(pl.col("template_id").is_not_null())
+            .group_by("template_id")
+            .agg(pl.col("doc_id").n_unique().cast(pl.Int64).alias("_referring_docs"))
+        )
+        return (
+            t["templates"]
+            .join(referring, on="template_id", how="inner")
+            .filter(pl.col("n_docs").cast(pl.Int64) < pl.col("_referring_docs"))
+        )
+
+    return query
+
+
 def _paragraph_text_at(child: str, column: str) -> Callable[[Tables], pl.LazyFrame]:
     """Rows whose `column` is not the paragraph text at [char_start, char_end)."""
 
@@ -321,6 +340,18 @@ RELATION_CHECKS: list[RelationCheck] = [
         for t in ("sections", "paragraphs", "boilerplate", "edits", "mentions", "quantities")
     ],
     RelationCheck(
+        "boilerplate.template_id_resolves",
+        "boilerplate",
+        "every boilerplate.template_id is in templates",
+        _fk("boilerplate", "template_id", "templates", "template_id"),
+    ),
+    RelationCheck(
+        "templates.n_docs_covers_boilerplate",
+        "templates",
+        "a template's n_docs is at least the number of documents whose removed lines have it",
+        _counts_cover_documents(),
+    ),
+    RelationCheck(
         "paragraphs.section_id_resolves",
         "paragraphs",
         "every paragraphs.section_id is in sections",
@@ -429,5 +460,13 @@ def check_relations(
 def _bucket(tables: Tables, bucket: int, buckets: int) -> Tables:
     if buckets == 1:
         return tables
-    mine = (pl.col("doc_id").hash(seed=11) % buckets) == bucket
-    return {name: frame.filter(mine) for name, frame in tables.items()}
+    return rows_of_documents(tables, (pl.col("doc_id").hash(seed=11) % buckets) == bucket)
+
+
+def rows_of_documents(tables: Tables, mine: pl.Expr) -> Tables:
+    """Each table's rows of the documents `mine` selects (a predicate on doc_id); a
+    table across documents (templates, no doc_id) whole."""
+    return {
+        name: frame.filter(mine) if "doc_id" in frame.collect_schema().names() else frame
+        for name, frame in tables.items()
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from contracts import TABLES
@@ -73,13 +75,23 @@ def diff_table(
 
 def diff_releases(old: ReleaseDir | None, new: ReleaseDir) -> pl.DataFrame:
     """Changelog of `new` against `old` (None: everything is added), validated."""
+    return diff_tables(
+        {table: _scan(old, table) for table in TABLES},
+        {table: _scan(new, table) for table in TABLES},
+    )
+
+
+def diff_tables(
+    old: Mapping[str, pl.LazyFrame | None], new: Mapping[str, pl.LazyFrame | None]
+) -> pl.DataFrame:
+    """Changelog of every contract table, given each release's table by name (None or
+    absent: the release has no such table), validated."""
     frames = []
     for table, model in TABLES.items():
         key = primary_key(model)
         if key is None:
             continue
-        old_frame = _scan(old, table)
-        frames.append(diff_table(old_frame, _scan(new, table), table, key))
+        frames.append(diff_table(old.get(table), new.get(table), table, key))
     changelog = pl.concat(frames) if frames else pl.DataFrame(schema=_EMPTY)
     Changelog.validate(changelog)
     return changelog

@@ -26,7 +26,7 @@ from taikong.io import (
     sha256_file,
 )
 from taikong.io.files import files_under
-from taikong.pipeline import TABLE_DATASETS
+from taikong.pipeline import TABLE_DATASETS, table_grain
 from taikong.plan import KnownRelease, known_release, unchanged_summary
 from taikong.quarantine import without_documents
 from taikong.records import AuditReport, Manifest, TableFacts, TablesFacts
@@ -72,7 +72,8 @@ def _table_frames(
     work: WorkArea, table: str, exclude: frozenset[str] = frozenset()
 ) -> Iterator[pl.DataFrame]:
     dataset = TABLE_DATASETS[table]
-    for shard in work.shards(dataset):
+    shards = work.shards(dataset) if table_grain(table) == "shard" else [None]
+    for shard in shards:
         yield without_documents(work.read(dataset, shard), table, exclude)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from contracts import TABLES
-from contracts.relations import RELATION_CHECKS
+from contracts.relations import RELATION_CHECKS, rows_of_documents
 from taikong.audit_settings import AuditSettings
 from taikong.io import ReleaseDir, Staging
 from taikong.records import AuditReport, QuarantinedDocument, TablesFacts
@@ -137,10 +137,7 @@ def keep_failure_cases(release: ReleaseDir, contracts: ContractResults, doc_ids:
         if mine.height:
             release.put_frame(f"{QUARANTINE_DIR}/{table}.parquet", mine)
     failed = {r["check"] for r in contracts.relations if not r["passed"]}
-    subset = {
-        name: frame.filter(pl.col("doc_id").is_in(doc_ids))
-        for name, frame in release.scan_tables(TABLES).items()
-    }
+    subset = rows_of_documents(release.scan_tables(TABLES), pl.col("doc_id").is_in(doc_ids))
     for check in RELATION_CHECKS:
         if check.name in failed:
             rows = check.violations(subset).collect().drop("raw_text", strict=False)
@@ -151,6 +148,10 @@ def keep_failure_cases(release: ReleaseDir, contracts: ContractResults, doc_ids:
 def without_documents(frame: pl.DataFrame, table: str, exclude: frozenset[str]) -> pl.DataFrame:
     """A staged table's rows without the excluded documents, and without pointers to them."""
     if not exclude or frame.height == 0:
+        return frame
+    if "doc_id" not in frame.columns:
+        # A table across documents (templates) keeps its rows: its counts are those the
+        # labels were decided with, quarantined documents included.
         return frame
     ids = list(exclude)
     frame = frame.filter(~pl.col("doc_id").is_in(ids))

@@ -125,6 +125,13 @@ def label_boilerplate(
     return boilerplate.label_boilerplate(lines, template_counts)
 
 
+def describe_templates(
+    ctx: StageContext, labelled_lines: pl.LazyFrame, template_counts: pl.DataFrame
+) -> pl.DataFrame:
+    """The templates table: one row per template of a removed line, with its counts."""
+    return boilerplate.template_table(labelled_lines, template_counts)
+
+
 # ---- structure and enrich -------------------------------------------------------------
 def structure(ctx: StageContext, docs: pl.DataFrame, labelled_lines: pl.DataFrame) -> tuple:
     built = tables.build_structure(docs, labelled_lines)

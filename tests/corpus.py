@@ -20,7 +20,7 @@ import polars as pl
 from taikong import pipeline
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.io.memory import MemoryWorkArea
-from taikong.pipeline import TABLE_DATASETS, stages_after
+from taikong.pipeline import TABLE_DATASETS, stages_after, table_grain
 from taikong.runner import InlineExecutor, run_pipeline
 from taikong.stages import RunSpec
 from taikong.structure.tables import ShardTables
@@ -154,8 +154,24 @@ def run_in_memory(
         input_shas={},
     )
     run_pipeline(InlineExecutor(), work, run, stage_list=stages_after("docs"))
-    tables = ShardTables(**{t: work.read(name, 0) for t, name in TABLE_DATASETS.items()})
-    return tables, work.read("labelled_lines", 0)
+    return ShardTables(**read_tables(work)), work.read("labelled_lines", 0)
+
+
+def read_tables(work) -> dict[str, pl.DataFrame]:
+    """Every release table of a one-shard run, read from its work area."""
+    return {t: work.read(name, _shard(t)) for t, name in TABLE_DATASETS.items()}
+
+
+def _shard(table: str) -> int | None:
+    """Where one shard's table lives in a work area: shard 0 for a table written per
+    shard, the run's one file (None) for a table across documents."""
+    return 0 if table_grain(table) == "shard" else None
+
+
+def stage_tables(work, tables: ShardTables) -> None:
+    """Write `tables` into a work area as the pipeline would."""
+    for name in ShardTables.NAMES:
+        work.write(TABLE_DATASETS[name], getattr(tables, name), shard=_shard(name))
 
 
 def doc_id_of(text: str) -> str:
@@ -193,8 +209,7 @@ def publish_in_memory(
     store = ReleaseStore(datasets)
     latest = store.latest_id()
     staging = store.begin(run_id)
-    for name in ShardTables.NAMES:
-        staging.work.write(TABLE_DATASETS[name], getattr(tables, name), shard=0)
+    stage_tables(staging.work, tables)
     facts = write_tables(staging)
     previous = store.release(latest) if latest else None
     report = audit_release(staging.release, staging.release, facts, previous, run_id, run_gx=False)

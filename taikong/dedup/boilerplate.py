@@ -3,7 +3,9 @@
 Cross-document furniture is found map -> reduce -> map:
   map     `line_fingerprints`: per shard, (document, template hash) pairs;
   reduce  `template_counts`: per template, how many near-dup clusters / documents carry it;
-  map     `label_boilerplate`: per shard, each line's reason, template and n_docs.
+  map     `label_boilerplate`: per shard, each line's reason and template;
+  reduce  `template_table`: the templates of the removed lines with their counts (the
+          `templates` table: counts live there, once per template, not on every line).
 
 A template is a line with digits, month names, case and punctuation masked, so
 "Copyright 2002-2013" and "Copyright 2002-2014" are one template. Templates are
@@ -30,9 +32,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from contracts import Templates
+from contracts.arrow import polars_schema
 from taikong.dedup.front_matter import mark_titles
 from taikong.dedup.line_roles import ROLE_REASONS, line_role_reasons
-from taikong.dedup.templates import key_hash, template_hash, template_key
+from taikong.dedup.templates import key_hash, template_hash, template_id, template_key
 from taikong.text import (
     CONTACT_RE,
     COPYRIGHT_RE,
@@ -112,8 +116,7 @@ def _by_doc(expr: pl.Expr) -> pl.Expr:
 
 
 def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
-    """map: add `bp_reason`, `bp_template_key`, `bp_n_docs` and `is_title` to every line
-    of a shard.
+    """map: add `bp_reason`, `bp_template_key` and `is_title` to every line of a shard.
 
     `bp_reason` is null for lines that are kept. The labels are final: the title of each
     document is decided here with them (taikong.dedup.front_matter), so a title other
@@ -221,13 +224,38 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     out = df.with_columns(
         reason.alias("bp_reason"),
         pl.col("_key").alias("bp_template_key"),
-        pl.col("n_docs").alias("bp_n_docs"),
     )
     candidates = out.drop(
         [c for c in out.columns if c.startswith("_")]
         + ["template", "n_clusters", "n_docs", "role_reason"]
     ).sort("doc_id", "line_no")
     return mark_titles(candidates)
+
+
+def template_table(labelled: pl.DataFrame | pl.LazyFrame, counts: pl.DataFrame) -> pl.DataFrame:
+    """reduce: one row per template of a removed line, with its document and cluster
+    counts (a template no other document carries counts its one document), by id."""
+    keys = (
+        labelled.lazy()
+        .filter(pl.col("bp_reason").is_not_null() & pl.col("bp_template_key").is_not_null())
+        .select(pl.col("bp_template_key").alias("masked_text"))
+        .unique()
+        .collect(engine="streaming")
+    )
+    return (
+        keys.with_columns(key_hash(pl.col("masked_text")).alias("template"))
+        .join(counts, on="template", how="left")
+        .with_columns(
+            pl.col("masked_text")
+            .map_elements(template_id, return_dtype=pl.String)
+            .alias("template_id"),
+            pl.col("n_docs").fill_null(1),
+            pl.col("n_clusters").fill_null(1),
+        )
+        .select(polars_schema(Templates).keys())
+        .cast(polars_schema(Templates))
+        .sort("template_id")
+    )
 
 
 def _running_headers(df: pl.DataFrame) -> pl.DataFrame:

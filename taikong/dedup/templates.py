@@ -64,7 +64,10 @@ def key_hash(key: pl.Expr) -> pl.Expr:
     return pl.when(key.is_not_null()).then(key.hash(seed=7))
 
 
-def template_id(key: str | None, text: str) -> str:
-    """Stable id of a boilerplate template (hash of its masked key, else of its text)."""
-    basis = key if key else text
-    return "tpl_" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+def template_id(key: str | None) -> str | None:
+    """Stable id of a line template: a hash of its masked key (None: the line has none).
+
+    Derived from the key alone, so a template keeps its id across releases and runs."""
+    if key is None:
+        return None
+    return "tpl_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

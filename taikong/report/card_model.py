@@ -31,7 +31,8 @@ DEFAULT_LICENSE = "other"
 DEFAULT_DESCRIPTION = (
     "Documents about China's space program (scraped web pages and PDF-extracted reports), "
     "cleaned, stripped of site and page furniture, de-duplicated and structured into "
-    "linked tables of documents, sections, paragraphs and the removed boilerplate."
+    "linked tables of documents, sections, paragraphs, the removed boilerplate and its line "
+    "templates."
 )
 
 # Columns that point at another row of their own table.

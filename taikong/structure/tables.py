@@ -16,6 +16,7 @@ import polars as pl
 from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
 from contracts.arrow import polars_schema
 from taikong.clean.hyphens import as_extracted
+from taikong.dedup.boilerplate import template_table
 from taikong.dedup.templates import template_id
 from taikong.enrich.mentions import find_mentions
 from taikong.enrich.quantities import find_quantities
@@ -37,6 +38,7 @@ class ShardTables:
     sections: pl.DataFrame
     paragraphs: pl.DataFrame
     boilerplate: pl.DataFrame
+    templates: pl.DataFrame
     edits: pl.DataFrame
     mentions: pl.DataFrame
     quantities: pl.DataFrame
@@ -46,6 +48,7 @@ class ShardTables:
         "sections",
         "paragraphs",
         "boilerplate",
+        "templates",
         "edits",
         "mentions",
         "quantities",
@@ -201,8 +204,7 @@ def build_structure(docs: pl.DataFrame, labelled: pl.DataFrame) -> Structure:
                 "line_no": r["line_no"],
                 "text": r["text"],
                 "reason": r["bp_reason"],
-                "template_id": template_id(r["bp_template_key"], r["text"]),
-                "n_docs": r["bp_n_docs"],
+                "template_id": template_id(r["bp_template_key"]),
                 "raw_start": r["raw_start"],
                 "raw_end": r["raw_end"],
             }
@@ -265,9 +267,14 @@ def in_source_order(frame: pl.DataFrame, docs: pl.DataFrame, position: str) -> p
 
 
 def build_tables(
-    docs: pl.DataFrame, labelled: pl.DataFrame, clusters: pl.DataFrame, catalog: dict[str, dict]
+    docs: pl.DataFrame,
+    labelled: pl.DataFrame,
+    counts: pl.DataFrame,
+    clusters: pl.DataFrame,
+    catalog: dict[str, dict],
 ) -> ShardTables:
-    """All tables of one shard in one call (the stages run these same steps apart)."""
+    """All tables of one shard in one call (the stages run these same steps apart);
+    `counts` are the template counts the lines were labelled with."""
     structure = build_structure(docs, labelled)
     mentions, quantities = find_in_paragraphs(
         docs, structure.paragraphs, structure.blocks, structure.pieces
@@ -282,7 +289,7 @@ def build_tables(
         "quantities": quantities,
     }
     documents = build_documents(docs, structure.lines, structure.blocks, tables, clusters, catalog)
-    return ShardTables(documents=documents, **tables)
+    return ShardTables(documents=documents, templates=template_table(labelled, counts), **tables)
 
 
 # Id column and digits of the seq in it, per table of things found in paragraphs.

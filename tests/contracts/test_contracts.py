@@ -11,7 +11,16 @@ import pyarrow as pa
 import pytest
 
 import contracts
-from contracts import Boilerplate, Documents, Edits, Mentions, Paragraphs, Quantities, Sections
+from contracts import (
+    Boilerplate,
+    Documents,
+    Edits,
+    Mentions,
+    Paragraphs,
+    Quantities,
+    Sections,
+    Templates,
+)
 from contracts.arrow import arrow_schema, schema_hash
 from contracts.relations import RELATION_CHECKS, check_relations
 
@@ -28,6 +37,7 @@ def test_tables_registry():
         "sections",
         "paragraphs",
         "boilerplate",
+        "templates",
         "edits",
         "mentions",
         "quantities",
@@ -127,7 +137,12 @@ BOILERPLATE_SCHEMA = {
     "text": pl.String,
     "reason": pl.String,
     "template_id": pl.String,
+}
+TEMPLATE_SCHEMA = {
+    "template_id": pl.String,
+    "masked_text": pl.String,
     "n_docs": pl.Int32,
+    "n_clusters": pl.Int32,
 }
 DOCUMENT_SCHEMA = {
     "doc_id": pl.String,
@@ -355,13 +370,21 @@ def base_rows() -> dict[str, list[dict]]:
             "text": "Copyright CMSA",
             "reason": "copyright_notice",
             "template_id": "tpl_0123456789ab",
-            "n_docs": 1,
         },
+    ]
+    templates = [
+        {
+            "template_id": "tpl_0123456789ab",
+            "masked_text": "copyright cmsa",
+            "n_docs": 1,
+            "n_clusters": 1,
+        }
     ]
     return {
         "sections": sections,
         "paragraphs": paragraphs,
         "boilerplate": boilerplate,
+        "templates": templates,
         "edits": edits,
         "mentions": mentions,
         "quantities": quantities,
@@ -415,6 +438,7 @@ def frames(rows: dict[str, list[dict]]) -> dict[str, pl.DataFrame]:
         "sections": pl.DataFrame(rows["sections"], schema=SECTION_SCHEMA),
         "paragraphs": pl.DataFrame(rows["paragraphs"], schema=PARAGRAPH_SCHEMA),
         "boilerplate": pl.DataFrame(rows["boilerplate"], schema=BOILERPLATE_SCHEMA),
+        "templates": pl.DataFrame(rows["templates"], schema=TEMPLATE_SCHEMA),
         "edits": pl.DataFrame(rows["edits"], schema=EDIT_SCHEMA),
         "mentions": pl.DataFrame(rows["mentions"], schema=MENTION_SCHEMA),
         "quantities": pl.DataFrame(rows["quantities"], schema=QUANTITY_SCHEMA),
@@ -535,6 +559,14 @@ def test_boilerplate_reason_checked():
         Boilerplate.validate(pl.DataFrame(rows, schema=BOILERPLATE_SCHEMA))
 
 
+def test_a_template_counts_its_clusters_within_its_documents():
+    rows = base_rows()["templates"]
+    Templates.validate(pl.DataFrame(rows, schema=TEMPLATE_SCHEMA))
+    rows[0]["n_clusters"] = 2  # more clusters than documents
+    with pytest.raises(SCHEMA_ERRORS):
+        Templates.validate(pl.DataFrame(rows, schema=TEMPLATE_SCHEMA))
+
+
 def test_documents_n_chars_raw_must_match_raw_text():
     df = frames(base_rows())["documents"].with_columns(pl.col("n_chars_raw") + 1)
     with pytest.raises(SCHEMA_ERRORS):
@@ -624,6 +656,30 @@ def test_dangling_section_and_duplicate_references_are_flagged():
         "paragraphs.section_id_resolves",
         "paragraphs.duplicate_of_resolves",
     }
+
+
+def test_a_removed_line_needs_a_known_template_counted_in_its_documents():
+    rows = base_rows()
+    rows["boilerplate"][0]["template_id"] = "tpl_ffffffffffff"
+    assert failed(relations(frames(rows))) == {"boilerplate.template_id_resolves"}
+
+    rows = base_rows()
+    # The same template removed in the other document too, yet counted in one document.
+    rows["boilerplate"].append(
+        {
+            **rows["boilerplate"][0],
+            "doc_id": DOC1,
+            "boilerplate_id": f"{DOC1}-b00000",
+            "line_no": 0,
+            "raw_start": 0,
+            "raw_end": 4,
+        }
+    )
+    results = relations(frames(rows))
+    assert failed(results) == {"templates.n_docs_covers_boilerplate"}
+    assert results["templates.n_docs_covers_boilerplate"]["examples"][0]["n_docs"] == 1
+    rows["templates"][0]["n_docs"] = 2
+    assert failed(relations(frames(rows))) == set()
 
 
 def _miscount_paragraphs_of_doc2(documents):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
+from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page, run_in_memory
 
-from taikong.changelog import diff_table
+from taikong.changelog import diff_table, diff_tables, summary_markdown
 
 
 def test_added_removed_and_changed_rows_name_their_columns():
@@ -45,3 +46,55 @@ def test_a_layout_1_predecessor_diffs_against_a_release_of_part_files(tmp_path):
         ("d3", "added", []),
         ("d2", "changed", ["title"]),
     ]
+
+
+ROVER_BODY = [
+    "A six-wheeled rover drove forty metres across a dusty plain on its first full day of work, stopping twice to photograph rocks.",
+    "Its team said the wheels had handled the soft ground well and that a drill test would follow once the batteries were topped up.",
+    "The rover will spend the coming month near the landing site before heading towards a crater rim about two kilometres away.",
+]
+
+
+def test_one_new_page_changes_its_own_rows_and_the_counts_of_its_templates():
+    """A site's footer repeated on every page: a new page adds its rows and changes one
+    row per template it shares (the count in `templates`), not every removed copy of
+    that footer in the other pages."""
+    pages = {
+        "a.txt": news_page("Rocket Flies", "Mar 3, 2024", LAUNCH_BODY),
+        "b.txt": news_page("Probe Lowers Orbit", "Mar 5, 2024", PROBE_BODY),
+        "c.txt": news_page("Spacewalk Done", "Mar 7, 2024", STATION_BODY),
+    }
+    new_page = news_page("Rover Starts Driving", "Mar 9, 2024", ROVER_BODY)
+    before, _ = run_in_memory(pages)
+    after, _ = run_in_memory({**pages, "d.txt": new_page})
+    changelog = diff_tables(_scans(before), _scans(after))
+
+    new_doc = doc_id_of(new_page)
+    added = changelog.filter(pl.col("change") == "added")
+    scoped = added.filter(pl.col("table") != "templates")
+    assert scoped.height and scoped["key"].str.starts_with(new_doc).all()
+    assert changelog.filter(pl.col("change") == "removed").height == 0
+
+    # What changed: the counts of the templates the new page shares with the others.
+    changed = changelog.filter(pl.col("change") == "changed")
+    assert set(changed["table"]) == {"templates"}
+    assert set(changed["changed_columns"].explode()) <= {"n_docs", "n_clusters"}
+    new_templates = after.boilerplate.filter(pl.col("doc_id") == new_doc)["template_id"]
+    shared = before.templates.filter(pl.col("template_id").is_in(new_templates.implode()))
+    assert sorted(changed["key"]) == sorted(shared["template_id"])
+    assert shared.height >= 5  # navigation, share bar, footer lines
+    # With the counts on every removed line, each old copy of those lines changed too.
+    old_copies = before.boilerplate.filter(
+        pl.col("template_id").is_in(shared["template_id"].implode())
+    )
+    assert old_copies.height == 3 * shared.height
+    assert changed.height < old_copies.height
+
+    changes = summary_markdown(changelog, "old", "new")
+    n_bp = scoped.filter(pl.col("table") == "boilerplate").height
+    assert f"| boilerplate | {n_bp} | 0 | 0 |" in changes
+    assert f"- templates.n_docs: {shared.height} row(s)" in changes
+
+
+def _scans(tables) -> dict[str, pl.LazyFrame]:
+    return {name: getattr(tables, name).lazy() for name in tables.NAMES}

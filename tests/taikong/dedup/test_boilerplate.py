@@ -72,7 +72,13 @@ def test_site_furniture_is_removed_and_every_body_sentence_kept():
     copyright_rows = bp.filter(pl.col("text").str.starts_with("Copyright"))
     assert copyright_rows.height == 3
     assert copyright_rows["template_id"].n_unique() == 1
-    assert copyright_rows["n_docs"].to_list() == [3, 3, 3]
+    # Its counts are the template's: one row of `templates`, not a copy on each line.
+    copyright = tables.templates.filter(
+        pl.col("template_id") == copyright_rows["template_id"][0]
+    ).row(0, named=True)
+    assert copyright["masked_text"] == "d orbital news network"
+    assert (copyright["n_docs"], copyright["n_clusters"]) == (3, 3)
+    assert set(bp["template_id"]) == set(tables.templates["template_id"])
     # Furniture by repetition; a date line by its own evidence (the documents table reads
     # its date from that reason), though every page has one.
     assert set(bp["reason"]) == {"repeated_template", "metadata_dateline"}
@@ -222,6 +228,27 @@ def test_story_carried_by_three_sites_unclustered_keeps_its_body():
     assert kept.to_list() == ["Rocket Lifts Weather Satellites", *story]
     # The sites' own furniture is still removed from the copy with nothing of its own.
     assert not kept.str.contains("Copyright|Related Stories|Address").any()
+
+
+def test_a_template_keeps_its_id_whatever_the_other_documents_and_their_order():
+    site = _site()
+    whole, _ = run_in_memory(site)
+    part, _ = run_in_memory({"c.txt": site["c.txt"], "a.txt": site["a.txt"]})
+    ids = dict(whole.templates.select("masked_text", "template_id").iter_rows())
+    assert part.templates.height and all(
+        ids[text] == template
+        for text, template in part.templates.select("masked_text", "template_id").iter_rows()
+    )
+    # Only the counts differ: two documents carry the copyright line now, not three.
+    copyright = "d orbital news network"
+    n_docs = {
+        t.filter(pl.col("masked_text") == copyright)["n_docs"].item()
+        for t in (whole.templates, part.templates)
+    }
+    assert n_docs == {3, 2}
+    # and a removed line's own row is the same in both runs.
+    common = whole.boilerplate.join(part.boilerplate, on="boilerplate_id", suffix="_part")
+    assert common.height and (common["template_id"] == common["template_id_part"]).all()
 
 
 def test_lines_without_letters_have_no_template():

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from corpus import read_tables
 
 from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.html import HeadingSpan, html_to_text
 from taikong.ingest.shards import ingest_files
 from taikong.io.memory import MemoryWorkArea
-from taikong.pipeline import TABLE_DATASETS
 from taikong.runner import InlineExecutor, run_pipeline
 from taikong.stages import RunSpec
 
@@ -104,7 +104,7 @@ def _release_tables(tmp_path: Path, pages: dict[str, str]) -> dict[str, pl.DataF
         input_shas={},
     )
     run_pipeline(InlineExecutor(), work, run)
-    return {table: work.read(name, 0) for table, name in TABLE_DATASETS.items()}
+    return read_tables(work)
 
 
 @pytest.fixture(scope="module")

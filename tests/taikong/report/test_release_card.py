@@ -331,6 +331,7 @@ def test_datapackage_matches_contracts_and_files(release):
         "sections": ["section_id"],
         "paragraphs": ["paragraph_id"],
         "boilerplate": ["boilerplate_id"],
+        "templates": ["template_id"],
         "edits": ["edit_id"],
         "mentions": ["mention_id"],
         "quantities": ["quantity_id"],
