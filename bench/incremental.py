@@ -1,0 +1,145 @@
+"""Incremental runs: what a release costs after one document is added or changed.
+
+    uv run --frozen python bench/incremental.py --size 20MB --seed 7 [--out FILE]
+
+Generates (or reuses) the benchmark corpus, copies it to a scratch seeds directory and,
+in one process with Prefect embedded (a warm-up run first, so the temporary server's
+start is in no figure), releases it through the release flow:
+
+  full       a first release (empty cache)
+  unchanged  the same inputs again (the fingerprint check: nothing is built)
+  add        one new article (the generator's own kind, of one of its sites)
+  add-first  one new article whose name sorts before every other file
+  change     one word changed in one existing article
+
+Each step records its wall time, the release's cache hits per stage and the shards;
+after each step that builds, a fresh full release of the same inputs (no cache) is
+built and every table is compared with the incremental one (content and order). The
+figures go to the JSON file given by --out (default bench/incremental.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import generate_corpus as gen  # noqa: E402
+
+
+def new_article(seed: int, number: int) -> tuple[str, str]:
+    """(path, text) of a news article as the generator writes its document `number`."""
+    r = random.Random(seed * 1_000_003 + number)
+    g = gen.TextGen(r)
+    site = r.choice(gen.SITES)
+    year = r.randint(max(site["founded"], 2010), 2025)
+    text = gen.news_page(site, year, g.title(), gen.news_body(g, gen.stock_paragraphs(seed)), r)
+    return f"{site['slug']}/{year}/article-{number:07d}.txt", text
+
+
+def changed_article(seeds: Path) -> Path:
+    """An existing article with one word of its body changed (the middle one)."""
+    articles = sorted(seeds.glob("*/*/article-*.txt"))
+    article = articles[len(articles) // 2]
+    lines = article.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    words = lines[longest].split(" ")
+    words[len(words) // 2] = "recalibrated"
+    lines[longest] = " ".join(words)
+    article.write_text("\n".join(lines), encoding="utf-8")
+    return article
+
+
+def tables_equal(a: Path, b: Path) -> dict[str, bool]:
+    import polars as pl
+
+    from contracts import TABLES
+
+    return {
+        t: pl.read_parquet(a / t / "*.parquet").equals(pl.read_parquet(b / t / "*.parquet"))
+        for t in TABLES
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", default="20MB")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--corpus-dir", type=Path, default=HERE / "corpus")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/taikong-incremental"))
+    ap.add_argument("--out", type=Path, default=HERE / "incremental.json")
+    ap.add_argument("--no-fresh", action="store_true", help="skip the fresh builds (faster)")
+    args = ap.parse_args()
+
+    corpus = args.corpus_dir / f"{args.size}-seed{args.seed}"
+    meta = gen.generate(corpus, gen.parse_size(args.size), args.seed, quiet=True)
+    shutil.rmtree(args.work, ignore_errors=True)
+    seeds, datasets = args.work / "seeds", args.work / "datasets"
+    shutil.copytree(corpus, seeds)
+
+    from flows.release import release
+    from taikong.versions import code_version
+
+    warm = args.work / "warm"
+    (warm / "seeds").mkdir(parents=True)
+    (warm / "seeds" / "a.txt").write_text("A warm-up page.\n\nIt starts Prefect's server.\n")
+    release(seeds_dir=str(warm / "seeds"), datasets_dir=str(warm / "datasets"))
+
+    steps = []
+
+    def step(name: str, fresh: bool = True) -> None:
+        t0 = time.perf_counter()
+        result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
+        seconds = time.perf_counter() - t0
+        record = {
+            "step": name,
+            "seconds": round(seconds, 2),
+            "status": result["status"],
+            "cache_hits": result["summary"].get("cache_hits"),
+        }
+        if fresh and not args.no_fresh and result["status"] == "published":
+            scratch = args.work / f"fresh-{name}"
+            t0 = time.perf_counter()
+            release(seeds_dir=str(seeds), datasets_dir=str(scratch))
+            record["fresh_seconds"] = round(time.perf_counter() - t0, 2)
+            record["tables_equal_fresh"] = tables_equal(datasets / "latest", scratch / "latest")
+            shutil.rmtree(scratch, ignore_errors=True)
+        steps.append(record)
+        print(json.dumps(record), file=sys.stderr)
+
+    step("full", fresh=False)
+    step("unchanged", fresh=False)
+    rel, text = new_article(args.seed, meta["files"] + 10_000)
+    (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+    (seeds / rel).write_text(text, encoding="utf-8")
+    step("add")
+    _, text = new_article(args.seed, meta["files"] + 10_001)
+    (seeds / "0-first").mkdir()
+    (seeds / "0-first" / "article.txt").write_text(text, encoding="utf-8")
+    step("add-first")
+    changed_article(seeds)
+    step("change")
+
+    full = steps[0]["seconds"]
+    for s in steps:
+        s["share_of_full"] = round(s["seconds"] / full, 3)
+    out = {
+        "corpus": {k: meta[k] for k in ("seed", "bytes", "files")},
+        "code_version": code_version(),
+        "steps": steps,
+    }
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
+    shutil.rmtree(args.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
