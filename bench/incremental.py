@@ -12,7 +12,8 @@ start is in no figure), releases it through the release flow:
   add-first  one new article whose name sorts before every other file
   change     one word changed in one existing article
 
-Each step records its wall time, the release's cache hits per stage and the shards;
+Each step records its wall and CPU time (this process: the flow's task threads), the
+release's cache hits per stage and the shards;
 after each step that builds, a fresh full release of the same inputs (no cache) is
 built and every table is compared with the incremental one (content and order). The
 figures go to the JSON file given by --out (default bench/incremental.json).
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import shutil
 import sys
 import time
@@ -69,6 +72,60 @@ def tables_equal(a: Path, b: Path) -> dict[str, bool]:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (Prefect's server runs apart):
+    steadier than the wall clock on a machine other jobs share."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+STEP_ABOUT = {
+    "full": "first release, empty cache",
+    "unchanged": "same inputs again",
+    "add": "one new article added",
+    "add-first": "one new article whose name sorts first",
+    "change": "one word changed in one article",
+}
+
+
+def render_section(runs: dict[str, dict]) -> list[str]:
+    """The "Incremental runs" section of bench/RESULTS.md: one table per recorded run
+    (a label, e.g. the code it ran, to the output of this script)."""
+    lines = [
+        "## Incremental runs",
+        "",
+        "`uv run --frozen python bench/incremental.py --size 20MB --seed 7` (part of",
+        "`run_benchmark.py`: `--incremental-size`). One process, Prefect embedded and warmed",
+        "up; share = the step's time over the full run's. CPU = this process (the task",
+        "threads), steadier than wall time on a shared machine. Cache hits: shards served",
+        "from the cache per stage (ingest, clean, minhash, fingerprint are keyed by file",
+        "or document; label-boilerplate … mark-duplicates by content, when the code has it).",
+        "`= fresh`: every table equals a fresh full build of the same inputs.",
+    ]
+    for label, run in runs.items():
+        corpus = run["corpus"]
+        lines += [
+            "",
+            f"### {label}: {corpus['bytes'] / 1e6:.1f} MB, {corpus['files']} files, "
+            f"seed {corpus['seed']}",
+            "",
+            "| step | wall s | share | CPU s | CPU share | shards | cache hits | = fresh |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        ]
+        for s in run["steps"]:
+            hits = dict(s.get("cache_hits") or {})
+            shards = hits.pop("shards", "")
+            equal = s.get("tables_equal_fresh")
+            lines.append(
+                f"| {s['step']} ({STEP_ABOUT.get(s['step'], '')}) | {s['seconds']} "
+                f"| {s['share_of_full']} | {s.get('cpu_seconds', '')} "
+                f"| {s.get('cpu_share_of_full', '')} | {shards} "
+                f"| {', '.join(f'{k} {v}' for k, v in hits.items()) or '-'} "
+                f"| {'-' if equal is None else 'yes' if all(equal.values()) else equal} |"
+            )
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", default="20MB")
@@ -85,6 +142,9 @@ def main() -> int:
     seeds, datasets = args.work / "seeds", args.work / "datasets"
     shutil.copytree(corpus, seeds)
 
+    # A shared machine can take longer than Prefect's default 20 s to start its server.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.release import release
     from taikong.versions import code_version
 
@@ -96,12 +156,13 @@ def main() -> int:
     steps = []
 
     def step(name: str, fresh: bool = True) -> None:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         result = release(seeds_dir=str(seeds), datasets_dir=str(datasets))
         seconds = time.perf_counter() - t0
         record = {
             "step": name,
             "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds() - cpu0, 2),
             "status": result["status"],
             "cache_hits": result["summary"].get("cache_hits"),
         }
@@ -128,9 +189,10 @@ def main() -> int:
     changed_article(seeds)
     step("change")
 
-    full = steps[0]["seconds"]
+    full, full_cpu = steps[0]["seconds"], steps[0]["cpu_seconds"]
     for s in steps:
         s["share_of_full"] = round(s["seconds"] / full, 3)
+        s["cpu_share_of_full"] = round(s["cpu_seconds"] / full_cpu, 3)
     out = {
         "corpus": {k: meta[k] for k in ("seed", "bytes", "files")},
         "code_version": code_version(),
