@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import polars as pl
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_in_memory
+from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_in_memory, run_spec
 
 from taikong import pipeline, progress, runner
-from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
 from taikong.pipeline import STAGES, Stage, check_declaration, lineage_versions
@@ -99,14 +97,7 @@ def test_lineage_versions_carry_every_upstream_heuristic():
 
 
 def _spec() -> RunSpec:
-    return RunSpec(
-        seeds_dir=Path("."),
-        shard_paths=(tuple(TEXTS),),
-        max_bytes=0,
-        near_duplicate_threshold=DEFAULT_THRESHOLD,
-        catalog={},
-        input_shas={},
-    )
+    return run_spec(TEXTS)
 
 
 def test_cache_keys_follow_versions_libraries_and_documents(monkeypatch):

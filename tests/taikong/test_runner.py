@@ -7,24 +7,16 @@ import dataclasses
 from pathlib import Path
 
 import polars as pl
-from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page
+from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_spec
 
 from taikong import pipeline, runner
-from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
 from taikong.stages import RunSpec
 
 
 def _spec() -> RunSpec:
-    return RunSpec(
-        seeds_dir=Path("."),
-        shard_paths=(tuple(SITE),),
-        max_bytes=0,
-        near_duplicate_threshold=DEFAULT_THRESHOLD,
-        catalog={},
-        input_shas={},
-    )
+    return run_spec(SITE)
 
 
 SITE = {
