@@ -88,9 +88,11 @@ STEP_ABOUT = {
 }
 
 
-def render_section(runs: dict[str, dict]) -> list[str]:
+def render_section(incremental: dict) -> list[str]:
     """The "Incremental runs" section of bench/RESULTS.md: one table per recorded run
-    (a label, e.g. the code it ran, to the output of this script)."""
+    (`runs`: a label, e.g. the code it ran, to the output of this script), then the
+    `summary` lines, if any."""
+    runs = incremental.get("runs", {})
     lines = [
         "## Incremental runs",
         "",
@@ -109,6 +111,7 @@ def render_section(runs: dict[str, dict]) -> list[str]:
             f"### {label}: {corpus['bytes'] / 1e6:.1f} MB, {corpus['files']} files, "
             f"seed {corpus['seed']}",
             "",
+            *([run["note"], ""] if run.get("note") else []),
             "| step | wall s | share | CPU s | CPU share | shards | cache hits | = fresh |",
             "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         ]
@@ -123,6 +126,8 @@ def render_section(runs: dict[str, dict]) -> list[str]:
                 f"| {', '.join(f'{k} {v}' for k, v in hits.items()) or '-'} "
                 f"| {'-' if equal is None else 'yes' if all(equal.values()) else equal} |"
             )
+    if incremental.get("summary"):
+        lines += ["", *incremental["summary"]]
     return lines
 
 

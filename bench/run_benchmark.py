@@ -815,9 +815,8 @@ def main() -> int:
             check=False,
         )
         if out.exists():
-            results.setdefault("incremental", {})[f"this code ({args.incremental_size})"] = (
-                json.loads(out.read_text())
-            )
+            runs = results.setdefault("incremental", {}).setdefault("runs", {})
+            runs[f"this code ({args.incremental_size})"] = json.loads(out.read_text())
         save()
 
     finalize(results)
