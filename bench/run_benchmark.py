@@ -615,6 +615,11 @@ def main() -> int:
     )
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument(
+        "--incremental-size",
+        default="20MB",
+        help="corpus size of the incremental scenario (bench/incremental.py; '' to skip)",
+    )
+    ap.add_argument(
         "--dask-sizes",
         default="100MB",
         help="sizes also run with --runner processes and with --runner dask on 1 and 2 "
@@ -668,6 +673,7 @@ def main() -> int:
         results["sizes"] = previous.get("sizes", {})
         results["command"] = previous.get("command", command)
         results["generated"] = previous.get("generated", results["generated"])
+        results["incremental"] = previous.get("incremental", {})
         results["merged_runs"] = [
             *previous.get("merged_runs", []),
             {"command": command, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
@@ -796,6 +802,21 @@ def main() -> int:
             entry["dolma"] = dolma_run(corpus, args.work, size, args.workers, startup)
             save()
         _ratios(entry)
+        save()
+
+    if "taikong" in tools and args.incremental_size:
+        say(f"incremental: {args.incremental_size} (full, unchanged, add, add-first, change)")
+        out = args.work / "incremental.json"
+        subprocess.run(
+            [PY, str(HERE / "incremental.py"), "--size", args.incremental_size]
+            + ["--seed", str(args.seed), "--corpus-dir", str(args.corpus_dir)]
+            + ["--work", str(args.work / "incremental"), "--out", str(out)],
+            env={**os.environ, **env},
+            check=False,
+        )
+        if out.exists():
+            runs = results.setdefault("incremental", {}).setdefault("runs", {})
+            runs[f"this code ({args.incremental_size})"] = json.loads(out.read_text())
         save()
 
     finalize(results)
@@ -1296,6 +1317,10 @@ def render(results: dict) -> str:
             lines.append(
                 f"| `{row['function']}` | {row['calls']} | {row['self_seconds']} | {row['self_pct_of_flow']} |"
             )
+    if results.get("incremental"):
+        from incremental import render_section
+
+        lines += ["", *render_section(results["incremental"])]
     return "\n".join(lines) + "\n"
 
 

@@ -45,6 +45,28 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class Slice:
+    """The rows of a run-level input that one shard's output depends on: those whose
+    `on` columns match a row of the shard's `by` dataset (its `by_columns`, by default
+    the same names). A stage cached by content is given only these rows, so its key,
+    which hashes them, covers everything it reads."""
+
+    input: str  # a run-level dataset the stage reads
+    on: tuple[str, ...]
+    by: str  # a per-shard dataset written before the stage
+    by_columns: tuple[str, ...] | None = None
+
+    @property
+    def match(self) -> tuple[str, ...]:
+        return self.by_columns or self.on
+
+
+# RunSpec fields a stage cached by content may read (declared in `run_fields`); the
+# others name files or shards, not content, and such a stage is not given them.
+CONTENT_RUN_FIELDS = ("catalog", "max_bytes", "near_duplicate_threshold")
+
+
+@dataclass(frozen=True)
 class Stage:
     name: str  # also the progress stage and the Prefect task name
     fn: Callable
@@ -57,8 +79,14 @@ class Stage:
     libraries: tuple[str, ...] = ("polars", "pyarrow")
     # Cached by: None; "input_files" (the shard's file names and sha256, for ingest);
     # "doc_ids" (the output is a function of the shard's documents, named by doc_id,
-    # given the upstream versions: only for stages whose inputs are all per shard).
-    cached_by: Literal["input_files", "doc_ids"] | None = None
+    # given the upstream versions: only for stages whose inputs are all per shard);
+    # "content" (a hash of exactly what the stage is given: its per-shard inputs, the
+    # `slices` of its run-level inputs, its `run_fields`; see taikong.runner).
+    cached_by: Literal["input_files", "doc_ids", "content"] | None = None
+    slices: tuple[Slice, ...] = ()
+    # RunSpec fields the output depends on (CONTENT_RUN_FIELDS); the catalog is given
+    # as the entries of the shard's documents.
+    run_fields: tuple[str, ...] = ()
     # Per-shard inputs a run stage reads lazily (large reduce inputs).
     lazy: tuple[str, ...] = field(default=())
 
@@ -129,7 +157,7 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.fingerprint,
         grain="shard",
         inputs=("lines",),
-        writes=(Dataset("fingerprints", ("doc_id",), "line templates per document"),),
+        writes=(Dataset("fingerprints", ("doc_id", "template"), "line templates per document"),),
         versions=(BOILERPLATE_VERSION,),
         cached_by="doc_ids",
     ),
@@ -138,7 +166,7 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.count_templates,
         grain="run",
         inputs=("fingerprints", "clusters"),
-        writes=(Dataset("template_counts", (), "documents per line template"),),
+        writes=(Dataset("template_counts", ("template",), "documents per line template"),),
         versions=(BOILERPLATE_VERSION,),
         lazy=("fingerprints",),
     ),
@@ -149,6 +177,9 @@ STAGES: tuple[Stage, ...] = (
         inputs=("lines", "template_counts"),
         writes=(Dataset("labelled_lines", ("doc_id", "line_no", "bp_reason"), "lines, labelled"),),
         versions=(BOILERPLATE_VERSION,),
+        cached_by="content",
+        # the counts of the templates that occur in the shard
+        slices=(Slice("template_counts", ("template",), by="fingerprints"),),
     ),
     Stage(
         name="describe-templates",
@@ -174,6 +205,7 @@ STAGES: tuple[Stage, ...] = (
             Dataset("edits", ("edit_id", "doc_id"), "table: edits"),
         ),
         versions=(STRUCTURE_VERSION, HYPHENS_VERSION),
+        cached_by="content",
     ),
     Stage(
         name="enrich",
@@ -185,6 +217,7 @@ STAGES: tuple[Stage, ...] = (
             Dataset("quantities", ("quantity_id", "doc_id"), "table: quantities"),
         ),
         versions=(MENTIONS_VERSION, QUANTITIES_VERSION),
+        cached_by="content",
     ),
     Stage(
         name="describe-documents",
@@ -204,6 +237,9 @@ STAGES: tuple[Stage, ...] = (
         ),
         writes=(Dataset("documents", ("doc_id", "source_path"), "table: documents"),),
         versions=(METADATA_VERSION,),
+        cached_by="content",
+        slices=(Slice("clusters", ("doc_id",), by="docs"),),
+        run_fields=("catalog",),
     ),
     Stage(
         name="paragraph-keys",
@@ -212,6 +248,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=("located_paragraphs", "docs"),
         writes=(Dataset("paragraph_keys", ("text_hash", "paragraph_id"), "normalized hashes"),),
         versions=(PARAGRAPH_DUP_VERSION,),
+        cached_by="content",
     ),
     Stage(
         name="find-duplicate-paragraphs",
@@ -228,6 +265,8 @@ STAGES: tuple[Stage, ...] = (
         inputs=("located_paragraphs", "paragraph_duplicates"),
         writes=(Dataset("paragraphs", ("paragraph_id", "doc_id", "duplicate_of"), "table"),),
         versions=(PARAGRAPH_DUP_VERSION,),
+        cached_by="content",
+        slices=(Slice("paragraph_duplicates", ("paragraph_id",), by="located_paragraphs"),),
     ),
 )
 STAGE_BY_NAME = {s.name: s for s in STAGES}
@@ -290,6 +329,7 @@ def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
         for name in stage.inputs:
             if name not in written:
                 problems.append(f"{stage.name}: reads {name!r} before any stage writes it")
+        problems += _content_problems(stage, written)  # before its own outputs count
         for name in stage.outputs:
             if name in written:
                 problems.append(
@@ -309,6 +349,41 @@ def check_declaration(stage_list: tuple[Stage, ...] = STAGES) -> list[str]:
     for table, name in TABLE_DATASETS.items():
         if name not in written:
             problems.append(f"table {table}: dataset {name!r} is written by no stage")
+    return problems
+
+
+def _columns(written: dict[str, Stage], name: str) -> tuple[str, ...]:
+    return next(d.columns for d in written[name].writes if d.name == name)
+
+
+def _content_problems(stage: Stage, written: dict[str, Stage]) -> list[str]:
+    """A stage cached by content must be given only what its key hashes: every run-level
+    input sliced by a per-shard dataset written before it, on declared columns, and only
+    content run fields."""
+    if stage.cached_by != "content":
+        extra = [n for n, v in (("slices", stage.slices), ("run_fields", stage.run_fields)) if v]
+        return [f"{stage.name}: declares {extra} but is not cached by content"] if extra else []
+    problems = [] if stage.grain == "shard" else [f"{stage.name}: cached by content per run"]
+    sliced = [sl.input for sl in stage.slices]
+    run_level = [n for n in stage.inputs if n in written and written[n].grain == "run"]
+    for name in run_level:
+        if sliced.count(name) != 1:
+            problems.append(f"{stage.name}: cached by content but reads {name!r} unsliced")
+    for sl in stage.slices:
+        by = written.get(sl.by)
+        if sl.input not in run_level:
+            problems.append(f"{stage.name}: slices {sl.input!r}, not a run-level input")
+        elif not set(sl.on) <= set(_columns(written, sl.input)):
+            problems.append(f"{stage.name}: slices {sl.input!r} on undeclared {sl.on}")
+        if by is None or by.grain != "shard":
+            problems.append(f"{stage.name}: slices by {sl.by!r}, not an earlier shard dataset")
+        elif len(sl.match) != len(sl.on) or not set(sl.match) <= set(_columns(written, sl.by)):
+            problems.append(f"{stage.name}: slices by undeclared {sl.by!r} columns {sl.match}")
+    for field_name in stage.run_fields:
+        if field_name not in CONTENT_RUN_FIELDS:
+            problems.append(f"{stage.name}: cached by content but reads run field {field_name!r}")
+    if "catalog" in stage.run_fields and "docs" not in stage.inputs:
+        problems.append(f"{stage.name}: reads the catalog of its documents but not docs")
     return problems
 
 

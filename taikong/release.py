@@ -78,7 +78,7 @@ def run_release(
     settings = settings or load_audit_settings(known_ids=DATA_CHECK_IDS)
     options = run_options(request.max_bytes, request.near_duplicate_threshold, settings)
     plan = plan_run(request.seeds_dir, store.root)
-    shards = plan_shards(plan.files, request.shard_docs, request.shard_bytes)
+    shards = plan_shards(plan.files, request.shard_docs, request.shard_bytes, request.max_bytes)
     log.info(
         "plan: %d input(s) in %d shard(s) from %s; %d entr(ies) skipped by the walk",
         len(plan.files),

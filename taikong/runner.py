@@ -9,11 +9,13 @@ threads, processes or Dask in flows/.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
@@ -47,23 +49,131 @@ def library_versions(libraries: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((name, metadata.version(name)) for name in libraries)
 
 
-def cache_key(stage: Stage, work: WorkArea, run: RunSpec, shard: int) -> str | None:
-    """What decides the stage's output for this shard: its and its upstream stages'
-    heuristic versions, the versions of the libraries it names, and the shard's inputs
-    (file names and hashes, or the ids of its documents). None: not cacheable."""
+def frame_digest(frame: pl.DataFrame) -> str:
+    """A frame's content hash: its schema and, row by row in order, two 64-bit polars
+    row hashes with different seeds (128 bits a row).
+
+    Unlike the bytes of the frame as Parquet or Arrow IPC, it does not depend on how the
+    frame is chunked (a frame read back from the cache and the same frame computed hash
+    alike), and it runs at ~1 GB/s. Polars documents the row hash as stable within a
+    version only: keys built on it carry the polars version.
+    """
+    h = hashlib.sha256(f"{frame.schema!r}|{frame.height}".encode())
+    if frame.height and frame.width:
+        for seed in (0, 1):
+            h.update(frame.hash_rows(seed=seed).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _digest_name(dataset: str) -> str:
+    """Where a per-shard dataset's digest is kept beside it in the work area."""
+    return f"{dataset}.digest"
+
+
+def digested_datasets() -> frozenset[str]:
+    """The per-shard datasets a stage cached by content reads whole: each is hashed once,
+    when it is written, not once per reader."""
+    return frozenset(
+        name
+        for stage in STAGES
+        if stage.cached_by == "content"
+        for name in stage.inputs
+        if pipeline.producer(name).grain == "shard"
+    )
+
+
+def _shard_digest(work: WorkArea, name: str, shard: int) -> str:
+    try:
+        return work.read(_digest_name(name), shard)["digest"][0]
+    except (FileNotFoundError, KeyError):  # written by a run without a cache
+        return frame_digest(work.read(name, shard))
+
+
+def _sliced(work: WorkArea, stage: Stage, shard: int) -> dict[str, pl.DataFrame]:
+    """The rows of each run-level input that the shard's output depends on (Slice)."""
+    frames = {}
+    for sl in stage.slices:
+        by = work.read(sl.by, shard, columns=list(sl.match)).unique()
+        frames[sl.input] = work.read(sl.input).join(
+            by.rename(dict(zip(sl.match, sl.on, strict=True))),
+            on=list(sl.on),
+            how="semi",
+            maintain_order="left",
+        )
+    return frames
+
+
+def content_run(stage: Stage, work: WorkArea, run: RunSpec, shard: int) -> RunSpec:
+    """The run as a stage cached by content sees it: its `run_fields` only (the catalog
+    as the entries of the shard's documents), the rest blank, so nothing it is not keyed
+    on can reach its output."""
+    kept = {name: getattr(run, name) for name in stage.run_fields}
+    if "catalog" in kept:
+        paths = work.read("docs", shard, columns=["source_path"])["source_path"]
+        kept["catalog"] = {p: run.catalog[p] for p in paths if p in run.catalog}
+    blank = RunSpec(Path(), (), 0, float("nan"), {}, {})
+    return dataclasses.replace(blank, **kept)
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """What a shard stage is given beyond the datasets read whole: for a stage cached by
+    content, the slices of its run-level inputs and the run as `content_run` shows it
+    (with a cache or without, so its output never depends on whether it was keyed)."""
+
+    given: dict[str, pl.DataFrame]
+    run: RunSpec
+
+
+def stage_inputs(stage: Stage, work: WorkArea, run: RunSpec, shard: int | None) -> StageInputs:
+    if stage.cached_by != "content" or shard is None:
+        return StageInputs({}, run)
+    return StageInputs(_sliced(work, stage, shard), content_run(stage, work, run, shard))
+
+
+def _identity(stage: Stage, work: WorkArea, run: RunSpec, shard: int, seen: StageInputs):
+    """What names the shard's inputs for the key (see cache_key); None: no safe key."""
+    if stage.cached_by == "content":
+        digests = [
+            (name, frame_digest(seen.given[name]))
+            if name in seen.given
+            else (name, _shard_digest(work, name, shard))
+            for name in stage.inputs
+        ]
+        return digests, [(name, _canonical(getattr(seen.run, name))) for name in stage.run_fields]
     if stage.cached_by == "input_files":
         if not run.input_shas:
             return None  # without hashes there is no safe key
         paths = run.shard_paths[shard]
-        identity: object = (run.max_bytes, [(p, run.input_shas.get(p)) for p in paths])
-    elif stage.cached_by == "doc_ids":
+        return run.max_bytes, [(p, run.input_shas.get(p)) for p in paths]
+    if stage.cached_by == "doc_ids":
         # doc_id is the hash of the document's bytes: the shard's content identity.
-        identity = sorted(work.read("docs", shard, columns=["doc_id"])["doc_id"].to_list())
-    else:
+        return sorted(work.read("docs", shard, columns=["doc_id"])["doc_id"].to_list())
+    return None
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, dict):
+        return sorted((k, _canonical(v)) for k, v in value.items())
+    return value
+
+
+def cache_key(
+    stage: Stage, work: WorkArea, run: RunSpec, shard: int, seen: StageInputs | None = None
+) -> str | None:
+    """What decides the stage's output for this shard: its and its upstream stages'
+    heuristic versions, the versions of the libraries it names, and the shard's inputs:
+    file names and hashes ("input_files"), the ids of its documents ("doc_ids"), or the
+    digest of exactly what the stage is given ("content": each per-shard input whole,
+    the slices of run-level inputs, its run fields). None: not cacheable."""
+    seen = seen or stage_inputs(stage, work, run, shard)
+    identity = _identity(stage, work, run, shard, seen)
+    if identity is None:
         return None
-    return content_key(
-        stage.name, lineage_versions(stage), library_versions(stage.libraries), identity
-    )
+    libraries = stage.libraries
+    if stage.cached_by == "content":
+        libraries = tuple(sorted({"polars", *libraries}))  # the row hash's version
+    return content_key(stage.name, lineage_versions(stage), library_versions(libraries), identity)
 
 
 def _read_input(work: WorkArea, stage: Stage, name: str, shard: int | None):
@@ -89,7 +199,12 @@ def run_stage(
 ) -> StageResult:
     """Run one stage on one shard (or, for a run stage, shard=None) and write its outputs."""
     stage = pipeline.STAGE_BY_NAME[stage_name]
-    key = cache_key(stage, work, run, shard) if cache is not None and shard is not None else None
+    seen = stage_inputs(stage, work, run, shard)
+    key = (
+        cache_key(stage, work, run, shard, seen)
+        if cache is not None and shard is not None
+        else None
+    )
     outputs = None
     if key is not None:
         hits = [cache.get(f"{stage.name}.{name}", key) for name in stage.outputs]
@@ -97,8 +212,11 @@ def run_stage(
             outputs = hits
     hit = outputs is not None
     if outputs is None:
-        frames = {name: _read_input(work, stage, name, shard) for name in stage.inputs}
-        result = stage.fn(StageContext(run, shard), **frames)
+        frames = {
+            name: seen.given[name] if name in seen.given else _read_input(work, stage, name, shard)
+            for name in stage.inputs
+        }
+        result = stage.fn(StageContext(seen.run, shard), **frames)
         outputs = [result] if len(stage.outputs) == 1 else list(result)
         if len(outputs) != len(stage.outputs):
             raise TypeError(f"stage {stage.name!r} returned {len(outputs)} outputs")
@@ -106,8 +224,11 @@ def run_stage(
             _check_columns(stage, dataset, frame)
             if key is not None:
                 cache.put(f"{stage.name}.{dataset.name}", key, frame)
+    digested = digested_datasets() if cache is not None and shard is not None else ()
     for name, frame in zip(stage.outputs, outputs, strict=True):
         work.write(name, frame, shard)
+        if name in digested:
+            work.write(_digest_name(name), pl.DataFrame({"digest": [frame_digest(frame)]}), shard)
     return StageResult(
         stage.name,
         shard,

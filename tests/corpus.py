@@ -138,14 +138,9 @@ def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def run_in_memory(
-    texts: dict[str, str], catalog: dict | None = None
-) -> tuple[ShardTables, pl.DataFrame]:
-    """The declared pipeline after ingest, on one in-memory shard of `texts`:
-    (tables, boilerplate-labelled lines)."""
-    work = MemoryWorkArea()
-    work.write("docs", docs_frame(texts), 0)
-    run = RunSpec(
+def run_spec(texts: dict[str, str], catalog: dict | None = None) -> RunSpec:
+    """The run of one in-memory shard holding `texts` (no files: ingest is not run)."""
+    return RunSpec(
         seeds_dir=Path("."),
         shard_paths=(tuple(texts),),
         max_bytes=0,
@@ -153,6 +148,16 @@ def run_in_memory(
         catalog=catalog or {},
         input_shas={},
     )
+
+
+def run_in_memory(
+    texts: dict[str, str], catalog: dict | None = None
+) -> tuple[ShardTables, pl.DataFrame]:
+    """The declared pipeline after ingest, on one in-memory shard of `texts`:
+    (tables, boilerplate-labelled lines)."""
+    work = MemoryWorkArea()
+    work.write("docs", docs_frame(texts), 0)
+    run = run_spec(texts, catalog)
     run_pipeline(InlineExecutor(), work, run, stage_list=stages_after("docs"))
     return ShardTables(**read_tables(work)), work.read("labelled_lines", 0)
 

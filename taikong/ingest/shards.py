@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from dataclasses import asdict, dataclass
@@ -15,8 +16,9 @@ from taikong.ingest.decode import DEFAULT_MAX_BYTES, content_id, decode_bytes
 from taikong.ingest.html import html_to_text, is_html
 from taikong.io.files import open_no_follow, scan_directory
 
-# A shard is cut at whichever limit comes first. Task runs grow with shards, not files;
-# memory grows with the shards in flight (one per task thread), so shards stay small.
+# The hard limits of a shard (plan_shards cuts at content-defined boundaries, averaging a
+# quarter of them). Task runs grow with shards, not files; memory grows with the shards
+# in flight (one per task thread), so shards stay small.
 DEFAULT_SHARD_DOCS = 1_000
 DEFAULT_SHARD_BYTES = 8 * 1024 * 1024
 
@@ -191,20 +193,69 @@ def list_inputs(seeds_dir: Path) -> list[InputFile]:
     return walk_seeds(seeds_dir).files
 
 
+def boundary_draw(os_path: str) -> float:
+    """The file's draw in [0, 1): the sha256 of its name (bytes as the OS gives them).
+
+    The name, not the content, so that editing a file moves no boundary, and a file too
+    large to be read (never hashed) gets its place like any other.
+    """
+    digest = hashlib.sha256(os.fsencode(os_path)).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def bytes_read(f: InputFile, read_limit: int | None) -> int:
+    """What reading `f` costs: nothing for a file over the limit (it is never read)."""
+    return 0 if read_limit is not None and f.n_bytes > read_limit else f.n_bytes
+
+
+def ends_shard(f: InputFile, target_docs: int, target_bytes: int, read_limit: int | None) -> bool:
+    """Whether a content-defined boundary falls after `f`: its draw is below its weight,
+    max(1 / target_docs, bytes / target_bytes), so shards average about `target_docs`
+    files or `target_bytes` bytes, whichever comes first. The test reads `f` alone."""
+    weight = max(1 / target_docs, bytes_read(f, read_limit) / target_bytes)
+    return boundary_draw(f.os_path) < weight
+
+
 def plan_shards(
     files: list[InputFile],
     max_docs: int = DEFAULT_SHARD_DOCS,
     max_bytes: int = DEFAULT_SHARD_BYTES,
+    read_limit: int | None = None,
 ) -> list[list[str]]:
+    """Cut the files (in path order) into shards at content-defined boundaries.
+
+    A shard ends after a file that `ends_shard` picks, a test on that file alone (target:
+    a quarter of each limit), so adding or removing a file changes only the shard it
+    falls in: one shard gains or loses it, or, when the file itself is a boundary, its
+    shard splits in two (added) or merges with the next (removed). Editing a file keeps
+    every boundary unless its new size flips its own test.
+
+    The limits are a hard guard: a shard also ends before a file that would take it past
+    `max_docs` files or `max_bytes` bytes (a single larger file gets a shard of its own).
+    Such a forced cut depends on what precedes it since the last content-defined
+    boundary, so an added file can shift forced cuts up to the next content-defined
+    boundary, never past it. With the target at a quarter of the limit, a run of files
+    without a boundary reaches the limit in about e^-4 (2 %) of shards.
+
+    Files over `read_limit` bytes are never read (quarantined as too large): they weigh
+    nothing. Shards stay in path order, so the tables, written shard after shard, keep
+    the path order whatever the cuts.
+    """
+    target_docs = max(1, max_docs // 4)
+    target_bytes = max(1, max_bytes // 4)
     shards: list[list[str]] = []
     current: list[str] = []
     size = 0
     for f in files:
-        if current and (len(current) >= max_docs or size + f.n_bytes > max_bytes):
+        n_read = bytes_read(f, read_limit)
+        if current and (len(current) >= max_docs or size + n_read > max_bytes):
             shards.append(current)
             current, size = [], 0
         current.append(f.os_path)
-        size += f.n_bytes
+        size += n_read
+        if ends_shard(f, target_docs, target_bytes, read_limit):
+            shards.append(current)
+            current, size = [], 0
     if current:
         shards.append(current)
     return shards

@@ -19,9 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page
 
+from contracts import TABLES
 from flows.release import release
+from taikong.ingest.decode import DEFAULT_MAX_BYTES
+from taikong.ingest.shards import DEFAULT_SHARD_BYTES, list_inputs, plan_shards
 from taikong.io import RELEASE_ID_RE, ReleaseStore
 from taikong.io import release_dir as release_dir_module
+from taikong.pipeline import STAGE_BY_NAME, STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -293,6 +297,8 @@ def test_write_error_is_clear_and_the_previous_release_intact(tmp_path, monkeypa
 # Downstream readers (DuckDB, polars, pandas, Hugging Face, the README's examples):
 # tests/flows/test_readers.py.
 
+CACHED_STAGES = [s.name for s in STAGES if s.cached_by is not None]
+
 
 def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path):
     paragraphs = LAUNCH_BODY + PROBE_BODY + STATION_BODY
@@ -317,25 +323,15 @@ def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path
         for i in range(6)
     }
     seeds, datasets = _corpus(tmp_path, pages)
+    # shard_docs=2 targets one file a shard (a quarter of the limit): six shards.
     first = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
-    assert first["summary"]["cache_hits"] == {
-        "ingest": 0,
-        "clean": 0,
-        "minhash": 0,
-        "fingerprint": 0,
-        "shards": 3,
-    }
+    assert first["summary"]["cache_hits"] == dict.fromkeys(CACHED_STAGES, 0) | {"shards": 6}
 
     (seeds / "5.txt").write_text(pages["5.txt"].replace("Orbit Raised", "Orbit Raised Again"))
     second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), shard_docs=2)
-    # Only the last shard (4.txt, 5.txt) changed: the other two come from the cache.
-    assert second["summary"]["cache_hits"] == {
-        "ingest": 2,
-        "clean": 2,
-        "minhash": 2,
-        "fingerprint": 2,
-        "shards": 3,
-    }
+    # Only the shard of 5.txt changed, and only in a line no other page has: every stage
+    # serves the other five from the cache, the stages after the run-level ones included.
+    assert second["summary"]["cache_hits"] == dict.fromkeys(CACHED_STAGES, 5) | {"shards": 6}
 
     fresh = tmp_path / "fresh"
     scratch = release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=2)
@@ -345,5 +341,43 @@ def test_incremental_run_reuses_cached_shards_and_gives_the_same_tables(tmp_path
         assert cached.equals(pl.read_parquet(fresh / "latest" / table / "*.parquet")), table
     # Entries of the replaced version of 5.txt were swept.
     entries = list((datasets / ".cache").rglob("*.parquet"))
-    # 3 shards x (ingested_docs, file_fates, lines, signatures, fingerprints)
-    assert len(entries) == 3 * 5
+    # 6 shards x every output of every cached stage
+    assert len(entries) == 6 * sum(len(STAGE_BY_NAME[name].outputs) for name in CACHED_STAGES)
+
+
+def test_a_run_after_adding_a_file_rebuilds_only_its_shard(tmp_path):
+    bodies = LAUNCH_BODY + PROBE_BODY + STATION_BODY
+    pages = {
+        f"news-{i:02d}.txt": news_page(
+            f"Story number {i}",
+            f"Mar {i + 1}, 2024",
+            [f"{bodies[i % len(bodies)]} Filed as item {i} by the {i}th desk of the newsroom."],
+        )
+        for i in range(16)
+    }
+    seeds, datasets = _corpus(tmp_path, pages)
+    limits = {"shard_docs": 8}  # a target of two files a shard
+    before = plan_shards(list_inputs(seeds), 8, DEFAULT_SHARD_BYTES, DEFAULT_MAX_BYTES)
+    release(seeds_dir=str(seeds), datasets_dir=str(datasets), **limits)
+
+    # A page of another site, with its own furniture and text: no template, paragraph or
+    # near-duplicate it shares with the others, so only its own shard changes.
+    added = "news-07b.txt"
+    (seeds / added).write_text(
+        news_page(
+            "Quiet Week", "Apr 9, 2024", ["Nothing flew this week; crews rested."], site="comet"
+        )
+    )
+    after = plan_shards(list_inputs(seeds), 8, DEFAULT_SHARD_BYTES, DEFAULT_MAX_BYTES)
+    kept = [s for s in after if s in before]
+    assert len(after) - len(kept) in (1, 2) and len(before) - len(kept) == 1
+    second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), **limits)
+    assert second["summary"]["cache_hits"] == dict.fromkeys(CACHED_STAGES, len(kept)) | {
+        "shards": len(after)
+    }
+
+    fresh = tmp_path / "fresh"
+    release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=1000)  # one shard
+    for table in TABLES:
+        cached = pl.read_parquet(datasets / "latest" / table / "*.parquet")
+        assert cached.equals(pl.read_parquet(fresh / "latest" / table / "*.parquet")), table

@@ -18,6 +18,8 @@ from corpus import LAUNCH_BODY, PROBE_BODY, news_page, replace_stage
 from contracts import TABLES
 from flows.release import ValidationFailed, release
 from taikong.dedup.boilerplate import BOILERPLATE_VERSION
+from taikong.ingest.decode import DEFAULT_MAX_BYTES
+from taikong.ingest.shards import DEFAULT_SHARD_BYTES, list_inputs, plan_shards
 from taikong.io import ReleaseStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -225,7 +227,10 @@ def test_shard_size_changes_task_runs_not_results(tmp_path, capfd):
             return_state=True,
         )
         names = _task_run_names(state.state_details.flow_run_id)
-        n_shards = -(-n_inputs // shard_docs)
+        n_shards = len(
+            plan_shards(list_inputs(seeds), shard_docs, DEFAULT_SHARD_BYTES, DEFAULT_MAX_BYTES)
+        )
+        assert n_shards == (1 if shard_docs == 1000 else n_inputs)  # target: a quarter
         progress = [
             a for a in _progress_artifacts(state.state_details.flow_run_id) if a.type == "progress"
         ]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import polars as pl
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_in_memory
+from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_in_memory, run_spec
 
 from taikong import pipeline, progress, runner
-from taikong.dedup.near_duplicates import DEFAULT_THRESHOLD
 from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
 from taikong.pipeline import STAGES, Stage, check_declaration, lineage_versions
@@ -44,11 +42,50 @@ def test_the_declared_stage_list_is_sound():
             lambda s: tuple(x for x in s if x.name != "mark-duplicates"),
             "table paragraphs: dataset 'paragraphs' is written by no stage",
         ),
+        (
+            lambda s: _changed(s, "mark-duplicates", slices=()),
+            "mark-duplicates: cached by content but reads 'paragraph_duplicates' unsliced",
+        ),
+        (
+            lambda s: _changed(
+                s,
+                "label-boilerplate",
+                slices=(pipeline.Slice("template_counts", ("template",), by="labelled_lines"),),
+            ),
+            "label-boilerplate: slices by 'labelled_lines', not an earlier shard dataset",
+        ),
+        (
+            lambda s: _changed(
+                s,
+                "describe-documents",
+                slices=(pipeline.Slice("clusters", ("cluster_id",), by="docs"),),
+            ),
+            "describe-documents: slices 'clusters' on undeclared ('cluster_id',)",
+        ),
+        (
+            lambda s: _changed(s, "structure", run_fields=("shard_paths",)),
+            "structure: cached by content but reads run field 'shard_paths'",
+        ),
+        (
+            lambda s: _changed(s, "enrich", cached_by=None),
+            "",  # still sound: a stage may always be left uncached
+        ),
+        (
+            lambda s: _changed(s, "cluster-near-duplicates", cached_by="content"),
+            "cluster-near-duplicates: cached by content per run",
+        ),
     ],
 )
 def test_a_broken_stage_list_is_named(change, problem):
     problems = check_declaration(change(STAGES))
-    assert any(p.startswith(problem) for p in problems), problems
+    if problem:
+        assert any(p.startswith(problem) for p in problems), problems
+    else:
+        assert problems == []
+
+
+def _changed(stage_list: tuple[Stage, ...], name: str, **change) -> tuple[Stage, ...]:
+    return tuple(dataclasses.replace(s, **change) if s.name == name else s for s in stage_list)
 
 
 def test_lineage_versions_carry_every_upstream_heuristic():
@@ -60,14 +97,7 @@ def test_lineage_versions_carry_every_upstream_heuristic():
 
 
 def _spec() -> RunSpec:
-    return RunSpec(
-        seeds_dir=Path("."),
-        shard_paths=(tuple(TEXTS),),
-        max_bytes=0,
-        near_duplicate_threshold=DEFAULT_THRESHOLD,
-        catalog={},
-        input_shas={},
-    )
+    return run_spec(TEXTS)
 
 
 def test_cache_keys_follow_versions_libraries_and_documents(monkeypatch):
@@ -91,7 +121,7 @@ def test_cache_keys_follow_versions_libraries_and_documents(monkeypatch):
     work.write("docs", docs_frame({"a.txt": TEXTS["a.txt"]}), 0)
     assert runner.cache_key(clean, work, _spec(), 0) != key
     # a stage without a cache declaration has no key
-    assert runner.cache_key(pipeline.STAGE_BY_NAME["structure"], work, _spec(), 0) is None
+    assert runner.cache_key(pipeline.STAGE_BY_NAME["select-documents"], work, _spec(), 0) is None
 
 
 def test_a_second_run_is_served_from_the_cache_with_identical_outputs(tmp_path):
@@ -104,7 +134,9 @@ def test_a_second_run_is_served_from_the_cache_with_identical_outputs(tmp_path):
             runner.InlineExecutor(), work, _spec(), cache, pipeline.stages_after("docs")
         )
         outputs.append({name: work.read(name, 0) for name in ("lines", "paragraphs")})
-    assert runner.cache_hits(results) == {"clean": 1, "minhash": 1, "fingerprint": 1}
+    cached = [s.name for s in pipeline.stages_after("docs") if s.cached_by is not None]
+    assert "structure" in cached and "mark-duplicates" in cached
+    assert runner.cache_hits(results) == dict.fromkeys(cached, 1)
     for name, frame in outputs[0].items():
         assert frame.equals(outputs[1][name]), name
 

@@ -10,6 +10,7 @@ from taikong.ingest.shards import (
     DOC_SCHEMA,
     INPUT_SCHEMA,
     InputFile,
+    ends_shard,
     ingest_files,
     list_inputs,
     plan_shards,
@@ -58,21 +59,30 @@ def files(*sizes: int) -> list[InputFile]:
     return [InputFile(f"f{i:02d}.txt", n) for i, n in enumerate(sizes)]
 
 
-def test_plan_shards_max_docs():
-    fs = files(*[1] * 7)
-    shards = plan_shards(fs, max_docs=3, max_bytes=1_000)
-    assert shards == [
-        ["f00.txt", "f01.txt", "f02.txt"],
-        ["f03.txt", "f04.txt", "f05.txt"],
-        ["f06.txt"],
+def test_every_file_is_a_boundary_when_the_target_is_one_file():
+    # max_docs 4 targets a quarter: one file, so every draw (< 1) ends a shard.
+    assert plan_shards(files(*[1] * 5), max_docs=4, max_bytes=10**9) == [
+        [f"f{i:02d}.txt"] for i in range(5)
     ]
 
 
-def test_plan_shards_max_bytes():
+def test_the_hard_limits_guard_a_run_without_boundaries():
+    fs = files(*[1] * 300)
+    target_docs, target_bytes = 10**6, 10**9  # no content-defined boundary at all
+    assert not any(ends_shard(f, target_docs, target_bytes, None) for f in fs)
+    shards = plan_shards(fs, max_docs=4 * target_docs, max_bytes=4 * target_bytes)
+    assert shards == [[f.source_path for f in fs]]
+    # a lower guard cuts that run at exactly max_docs files
+    sizes = {len(s) for s in plan_shards(fs, max_docs=100, max_bytes=10**9)}
+    assert max(sizes) <= 100
+
+
+def test_a_file_over_the_byte_limit_gets_a_shard_of_its_own():
     fs = files(5, 5, 5, 20, 1)
     shards = plan_shards(fs, max_docs=100, max_bytes=10)
-    # 5+5 fits exactly; the oversize file gets a shard of its own.
-    assert shards == [["f00.txt", "f01.txt"], ["f02.txt"], ["f03.txt"], ["f04.txt"]]
+    assert ["f03.txt"] in shards
+    # never read (over the read limit): it weighs nothing and joins its neighbours
+    assert ["f03.txt"] not in plan_shards(fs, max_docs=10**6, max_bytes=10**9, read_limit=10)
 
 
 @pytest.mark.parametrize(("max_docs", "max_bytes"), [(1, 10**9), (2, 7), (4, 12), (1000, 10**9)])
@@ -85,6 +95,81 @@ def test_plan_shards_limits_and_order(max_docs, max_bytes):
     for shard in shards:
         assert 1 <= len(shard) <= max_docs
         assert len(shard) == 1 or sum(by_name[p] for p in shard) <= max_bytes
+
+
+def corpus(n: int) -> list[InputFile]:
+    # sizes vary (1-9 KB) so both the document and the byte weight decide boundaries
+    return [InputFile(f"site/{i:04d}.txt", 1_000 + (i * 7_919) % 8_000) for i in range(n)]
+
+
+# 200 files of ~5 KB against targets of 10 files / 40 KB: ~20 shards, limits far away.
+LIMITS = {"max_docs": 40, "max_bytes": 160_000}
+
+
+def _boundary(f: InputFile) -> bool:
+    return ends_shard(f, LIMITS["max_docs"] // 4, LIMITS["max_bytes"] // 4, None)
+
+
+def _shard_of(shards: list[list[str]], name: str) -> int:
+    return next(i for i, s in enumerate(shards) if name in s)
+
+
+@pytest.mark.parametrize("position", range(0, 200, 7))
+def test_adding_a_file_changes_only_the_shard_it_falls_in(position):
+    fs = corpus(200)
+    before = plan_shards(fs, **LIMITS)
+    assert 10 <= len(before) <= 40 and max(map(len, before)) < LIMITS["max_docs"]
+    added = InputFile(f"site/{position:04d}a.txt", 3_000)  # sorts right after fs[position]
+    after = plan_shards(sorted([*fs, added], key=lambda f: f.source_path), **LIMITS)
+    # The rule: the file joins its predecessor's shard, or starts the next shard when
+    # the predecessor ends its own; if the file is a boundary, that shard splits after it.
+    i = _shard_of(before, fs[position].source_path)
+    home = before[i]
+    if home[-1] == fs[position].source_path:
+        i, home = i + 1, [added.source_path, *before[i + 1]]
+    else:
+        at = home.index(fs[position].source_path) + 1
+        home = [*home[:at], added.source_path, *home[at:]]
+    at = home.index(added.source_path) + 1
+    pieces = [home[:at], home[at:]] if _boundary(added) else [home]
+    assert after == [*before[:i], *[p for p in pieces if p], *before[i + 1 :]]
+    changed = {tuple(s) for s in after} - {tuple(s) for s in before}
+    assert 1 <= len(changed) <= 2
+
+
+@pytest.mark.parametrize("position", range(0, 200, 7))
+def test_removing_a_file_changes_only_its_shard(position):
+    fs = corpus(200)
+    before = plan_shards(fs, **LIMITS)
+    removed = fs[position]
+    after = plan_shards([f for f in fs if f is not removed], **LIMITS)
+    # The rule: its shard loses it; when it ended that shard (a boundary), what is left
+    # merges with the next shard.
+    i = _shard_of(before, removed.source_path)
+    rest = [p for p in before[i] if p != removed.source_path]
+    if before[i][-1] == removed.source_path and i + 1 < len(before):
+        assert _boundary(removed)
+        expected = [*before[:i], rest + before[i + 1], *before[i + 2 :]]
+    else:
+        expected = [*before[:i], *([rest] if rest else []), *before[i + 1 :]]
+    assert after == expected
+    assert len({tuple(s) for s in before} - {tuple(s) for s in after}) <= 2
+
+
+def test_editing_a_file_keeps_every_boundary_when_its_test_holds():
+    fs = corpus(200)
+    before = plan_shards(fs, **LIMITS)
+    for i, f in enumerate(fs):
+        edited = InputFile(f.source_path, f.n_bytes + 10)
+        if _boundary(edited) == _boundary(f):
+            assert plan_shards([*fs[:i], edited, *fs[i + 1 :]], **LIMITS) == before
+            return
+    raise AssertionError("no file keeps its boundary test after a 10-byte edit")
+
+
+def test_shards_keep_the_path_order():
+    fs = corpus(200)
+    assert [p for s in plan_shards(fs, **LIMITS) for p in s] == [f.source_path for f in fs]
 
 
 def test_plan_shards_empty():

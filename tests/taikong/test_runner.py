@@ -1,0 +1,122 @@
+"""The runner's content-addressed cache: digests, slices of run-level inputs, what a
+stage cached by content is given, and early cut-off."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import polars as pl
+from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_spec
+
+from taikong import pipeline, runner
+from taikong.io import ShardCache
+from taikong.io.memory import MemoryWorkArea
+from taikong.stages import RunSpec
+
+
+def _spec() -> RunSpec:
+    return run_spec(SITE)
+
+
+SITE = {
+    f"{i}.txt": news_page(f"Story {i}", f"Mar {i + 1}, 2024", [body])
+    for i, body in enumerate([LAUNCH_BODY[0], PROBE_BODY[0], LAUNCH_BODY[1]])
+}
+
+
+def _run_from_docs(texts: dict[str, str], catalog: dict | None = None) -> MemoryWorkArea:
+    work = MemoryWorkArea()
+    work.write("docs", docs_frame(texts), 0)
+    spec = dataclasses.replace(_spec(), shard_paths=(tuple(texts),), catalog=catalog or {})
+    runner.run_pipeline(runner.InlineExecutor(), work, spec, None, pipeline.stages_after("docs"))
+    return work
+
+
+def test_frame_digest_follows_content_not_chunks():
+    frame = pl.DataFrame({"doc_id": ["a", "b", "c"], "n": [1, None, 3], "xs": [[1], [], [2, 3]]})
+    chunked = pl.concat([frame[:1], frame[1:]], rechunk=False)
+    assert chunked.n_chunks() == 2
+    assert runner.frame_digest(chunked) == runner.frame_digest(frame)
+    for other in (
+        frame.with_columns(pl.col("n").fill_null(0)),  # a value
+        frame.reverse(),  # the order
+        frame.rename({"n": "m"}),  # a name
+        frame.with_columns(pl.col("n").cast(pl.Int32)),  # a type
+        frame.head(0),
+    ):
+        assert runner.frame_digest(other) != runner.frame_digest(frame)
+
+
+def test_a_content_key_hashes_only_the_rows_a_shard_reads():
+    work = _run_from_docs(SITE)
+    label = pipeline.STAGE_BY_NAME["label-boilerplate"]
+    key = runner.cache_key(label, work, _spec(), 0)
+    counts = work.read("template_counts")
+    assert counts.height > 0
+    # a count of a template the shard does not hold: same key
+    unrelated = pl.DataFrame({"template": [12345]}, schema={"template": counts["template"].dtype})
+    work.write("template_counts", pl.concat([counts, unrelated], how="diagonal"))
+    assert runner.cache_key(label, work, _spec(), 0) == key
+    # a count of one of its templates: another key
+    work.write("template_counts", counts.with_columns(pl.col("n_docs") + 1))
+    assert runner.cache_key(label, work, _spec(), 0) != key
+    # per-shard inputs are hashed whole: another line changes the key
+    work.write("template_counts", counts)
+    lines = work.read("lines", 0)
+    work.write("lines", lines.with_columns(pl.col("text").str.replace("Story", "Tale")), 0)
+    assert runner.cache_key(label, work, _spec(), 0) != key
+
+
+def test_a_content_cached_stage_is_given_only_what_its_key_hashes(monkeypatch):
+    texts = dict(list(SITE.items())[:2])
+    catalog = {"0.txt": {"title": "Zero"}, "elsewhere.txt": {"title": "Not in this shard"}}
+    work = _run_from_docs(texts, catalog)
+    work.write("clusters", pl.concat([work.read("clusters"), _cluster_row(work, "x")]))
+    seen = {}
+    describe = pipeline.STAGE_BY_NAME["describe-documents"]
+
+    def spy(ctx, **frames):
+        seen.update(run=ctx.run, clusters=frames["clusters"])
+        return describe.fn(ctx, **frames)
+
+    monkeypatch.setitem(
+        pipeline.STAGE_BY_NAME, describe.name, dataclasses.replace(describe, fn=spy)
+    )
+    spec = dataclasses.replace(_spec(), shard_paths=(tuple(texts),), catalog=catalog)
+    runner.run_stage(describe.name, work, spec, None, 0)
+    assert seen["run"].catalog == {"0.txt": {"title": "Zero"}}
+    assert seen["run"].shard_paths == () and seen["run"].seeds_dir == Path()
+    doc_ids = set(work.read("docs", 0)["doc_id"])
+    assert set(seen["clusters"]["doc_id"]) <= doc_ids and "x" not in set(seen["clusters"]["doc_id"])
+
+
+def _cluster_row(work: MemoryWorkArea, doc_id: str) -> pl.DataFrame:
+    clusters = work.read("clusters")
+    row = {c: None for c in clusters.columns} | {"doc_id": doc_id}
+    return pl.DataFrame([row], schema=clusters.schema)
+
+
+def test_an_unchanged_output_upstream_serves_the_stages_after_it(tmp_path):
+    """Early cut-off: label-boilerplate reruns when the counts it reads change, and when
+    its labelled lines come out the same, structure and what follows hit the cache."""
+    work = _run_from_docs(SITE)
+    cache = ShardCache(tmp_path, "test")
+    after_counts = pipeline.stages_after("template_counts")
+    labelled = []
+    for bump in (0, 1):
+        run_work = MemoryWorkArea()
+        for name in ("docs", "lines", "fingerprints", "clusters", "template_counts"):
+            shard = None if pipeline.producer(name).grain == "run" else 0
+            run_work.write(name, work.read(name, shard), shard)
+        counts = work.read("template_counts")
+        assert counts["n_clusters"].min() >= 3  # three sites' worth: every threshold met
+        run_work.write("template_counts", counts.with_columns(pl.col("n_clusters") + bump))
+        results = runner.run_pipeline(
+            runner.InlineExecutor(), run_work, _spec(), cache, after_counts
+        )
+        labelled.append(run_work.read("labelled_lines", 0))
+    assert labelled[0].equals(labelled[1])
+    hits = runner.cache_hits(results)
+    assert hits.pop("label-boilerplate") == 0
+    assert hits == dict.fromkeys(hits, 1) and "structure" in hits and "enrich" in hits
