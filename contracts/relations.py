@@ -222,7 +222,9 @@ def _text_at(
 
 
 def _slices_of_texts(rows: pl.Series) -> pl.Series:
-    texts, starts, ends = (rows.struct.field(f).to_list() for f in ("_text", "_starts", "_ends"))
+    # Iterating the texts converts a bounded chunk of them at a time, not all at once.
+    texts = rows.struct.field("_text")
+    starts, ends = (rows.struct.field(f).to_list() for f in ("_starts", "_ends"))
     return pl.Series(
         [
             [_slice(text, s, e) for s, e in zip(row_starts, row_ends, strict=True)]
