@@ -113,6 +113,9 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
             _text_at(t[child].with_row_index("_row"), raws, "doc_id", "raw_start", "raw_end", "_at")
             .with_columns(letters(pl.col("_at")).alias("_at"), letters(value).alias("_value"))
             .filter(pl.col("_at").ne_missing(pl.col("_value")))
+            # Read once: the repairs and furniture below each join these few rows again.
+            .collect(engine="streaming")
+            .lazy()
         )
         mismatched = _with_repairs(mismatched, t, raws, letters)
         # A span that runs across a page break also covers the removed running header:
@@ -196,20 +199,36 @@ def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, lette
     )
 
 
+# Texts up to this many bytes are sliced by polars: its walk to a span's offset then
+# costs at most a few microseconds, less than reading the text in Python.
+LONG_TEXT_BYTES = 65_536
+
+
 def _text_at(
     frame: pl.LazyFrame, texts: pl.LazyFrame, key: str, start: str, end: str, alias: str
 ) -> pl.LazyFrame:
     """`frame`'s rows whose `key` is in `texts`, with `alias` = that text at [start, end).
 
     polars' `str.slice` walks the text from its start to the offset, so slicing every
-    span of a long text costs (spans x text length). Here each text is read once with
-    all its spans, and slicing a Python string is direct: linear in the text and spans.
+    span of a long text costs (spans x text length). A long text is read once in Python
+    with all its spans instead, where slicing is direct: linear in the text and spans.
     """
-    spans = frame.with_row_index("_span")
+    long = (pl.col("_text").str.len_bytes() > LONG_TEXT_BYTES).fill_null(False)
+    short_spans = (
+        frame.join(texts.filter(~long), on=key, how="inner")
+        .with_columns(
+            pl.col("_text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(alias)
+        )
+        .drop("_text")
+    )
+    long_texts = texts.filter(long)
+    if not long_texts.select(pl.len()).collect(engine="streaming").item():
+        return short_spans  # the usual case: a plan as cheap as slicing every span in polars
+    spans = frame.join(long_texts.select(key), on=key, how="semi").with_row_index("_span")
     sliced = (
         spans.group_by(key)
         .agg("_span", pl.col(start).alias("_starts"), pl.col(end).alias("_ends"))
-        .join(texts, on=key, how="inner")
+        .join(long_texts, on=key, how="inner")
         .select(
             "_span",
             pl.struct("_text", "_starts", "_ends")
@@ -218,7 +237,8 @@ def _text_at(
         )
         .explode("_span", alias)
     )
-    return spans.join(sliced, on="_span", how="inner").drop("_span")
+    long_spans = spans.join(sliced, on="_span", how="inner").drop("_span")
+    return pl.concat([short_spans, long_spans], how="vertical")
 
 
 def _slices_of_texts(rows: pl.Series) -> pl.Series:

@@ -7,6 +7,7 @@ import random
 import polars as pl
 import pytest
 
+from contracts import relations
 from contracts.relations import _text_at
 
 
@@ -30,7 +31,9 @@ def _spans(seed: int) -> tuple[pl.LazyFrame, pl.LazyFrame]:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_text_at_reads_what_str_slice_reads(seed):
+@pytest.mark.parametrize("long_text_bytes", [0, 12, 1_000])  # all texts long, some, none
+def test_text_at_reads_what_str_slice_reads(seed, long_text_bytes, monkeypatch):
+    monkeypatch.setattr(relations, "LONG_TEXT_BYTES", long_text_bytes)
     spans, keys = _spans(seed)
     expected = (
         spans.join(keys, on="key", how="inner")
@@ -45,7 +48,8 @@ def test_text_at_reads_what_str_slice_reads(seed):
     assert got.equals(expected)
 
 
-def test_text_at_reads_a_span_ending_before_its_start_as_null():
+def test_text_at_reads_a_span_ending_before_its_start_in_a_long_text_as_null(monkeypatch):
+    monkeypatch.setattr(relations, "LONG_TEXT_BYTES", 0)
     spans = pl.LazyFrame({"key": [0], "start": [3], "end": [1]})
     keys = pl.LazyFrame({"key": [0], "_text": ["abcdef"]})
     assert _text_at(spans, keys, "key", "start", "end", "at").collect()["at"].to_list() == [None]
