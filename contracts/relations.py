@@ -101,15 +101,11 @@ def _paragraph_text_at(child: str, column: str) -> Callable[[Tables], pl.LazyFra
     """Rows whose `column` is not the paragraph text at [char_start, char_end)."""
 
     def query(t: Tables) -> pl.LazyFrame:
-        texts = t["paragraphs"].select("paragraph_id", pl.col("text").alias("_paragraph"))
-        at = pl.col("_paragraph").str.slice(
-            pl.col("char_start"), pl.col("char_end") - pl.col("char_start")
-        )
+        texts = t["paragraphs"].select("paragraph_id", pl.col("text").alias("_text"))
         return (
-            t[child]
-            .join(texts, on="paragraph_id", how="inner")
-            .filter(at.ne_missing(pl.col(column)))
-            .drop("_paragraph")
+            _text_at(t[child], texts, "paragraph_id", "char_start", "char_end", "_at")
+            .filter(pl.col("_at").ne_missing(pl.col(column)))
+            .drop("_at")
         )
 
     return query
@@ -123,24 +119,22 @@ def _raw_text_at(child: str, column: str, *, loose: bool) -> Callable[[Tables], 
     """
 
     def query(t: Tables) -> pl.LazyFrame:
-        raws = t["documents"].select("doc_id", pl.col("raw_text").alias("_raw"))
-        at = pl.col("_raw").str.slice(pl.col("raw_start"), pl.col("raw_end") - pl.col("raw_start"))
+        raws = t["documents"].select("doc_id", pl.col("raw_text").alias("_text"))
         value = pl.col(column)
         if not loose:
             return (
-                t[child]
-                .join(raws, on="doc_id", how="inner")
-                .filter(at.ne_missing(value))
-                .drop("_raw")
+                _text_at(t[child], raws, "doc_id", "raw_start", "raw_end", "_at")
+                .filter(pl.col("_at").ne_missing(value))
+                .drop("_at")
             )
         letters = lambda e: e.str.replace_all(r"[^\p{L}\p{N}]", "")  # noqa: E731
         mismatched = (
-            t[child]
-            .with_row_index("_row")
-            .join(raws, on="doc_id", how="inner")
-            .with_columns(letters(at).alias("_at"), letters(value).alias("_value"))
-            .drop("_raw")
+            _text_at(t[child].with_row_index("_row"), raws, "doc_id", "raw_start", "raw_end", "_at")
+            .with_columns(letters(pl.col("_at")).alias("_at"), letters(value).alias("_value"))
             .filter(pl.col("_at").ne_missing(pl.col("_value")))
+            # Read once: the repairs and furniture below each join these few rows again.
+            .collect(engine="streaming")
+            .lazy()
         )
         mismatched = _with_repairs(mismatched, t, raws, letters)
         # A span that runs across a page break also covers the removed running header:
@@ -196,32 +190,25 @@ def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, lette
         .filter(
             (pl.col("_e_start") >= pl.col("raw_start")) & (pl.col("_e_end") <= pl.col("raw_end"))
         )
-        .join(raws, on="doc_id", how="inner")
         .sort("_row", "_e_start")
         .with_columns(
             pl.col("_e_end").shift(1).over("_row").fill_null(pl.col("raw_start")).alias("_prev")
         )
-        .with_columns(
-            pl.concat_str(
-                [
-                    pl.col("_raw").str.slice(pl.col("_prev"), pl.col("_e_start") - pl.col("_prev")),
-                    pl.col("_e_after"),
-                ]
-            ).alias("_piece")
-        )
+    )
+    # Each repair with the raw text before it, then the raw text after the last repair.
+    by_row = (
+        _text_at(pieces, raws, "doc_id", "_prev", "_e_start", "_before")
+        .with_columns(pl.concat_str(["_before", "_e_after"]).alias("_piece"))
         .group_by("_row")
         .agg(
-            pl.concat_str(
-                [
-                    pl.col("_piece").str.join(""),
-                    pl.col("_raw")
-                    .first()
-                    .str.slice(
-                        pl.col("_e_end").last(), pl.col("raw_end").first() - pl.col("_e_end").last()
-                    ),
-                ]
-            ).alias("_repaired")
+            pl.col("doc_id").first(),
+            pl.col("_piece").sort_by("_e_start").str.join(""),
+            pl.col("_e_end").sort_by("_e_start").last(),
+            pl.col("raw_end").first(),
         )
+    )
+    pieces = _text_at(by_row, raws, "doc_id", "_e_end", "raw_end", "_tail").select(
+        "_row", pl.concat_str(["_piece", "_tail"]).alias("_repaired")
     )
     return (
         mismatched.join(pieces, on="_row", how="left")
@@ -229,6 +216,72 @@ def _with_repairs(mismatched: pl.LazyFrame, t: Tables, raws: pl.LazyFrame, lette
         .drop("_repaired")
         .filter(pl.col("_at").ne_missing(pl.col("_value")))
     )
+
+
+# Texts up to this many bytes are sliced by polars: its walk to a span's offset then
+# costs at most a few microseconds, less than reading the text in Python.
+LONG_TEXT_BYTES = 65_536
+
+
+def _text_at(
+    frame: pl.LazyFrame, texts: pl.LazyFrame, key: str, start: str, end: str, alias: str
+) -> pl.LazyFrame:
+    """`frame`'s rows whose `key` is in `texts`, with `alias` = that text at [start, end).
+
+    polars' `str.slice` walks the text from its start to the offset, so slicing every
+    span of a long text costs (spans x text length). A long text is read once in Python
+    with all its spans instead, where slicing is direct: linear in the text and spans.
+    """
+    long = (pl.col("_text").str.len_bytes() > LONG_TEXT_BYTES).fill_null(False)
+    short_spans = (
+        frame.join(texts.filter(~long), on=key, how="inner")
+        .with_columns(
+            pl.col("_text").str.slice(pl.col(start), pl.col(end) - pl.col(start)).alias(alias)
+        )
+        .drop("_text")
+    )
+    long_texts = texts.filter(long)
+    if not long_texts.select(pl.len()).collect(engine="streaming").item():
+        return short_spans  # the usual case: a plan as cheap as slicing every span in polars
+    spans = frame.join(long_texts.select(key), on=key, how="semi").with_row_index("_span")
+    sliced = (
+        spans.group_by(key)
+        .agg("_span", pl.col(start).alias("_starts"), pl.col(end).alias("_ends"))
+        .join(long_texts, on=key, how="inner")
+        .select(
+            "_span",
+            pl.struct("_text", "_starts", "_ends")
+            .map_batches(_slices_of_texts, return_dtype=pl.List(pl.String))
+            .alias(alias),
+        )
+        .explode("_span", alias)
+    )
+    long_spans = spans.join(sliced, on="_span", how="inner").drop("_span")
+    return pl.concat([short_spans, long_spans], how="vertical")
+
+
+def _slices_of_texts(rows: pl.Series) -> pl.Series:
+    # Iterating the texts converts a bounded chunk of them at a time, not all at once.
+    texts = rows.struct.field("_text")
+    starts, ends = (rows.struct.field(f).to_list() for f in ("_starts", "_ends"))
+    return pl.Series(
+        [
+            [_slice(text, s, e) for s, e in zip(row_starts, row_ends, strict=True)]
+            for text, row_starts, row_ends in zip(texts, starts, ends, strict=True)
+        ],
+        dtype=pl.List(pl.String),
+    )
+
+
+def _slice(text: str | None, start: int | None, end: int | None) -> str | None:
+    """text[start:end] as polars' `str.slice(start, end - start)` reads it (a negative
+    start counts from the end, the part before the text's start cut off; no end reads
+    to the text's end); None without a start, or where end < start."""
+    if text is None or start is None or (end is not None and end < start):
+        return None
+    first = start if start >= 0 else len(text) + start
+    last = len(text) if end is None else max(first + end - start, 0)
+    return text[max(first, 0) : last]
 
 
 def _inside_paragraph(child: str) -> Callable[[Tables], pl.LazyFrame]:
