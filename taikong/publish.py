@@ -174,6 +174,7 @@ def finish_release(
     options: dict,
     catalog_sha: str | None,
     today: dt.date,
+    rebuilt: dict | None = None,
 ) -> ReleaseOutcome:
     """Publish an audited staging area, or move it to quarantine if the audit failed."""
     summary = summarize(inputs, tables, boilerplate_counts(staging), audit)
@@ -221,6 +222,8 @@ def finish_release(
             catalog_sha,
             store.manifest_sha256(latest) if latest else None,
         )
+        # What this run built anew rather than took from the cache, and why.
+        manifest["rebuilt"] = rebuilt
         # Row-level changelog against the predecessor, by each table's stable id.
         changelog = diff_releases(store.release(latest) if latest else None, staging.release)
         written = staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))

@@ -176,3 +176,6 @@ class Manifest(TypedDict):
     # Added once the release is assembled, before the manifest is written.
     changelog: NotRequired[ManifestChangelog]
     files: NotRequired[dict[str, dict]]
+    # Per shard stage: documents built anew rather than taken from the cache, and why
+    # (taikong.runner.rebuild_record); None when the release was assembled without a run.
+    rebuilt: NotRequired[dict | None]

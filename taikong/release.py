@@ -33,9 +33,10 @@ from taikong.progress import ShardProgress
 from taikong.publish import ReleaseOutcome, finish_release, unchanged_outcome, write_tables
 from taikong.quarantine import audit_staged
 from taikong.report.expectations import DATA_CHECK_IDS
-from taikong.runner import Executor, cache_hits, run_pipeline
+from taikong.runner import Executor, cache_hits, rebuild_record, run_pipeline
 from taikong.stages import RunSpec
 from taikong.validation import warning_summary
+from taikong.versions import HEURISTICS
 
 # The shard cache's namespace: bump it when the layout of cache entries changes. What
 # decides an entry's content is in its key (versions, libraries, inputs).
@@ -127,6 +128,13 @@ def run_release(
         _log_stages(log, inputs, results)
         tables = executor.call("write-tables", write_tables, staging=staging)
         previous = store.release(latest) if latest else None
+        rebuilt = rebuild_record(
+            results,
+            work,
+            spec,
+            set(previous.read_table("documents", ["doc_id"])["doc_id"]) if previous else None,
+            bool(latest) and store.manifest(latest).get("heuristics") != HEURISTICS,
+        )
         report, inputs, tables = executor.call(
             "audit-release",
             audit_staged,
@@ -152,6 +160,7 @@ def run_release(
             options=options,
             catalog_sha=plan.catalog.sha256,
             today=dt.datetime.now(dt.UTC).date(),
+            rebuilt=rebuilt,
         )
     except BaseException as exc:
         # A failed or cancelled run leaves nothing half-written behind; the error

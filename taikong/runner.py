@@ -308,3 +308,59 @@ def cache_hits(results: dict[str, list[StageResult]]) -> dict[str, int]:
         for name, rs in results.items()
         if pipeline.STAGE_BY_NAME[name].cached_by is not None
     }
+
+
+# Why a shard stage built a shard anew instead of serving it from the cache.
+REBUILT_NOT_CACHED = "not cached (a cheap stage, rebuilt every run)"
+REBUILT_NO_PREDECESSOR = "no previous release"
+REBUILT_NEW_DOCUMENTS = "new or changed documents in its shard"
+REBUILT_VERSIONS = "heuristic versions changed since the previous release"
+REBUILT_UPSTREAM = (
+    "same documents, other input: its slice of the run-level results (template counts, "
+    "near-duplicate clusters, duplicate paragraphs) or its shard's membership changed"
+)
+
+
+def rebuild_record(
+    results: dict[str, list[StageResult]],
+    work: WorkArea,
+    run: RunSpec,
+    known_doc_ids: set[str] | None,
+    versions_changed: bool,
+) -> dict:
+    """How much of the run each shard stage built anew, in documents, and why (the
+    manifest's `rebuilt`): a stage that served a shard from the cache rebuilt none of its
+    documents. `known_doc_ids`: the previous release's documents (None: no predecessor)."""
+    shard_docs = {
+        s: work.read("docs", s, columns=["doc_id"])["doc_id"].to_list() for s in run.shards
+    }
+
+    def cause(stage: Stage, shard: int) -> str:
+        if stage.cached_by is None:
+            return REBUILT_NOT_CACHED
+        if known_doc_ids is None:
+            return REBUILT_NO_PREDECESSOR
+        if not known_doc_ids.issuperset(shard_docs[shard]):
+            return REBUILT_NEW_DOCUMENTS
+        return REBUILT_VERSIONS if versions_changed else REBUILT_UPSTREAM
+
+    stages = {}
+    for name, stage_results in results.items():
+        stage = pipeline.STAGE_BY_NAME[name]
+        if stage.grain != "shard":
+            continue
+        why: dict[str, int] = {}
+        for r in stage_results:
+            if not r.cache_hit:
+                reason = cause(stage, r.shard)
+                why[reason] = why.get(reason, 0) + len(shard_docs[r.shard])
+        stages[name] = {
+            "shards_rebuilt": sum(not r.cache_hit for r in stage_results),
+            "documents_rebuilt": sum(why.values()),
+            "why": why,
+        }
+    return {
+        "documents": sum(len(d) for d in shard_docs.values()),
+        "shards": len(run.shards),
+        "stages": stages,
+    }

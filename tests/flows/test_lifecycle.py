@@ -21,6 +21,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page
 
 from contracts import TABLES
 from flows.release import release
+from taikong import runner
 from taikong.ingest.decode import DEFAULT_MAX_BYTES
 from taikong.ingest.shards import DEFAULT_SHARD_BYTES, list_inputs, plan_shards
 from taikong.io import RELEASE_ID_RE, ReleaseStore
@@ -371,10 +372,33 @@ def test_a_run_after_adding_a_file_rebuilds_only_its_shard(tmp_path):
     after = plan_shards(list_inputs(seeds), 8, DEFAULT_SHARD_BYTES, DEFAULT_MAX_BYTES)
     kept = [s for s in after if s in before]
     assert len(after) - len(kept) in (1, 2) and len(before) - len(kept) == 1
+    first_manifest = json.loads((datasets / "latest" / "manifest.json").read_text())
+    assert first_manifest["rebuilt"]["stages"]["structure"] == {
+        "shards_rebuilt": len(before),
+        "documents_rebuilt": 16,
+        "why": {runner.REBUILT_NO_PREDECESSOR: 16},
+    }
     second = release(seeds_dir=str(seeds), datasets_dir=str(datasets), **limits)
     assert second["summary"]["cache_hits"] == dict.fromkeys(CACHED_STAGES, len(kept)) | {
         "shards": len(after)
     }
+    # The manifest says how many documents each stage built anew and why: the added page's
+    # shard for its new document; a shard split off it holds old documents only.
+    rebuilt = json.loads((datasets / "latest" / "manifest.json").read_text())["rebuilt"]
+    changed = [s for s in after if s not in before]
+    with_added = next(len(s) for s in changed if added in s)
+    without = sum(len(s) for s in changed if added not in s)
+    expected_why = {runner.REBUILT_NEW_DOCUMENTS: with_added} | (
+        {runner.REBUILT_UPSTREAM: without} if without else {}
+    )
+    assert rebuilt["documents"] == 17 and rebuilt["shards"] == len(after)
+    for name in CACHED_STAGES:
+        assert rebuilt["stages"][name] == {
+            "shards_rebuilt": len(changed),
+            "documents_rebuilt": with_added + without,
+            "why": expected_why,
+        }, name
+    assert rebuilt["stages"]["select-documents"]["why"] == {runner.REBUILT_NOT_CACHED: 17}
 
     fresh = tmp_path / "fresh"
     release(seeds_dir=str(seeds), datasets_dir=str(fresh), shard_docs=1000)  # one shard

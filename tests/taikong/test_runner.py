@@ -120,3 +120,41 @@ def test_an_unchanged_output_upstream_serves_the_stages_after_it(tmp_path):
     hits = runner.cache_hits(results)
     assert hits.pop("label-boilerplate") == 0
     assert hits == dict.fromkeys(hits, 1) and "structure" in hits and "enrich" in hits
+
+
+def test_the_rebuild_record_counts_documents_of_rebuilt_shards_by_cause():
+    work = MemoryWorkArea()
+    spec = dataclasses.replace(_spec(), shard_paths=(("a.txt", "b.txt"), ("c.txt",), ("d.txt",)))
+    for shard, ids in enumerate((["a", "b"], ["c"], ["d"])):
+        work.write("docs", pl.DataFrame({"doc_id": ids}), shard)
+
+    def results(stage: str, hits: list[bool]) -> list[runner.StageResult]:
+        return [runner.StageResult(stage, s, {}, hit) for s, hit in enumerate(hits)]
+
+    record = runner.rebuild_record(
+        {
+            "structure": results("structure", [False, False, True]),
+            "select-documents": results("select-documents", [False, False, False]),
+            "count-templates": [runner.StageResult("count-templates", None, {}, False)],
+        },
+        work,
+        spec,
+        known_doc_ids={"a", "b", "d"},  # c is new
+        versions_changed=False,
+    )
+    assert record["documents"] == 4 and record["shards"] == 3
+    assert record["stages"]["structure"] == {
+        "shards_rebuilt": 2,
+        "documents_rebuilt": 3,
+        "why": {runner.REBUILT_UPSTREAM: 2, runner.REBUILT_NEW_DOCUMENTS: 1},
+    }
+    assert record["stages"]["select-documents"]["why"] == {runner.REBUILT_NOT_CACHED: 4}
+    assert "count-templates" not in record["stages"]  # a run stage has no documents
+    first = runner.rebuild_record(
+        {"structure": results("structure", [False, False, False])}, work, spec, None, False
+    )
+    assert first["stages"]["structure"]["why"] == {runner.REBUILT_NO_PREDECESSOR: 4}
+    bumped = runner.rebuild_record(
+        {"structure": results("structure", [False, True, True])}, work, spec, {"a", "b"}, True
+    )
+    assert bumped["stages"]["structure"]["why"] == {runner.REBUILT_VERSIONS: 2}
