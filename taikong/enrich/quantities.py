@@ -170,6 +170,7 @@ _UPPER_RE = re.compile(
     + _NUMBER_BODY
     + r"(?!-\d)"
 )
+_CURRENCY_LAST = frozenset(c[-1] for c in _CURRENCY_BEFORE)
 _CURRENCY_BEFORE_RE = re.compile(
     r"(?<![\w$€£¥.])(?P<currency>"
     + "|".join(re.escape(c) for c in sorted(_CURRENCY_BEFORE, key=len, reverse=True))
@@ -235,6 +236,7 @@ _SECTION_HEADING_AFTER_RE = re.compile(r"\.?\s+[\"“(]?[A-Z]")
 # Where an enumeration may start: the start of a line, or after ":" / ";" (an inline
 # list "tasks: (1) build ...; (2) fly ...").
 _ENUMERATION_BEFORE_RE = re.compile(r"(?:^|\n|[:;]\s*)[ \t]*[(\[]?$")
+_ENUMERATION_MARKS = frozenset("\n:;")
 _LINE_START_RE = re.compile(r"(?:^|\n)[ \t]*$")
 # A bare number opening a line before a capitalised word ("1 Chinese scientists grow
 # rice", "1 - Preamble") numbers a list item; one after a dot leader is a page number.
@@ -293,8 +295,20 @@ def _counted(text: str, pos: int) -> tuple[str | None, int]:
 
 
 def _previous_word(text: str, start: int) -> str:
-    m = _PREVIOUS_WORD_RE.search(text, max(0, start - 40), start)
-    return m.group(1) if m else ""
+    """`_PREVIOUS_WORD_RE.search(text, max(0, start - 40), start)`'s word, without a
+    regex tried at 40 positions: the run of word characters, apostrophes and points
+    right before the whitespace that ends the window (`\\s` is `str.isspace`, `\\w`
+    `str.isalnum` or "_")."""
+    low = max(0, start - 40)
+    end = start
+    while end > low and text[end - 1].isspace():
+        end -= 1
+    if end == start:
+        return ""
+    pos = end
+    while pos > low and (text[pos - 1].isalnum() or text[pos - 1] in "_'’."):
+        pos -= 1
+    return text[pos:end]
 
 
 def find_quantities(paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -393,6 +407,10 @@ def _is_year(m: re.Match, value: float) -> bool:
 
 def _currency_before(text: str, start: int) -> tuple[str, int] | None:
     """The ISO code of a currency written right before `start`, and where it begins."""
+    # A currency's last character is within three of `start` ("US$ 5", "RMB \\n5": `$`
+    # may match before a final newline); most numbers have none there.
+    if _CURRENCY_LAST.isdisjoint(text[max(0, start - 3) : start]):
+        return None
     c = _CURRENCY_BEFORE_RE.search(text, max(0, start - 6), start)
     return (_CURRENCY_BEFORE[c.group("currency")], c.start()) if c else None
 
@@ -403,7 +421,11 @@ def _is_enumeration(text: str, m: re.Match) -> bool:
     digits = m.group("digits")
     if not digits or m.group("glued") or m.group("scale"):
         return False
-    if not _ENUMERATION_BEFORE_RE.search(text, max(0, m.start() - 4), m.start()):
+    low = max(0, m.start() - 4)
+    # The regex needs the text's start, a line break or ":" / ";" in its window.
+    if low and _ENUMERATION_MARKS.isdisjoint(text[low : m.start()]):
+        return False
+    if not _ENUMERATION_BEFORE_RE.search(text, low, m.start()):
         return False
     if digits.isdigit() and len(digits) <= 3:
         return bool(_LIST_MARKER_RE.match(text, m.end()))

@@ -214,11 +214,19 @@ def day_first_evidence(all_text: str, body_text: str) -> bool | None:
     return None
 
 
+# Where NUMERIC_DATE_PATTERN can match (for polars: without its word boundaries).
+_NUMERIC_DATE_CANDIDATE = r"\d{1,2}/\d{1,2}/\d{4}"
+
+
 def day_first_by_doc(lines: pl.DataFrame) -> dict[str, bool | None]:
-    """Per doc_id: `day_first_evidence` over all its lines and its kept (body) lines."""
+    """Per doc_id: `day_first_evidence` over all its lines and its kept (body) lines, for
+    the documents that write a numbers-only date. The others are left out (no evidence
+    needed: they have no such date to read); polars finds them over the whole shard."""
     kept = pl.col("bp_reason").is_null()
+    numeric = pl.col("text").str.contains(_NUMERIC_DATE_CANDIDATE).any().over("doc_id")
     texts = (
-        lines.sort("doc_id", "line_no")
+        lines.filter(numeric)
+        .sort("doc_id", "line_no")
         .group_by("doc_id", maintain_order=True)
         .agg(
             pl.col("text").str.join("\n").alias("_all"),
@@ -229,11 +237,28 @@ def day_first_by_doc(lines: pl.DataFrame) -> dict[str, bool | None]:
 
 
 def detect_language(text: str) -> str:
-    words = re.findall(r"[a-z]+", text.lower())
-    if len(words) < 5:
-        return "und"
-    share = sum(w in _EN_STOPWORDS for w in words) / len(words)
-    return "en" if share >= 0.15 else "und"
+    return detect_languages(pl.Series([text], dtype=pl.String))[0]
+
+
+def detect_languages(texts: pl.Series) -> list[str]:
+    """ "en" for each text whose ASCII words (lower-cased) are at least 15 % frequent
+    English function words, else "und" (also for fewer than five words); polars tokenizes
+    and counts all the texts at once."""
+    words = pl.col("words")
+    n_words = words.list.len()
+    share = words.list.eval(pl.element().is_in(sorted(_EN_STOPWORDS))).list.sum() / n_words
+    return (
+        pl.DataFrame({"words": texts.str.to_lowercase().str.extract_all("[a-z]+")})
+        .select(
+            pl.when(n_words < 5)
+            .then(pl.lit("und"))
+            .when(share >= 0.15)
+            .then(pl.lit("en"))
+            .otherwise(pl.lit("und"))
+        )
+        .to_series()
+        .to_list()
+    )
 
 
 def publisher_from_copyright(lines: pl.DataFrame) -> pl.DataFrame:
@@ -515,6 +540,15 @@ def document_metadata(
     # An encyclopedia page's dates say when it was edited, not when news happened.
     wiki = set(wiki_pages(blocks)["doc_id"].to_list())
     news = news_evidence(lines, blocks)
+    languages = dict(
+        zip(
+            docs["doc_id"].to_list(),
+            detect_languages(
+                pl.Series([clean_text.get(d, "") for d in docs["doc_id"]], dtype=pl.String)
+            ),
+            strict=True,
+        )
+    )
     found = {}
     for d in docs.iter_rows(named=True):
         doc_id = d["doc_id"]
@@ -556,7 +590,7 @@ def document_metadata(
             "license": facts.get("license"),
             "doc_type": kind,
             "doc_type_evidence": evidence,
-            "language": detect_language(body),
+            "language": languages[doc_id],
         }
     return found
 

@@ -86,13 +86,17 @@ from __future__ import annotations
 
 import bisect
 import logging
+from dataclasses import replace
 
 import polars as pl
 
 from taikong.enrich.mentions.acronyms import acronym_definitions, find_acronyms
 from taikong.enrich.mentions.common import ENTITY_TYPES, MENTION_KINDS, Mention
 from taikong.enrich.mentions.countries import find_countries
-from taikong.enrich.mentions.designations import designation_series, find_designations
+from taikong.enrich.mentions.designations import (
+    hyphenated_designations,
+    series_designations,
+)
 from taikong.enrich.mentions.entity_types import typed
 from taikong.enrich.mentions.launch_sites import find_launch_sites
 
@@ -134,6 +138,35 @@ def _resolve(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: m.start)
 
 
+def _in_paragraphs(
+    found: list[Mention], whole: str, texts: list[str], starts: list[int]
+) -> list[Mention] | None:
+    """`found` in `whole` (in text order, none spanning a line break), moved to the
+    paragraphs joined (paragraph i at `starts[i]`): the ones inside the paragraphs, each
+    paragraph located in order in `whole` as a block between line breaks. None when a
+    paragraph cannot be located so."""
+    out: list[Mention] = []
+    k = cursor = 0
+    for text, start in zip(texts, starts, strict=True):
+        pos = whole.find(text, cursor)
+        while pos >= 0 and not (
+            (pos == 0 or whole[pos - 1] == "\n")
+            and (pos + len(text) == len(whole) or whole[pos + len(text)] == "\n")
+        ):
+            pos = whole.find(text, pos + 1)
+        if pos < 0:
+            return None
+        stop = pos + len(text)
+        while k < len(found) and found[k].start < pos:
+            k += 1
+        while k < len(found) and found[k].end <= stop:
+            m = found[k]
+            out.append(replace(m, start=m.start - pos + start, end=m.end - pos + start))
+            k += 1
+        cursor = stop
+    return out
+
+
 def find_mentions(
     paragraphs: pl.DataFrame, definitions_text: dict[str, str] | None = None
 ) -> pl.DataFrame:
@@ -168,16 +201,21 @@ def find_mentions(
             continue
         doc_id = doc_ids[lo]
         texts = all_texts[lo:hi]
-        whole = (definitions_text or {}).get(doc_id) or "\n\n".join(texts)
-        definitions = acronym_definitions(whole)
-        series = designation_series(whole)
         # Scan the paragraphs joined (one regex pass per kind), then split by paragraph.
         joined = "\n\n".join(texts)
+        whole = (definitions_text or {}).get(doc_id) or joined
+        definitions = acronym_definitions(whole)
         starts = [0]
         for text in texts[:-1]:
             starts.append(starts[-1] + len(text) + 2)
+        hyphenated = hyphenated_designations(whole)
+        series = {m.name for m in hyphenated}
+        if whole is not joined:
+            hyphenated = _in_paragraphs(hyphenated, whole, texts, starts)
+            if hyphenated is None:  # the paragraphs are not blocks of `whole`
+                hyphenated = hyphenated_designations(joined)
         found = find_countries(joined) + find_acronyms(joined, definitions)
-        found += find_designations(joined, series) + find_launch_sites(joined)
+        found += hyphenated + series_designations(joined, series) + find_launch_sites(joined)
         para_nos = all_para_nos[lo:hi]
         for m in typed(_resolve(found), joined, whole, definitions, dropped):
             i = bisect.bisect_right(starts, m.start) - 1

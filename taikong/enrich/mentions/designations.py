@@ -42,6 +42,13 @@ def _designation_matches(text: str):
 
 
 def find_designations(text: str, series: set[str], norm: str | None = None) -> list[Mention]:
+    return hyphenated_designations(text) + series_designations(text, series, norm)
+
+
+def hyphenated_designations(text: str) -> list[Mention]:
+    """The designations written with a hyphen ("Long March-5B"), in text order. None
+    spans a line break, so the ones inside a block of text are the same whatever stands
+    around the block."""
     out = []
     for m in _designation_matches(text):
         start = m.start("name")
@@ -58,6 +65,12 @@ def find_designations(text: str, series: set[str], norm: str | None = None) -> l
             continue
         name = name.replace("’", "'")
         out.append(Mention("designation", start, m.end(), name, m.group("serial")))
+    return out
+
+
+def series_designations(text: str, series: set[str], norm: str | None = None) -> list[Mention]:
+    """Names of `series` followed by a space and a serial ("Chang'e 4")."""
+    out = []
     if series:
         norm = normalised(text) if norm is None else norm
         for start, stop, m in form_matches(text, norm, series, _SPACED_SERIAL):
@@ -67,10 +80,7 @@ def find_designations(text: str, series: set[str], norm: str | None = None) -> l
 
 
 def designation_series(text: str) -> set[str]:
-    names = set()
-    for m in find_designations(text, set()):
-        names.add(m.name)
-    return names
+    return {m.name for m in hyphenated_designations(text)}
 
 
 def serial_parts(serial: str) -> list[tuple[int, int, str]]:

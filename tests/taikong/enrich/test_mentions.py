@@ -449,3 +449,30 @@ def test_a_word_opening_a_headline_is_not_part_of_a_designation():
     found = mentions_of("Before Tianzhou-1 Docks, After Vantor-2 Launch: Long March-5 Flies")
     names = {name for kind, _, name, _ in found if kind == "designation"}
     assert names == {"Tianzhou", "Vantor", "Long March"}
+
+
+def test_designations_found_with_the_headings_are_those_of_the_paragraphs():
+    from taikong.enrich.mentions import _in_paragraphs
+    from taikong.enrich.mentions.designations import hyphenated_designations
+
+    paragraphs = [
+        "Tianlu-2",
+        "Tianlu-2 flew after Long March-5B lifted off.",
+        "Then Kestrel-4A/4B joined Tianlu-2.",
+    ]
+    # The first heading holds the first paragraph's text, not as a block of its own.
+    headings = ["1. Long Tianlu-2 and Vantor-9", "Vantor-9"]
+    blocks = [headings[0], paragraphs[0], headings[1], paragraphs[1], paragraphs[2]]
+    whole, joined = "\n\n".join(blocks), "\n\n".join(paragraphs)
+    starts = [0, len(paragraphs[0]) + 2, len(paragraphs[0]) + len(paragraphs[1]) + 4]
+    moved = _in_paragraphs(hyphenated_designations(whole), whole, paragraphs, starts)
+    assert moved == hyphenated_designations(joined)
+    assert [joined[m.start : m.end] for m in moved] == [
+        "Tianlu-2",
+        "Tianlu-2",
+        "Long March-5B",
+        "Kestrel-4A/4B",
+        "Tianlu-2",
+    ]
+    # Paragraphs that are not blocks of the text: the caller searches them itself.
+    assert _in_paragraphs([], "Tianlu-2 flew", ["Tianlu-2 flew after"], [0]) is None

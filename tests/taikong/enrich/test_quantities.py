@@ -125,3 +125,20 @@ def test_a_count_stops_where_another_number_starts():
     # a coordinated modifier is still part of one counted phrase
     found = quantities_of("It survived 12 major and catastrophic natural disasters.")
     assert [c for *_, c, _ in found] == ["major and catastrophic natural disasters"]
+
+
+def test_the_word_before_a_number_is_the_one_its_pattern_reads():
+    import random
+
+    from taikong.enrich.quantities import _PREVIOUS_WORD_RE, _previous_word
+
+    rng = random.Random(15)
+    # Word characters (Unicode letters and digits, "_"), apostrophes, points, Unicode
+    # spaces (a no-break and a thin space, \x1c) and characters that are neither.
+    alphabet = ["a", "Z", "7", "é", "²", "_", "'", "’", ".", " ", "\n", "\t", "\u00a0"]
+    alphabet += ["\u2009", "\x1c", "-", ",", "\u0301", "("]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(60)))
+        start = rng.randrange(len(text) + 1)
+        m = _PREVIOUS_WORD_RE.search(text, max(0, start - 40), start)
+        assert _previous_word(text, start) == (m.group(1) if m else ""), (text, start)

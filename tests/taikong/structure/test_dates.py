@@ -8,6 +8,7 @@ import pytest
 
 from taikong.structure.metadata import (
     date_in,
+    day_first_by_doc,
     day_first_evidence,
     published_dates,
 )
@@ -68,6 +69,22 @@ def _lines(rows: list[tuple[str, int, str, str | None]]) -> pl.DataFrame:
     return pl.DataFrame(
         rows, schema=["doc_id", "line_no", "text", "bp_reason"], orient="row"
     ).with_columns(pl.col("text").str.split(" ").list.len().alias("n_words"))
+
+
+def test_day_first_is_read_for_the_documents_with_a_numbers_only_date():
+    lines = _lines(
+        [
+            ("a", 0, "05/02/2027", "metadata_timestamp"),
+            ("a", 1, "Launched on 3 March 2027 and 9 May 2027.", None),
+            ("b", 0, "Posted 3 March 2027", "metadata_timestamp"),
+            ("b", 1, "an orbit reaching 121 000 km", None),
+            ("c", 0, "Updated 05/02/2027", None),
+            ("c", 1, "Related: 01/28/2027", None),
+            ("d", 0, "05/02/2027", None),
+        ]
+    )
+    # "b" would read day first, but it has no numbers-only date to read.
+    assert day_first_by_doc(lines) == {"a": True, "c": False, "d": None}
 
 
 def test_published_date_lines():

@@ -12,7 +12,7 @@ from corpus import (
     run_in_memory,
 )
 
-from taikong.structure.metadata import detect_language, parse_date
+from taikong.structure.metadata import detect_language, detect_languages, parse_date
 
 REPORT = (
     "\n".join(
@@ -203,6 +203,13 @@ def test_detect_language():
         detect_language("Der Rover fand Gestein im Krater und schickte Bilder zur Erde zurück.")
         == "und"
     )
+    # Words are ASCII letters of the lower-cased text; fewer than five decide nothing.
+    assert detect_language("THE OF AND TO IN") == "en"
+    assert detect_language("the of and to") == "und"
+    assert detect_languages(pl.Series(["the rover", "The crew of the station is in orbit."])) == [
+        "und",
+        "en",
+    ]
 
 
 # ---- reflow of hard-wrapped text -----------------------------------------------------------
