@@ -6,8 +6,11 @@ header through them.
 
 A mask may merge lines only where what it masks does not change what the line says. A
 year that stamps the page (in a date, "May 2024", a range "1995-2026", after a copyright
-sign) is masked; any other year is content ("China's Space Activities in 2006" and
-"... in 2011" are two documents' titles, not one template) and stays in the key.
+sign) is masked. Any other year in a title- or heading-shaped line (short, no sentence
+end) is content: "China's Space Activities in 2006" and "... in 2011" are two documents'
+titles, not one template, so such a year stays in the key. In running text a year is
+masked like any number: a site's teaser that says "by the end of 2015" one year and "of
+2016" the next is the same teaser.
 """
 
 from __future__ import annotations
@@ -30,22 +33,32 @@ _STAMP_YEAR_RE = (
 )
 # One pass (the text is lower case by then): a full date is tried first where both match.
 _DATE_OR_STAMP_RE = f"{DATE_PATTERN}|{_STAMP_YEAR_RE}"
-# Digits left after the stamps: a year among them is content and stays (as "2006#"),
-# any other number is masked ("#"). One pass: a year is tried first where a number starts.
+# Digits left after the stamps: in a heading-shaped line a year among them is content
+# and stays (as "2006#"), any other number is masked ("#"). One pass: a year is tried
+# first where a number starts.
 _NUMBER_RE = r"\b((?:19|20)\d{2})\b|\d+"
+# Title- or heading-shaped: at most this many words and no sentence end.
+HEADING_MAX_WORDS = 12
 
 
 def template_key(text: pl.Expr) -> pl.Expr:
-    """Masked form of a line: case, digits (not a year that is content), month names and
-    punctuation removed."""
-    key = (
+    """Masked form of a line: case, digits (not a year that is a heading's content), month
+    names and punctuation removed."""
+    masked = (
         text.str.to_lowercase()
         # Whole dates first, so "Mar 3, 2024" and "14th April 2023" mask alike, and
         # the years that stamp the page with them.
         .str.replace_all(_DATE_OR_STAMP_RE, " d ")
         .str.replace_all(r"\(c\)", " ")
         .str.replace_all(_MONTH_WORD_RE, " m ")
-        .str.replace_all(_NUMBER_RE, " ${1}# ")
+    )
+    heading_shaped = (text.str.count_matches(r"\S+") <= HEADING_MAX_WORDS) & text.str.contains(
+        r"[.!?;:]\W*$"
+    ).not_()
+    key = (
+        pl.when(heading_shaped)
+        .then(masked.str.replace_all(_NUMBER_RE, " ${1}# "))
+        .otherwise(masked.str.replace_all(r"\d+", " # "))
         .str.replace_all(r"[^a-z0-9#]+", " ")
         .str.strip_chars()
     )

@@ -308,8 +308,10 @@ def test_furniture_is_removed_with_a_reason_and_never_in_a_paragraph(
         assert p["text"] not in {" ".join(f.split()) for f in furniture}
     # Nothing else was removed: the body and title are kept; the report's title page
     # (its issuing body and its date line) is metadata, recorded with its reason.
+    # (A furniture line may be labelled by its metadata: the CAS dateline shares its line
+    # with the share widget, and the documents table reads its date from that label.)
     metadata = {k: r for k, r in removed.items() if r.startswith("metadata_") or r == "title_page"}
-    assert len(removed) - len(metadata) == n_lines
+    assert set(removed) - set(spans) <= set(metadata)
     if text is REPORT:
         assert {text[a:b]: r for (a, b), r in metadata.items()} == {
             "Institute for Cislunar Studies (ICS)": "title_page",

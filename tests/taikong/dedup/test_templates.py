@@ -39,3 +39,18 @@ def test_a_year_that_is_content_is_not_masked():
     assert len(set(titles)) == 5
     # Same title, same key: the year is kept, not the whole line verbatim.
     assert _keys("CHINA'S SPACE ACTIVITIES IN 2006") == titles[:1]
+
+
+def test_a_year_in_running_text_is_masked_like_any_number():
+    """A site's teaser or footer sentence that moves on by a year is the same furniture:
+    only a title- or heading-shaped line keeps its year."""
+    teasers = _keys(
+        "There are 118 institutes under the Academy by the end of 2015, with 100 research "
+        "institutes and five universities.",
+        "There are 121 institutes under the Academy by the end of 2016, with 104 research "
+        "institutes and five universities.",
+    )
+    assert teasers[0] is not None and teasers[0] == teasers[1]
+    # A sentence end makes a short line running text too; a heading does not end so.
+    assert len(set(_keys("Founded in 2006.", "Founded in 2011."))) == 1
+    assert len(set(_keys("Founded in 2006", "Founded in 2011"))) == 2
