@@ -103,9 +103,13 @@ DASK = str(Path(sys.executable).parent / "dask")
 ISOLATE = "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && mkdir /tmp/home && cd /tmp/home"
 
 
+# A mount namespace needs root, or a user namespace of its own (mapped to root in it).
+UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "-Urm"]
+
+
 def _can_isolate() -> bool:
     probe = subprocess.run(
-        ["unshare", "--mount", "sh", "-c", "mount -t tmpfs tmpfs /tmp"],
+        [*UNSHARE, "sh", "-c", "mount -t tmpfs tmpfs /tmp"],
         capture_output=True,
         timeout=30,
     )
@@ -118,7 +122,7 @@ def isolated_dask(s3, prefect_server, tmp_path):
     /tmp, HOME and working directory); they reach the lead only through the network:
     the scheduler, the Prefect API and the object store. Yields the scheduler address."""
     if shutil.which("unshare") is None or not _can_isolate():
-        pytest.fail("needs `unshare --mount` (root, or a user namespace) to isolate the workers")
+        pytest.fail(f"needs `{' '.join(UNSHARE)}` (mount namespaces) to isolate the workers")
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
@@ -151,7 +155,7 @@ def isolated_dask(s3, prefect_server, tmp_path):
         for n in range(2):
             processes.append(
                 subprocess.Popen(
-                    ["unshare", "--mount", "sh", "-c", worker],
+                    [*UNSHARE, "sh", "-c", worker],
                     stdout=subprocess.DEVNULL,
                     stderr=(logs / f"worker-{n}.log").open("w"),
                     env=env,
