@@ -38,6 +38,7 @@ def release(
     dask_address: str | None = None,
     dask_workers: int = 2,
     progress_bar: bool = False,
+    work_area: str = "auto",
 ):
     """Build, validate and publish a dated release of `seeds_dir` into `datasets_dir`.
 
@@ -46,8 +47,11 @@ def release(
     one process per core (Prefect's ProcessPoolTaskRunner): every step in parallel, at
     the cost of each worker importing Taikong. runner="dask" runs them on a Dask cluster
     (prefect-dask): the scheduler at `dask_address`, or a local cluster of `dask_workers`
-    worker processes. The shards' work area must be reachable from every worker (same
-    machine or shared filesystem).
+    worker processes. The shards' work area and the shard cache must be reachable from
+    every worker: with `work_area` "store" (the default, "auto", for an s3:// datasets
+    URL) they live in the object store, the stage that reads the seeds (ingest) runs in
+    this process and the workers need no filesystem in common with it (only the AWS_*
+    variables); with a local work area, workers must share this machine's filesystem.
     Progress goes to the `taikong-progress` artifact, and to a terminal bar on stderr
     when `progress_bar` is set (the CLI sets it when stderr is a terminal).
     """
@@ -59,6 +63,7 @@ def release(
         "max_bytes": max_bytes,
         "near_duplicate_threshold": near_duplicate_threshold,
         "progress_bar": progress_bar,
+        "work_area": work_area,
     }
     if runner not in RUNNERS:
         raise ValueError(f"runner must be one of {RUNNERS}, not {runner!r}")
@@ -90,6 +95,7 @@ def release_body(
     max_bytes: int,
     near_duplicate_threshold: float,
     progress_bar: bool = False,
+    work_area: str = "auto",
 ):
     """The release body as a subflow, so that it can take another task runner."""
     return _release(
@@ -100,6 +106,7 @@ def release_body(
         max_bytes,
         near_duplicate_threshold,
         progress_bar,
+        work_area,
     )
 
 
@@ -111,10 +118,10 @@ def _release(
     max_bytes: int,
     near_duplicate_threshold: float,
     progress_bar: bool = False,
+    work_area: str = "auto",
 ):
-    request = ReleaseRequest(
-        seeds_dir, datasets_dir, shard_docs, shard_bytes, max_bytes, near_duplicate_threshold
-    )
+    sizes = (shard_docs, shard_bytes, max_bytes)
+    request = ReleaseRequest(seeds_dir, datasets_dir, *sizes, near_duplicate_threshold, work_area)
     run_id = flow_run.get_id()
     done = run_release(
         request,

@@ -18,7 +18,7 @@ from flows.progress import RunProgress
 from taikong.io import ShardCache, WorkArea
 from taikong.pipeline import STAGES, Stage
 from taikong.progress import ShardProgress
-from taikong.runner import StageResult, run_stage
+from taikong.runner import StageResult, run_stage, runs_on_lead
 from taikong.stages import RunSpec
 
 # Stages read and write the run's work area, so Prefect's input-based result cache must
@@ -52,12 +52,37 @@ class PrefectExecutor:
         cache: ShardCache | None,
     ) -> list[StageResult]:
         shards = list(shards)
+        if runs_on_lead(stage, work):
+            return self._map_on_lead(stage, shards, work, run, cache)
         futures = STAGE_TASKS[stage.name].map(
             stage.name, unmapped(work), unmapped(run), unmapped(cache), shards
         )
+        return self._gather(stage, futures, shards)
+
+    def _gather(self, stage: Stage, futures, shards: list[int]) -> list[StageResult]:
         if self.progress is None:
-            return futures.result()
+            return [f.result() for f in futures]
         return self.progress.gather(stage.name, futures, shards)
+
+    def _map_on_lead(
+        self,
+        stage: Stage,
+        shards: list[int],
+        work: WorkArea,
+        run: RunSpec,
+        cache: ShardCache | None,
+    ) -> list[StageResult]:
+        """The stage's tasks on threads of this process, whatever the flow's task runner
+        (see `taikong.runner.runs_on_lead`)."""
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        from flows.release import TASK_THREADS
+
+        stage_task = STAGE_TASKS[stage.name]
+        same = {"stage_name": stage.name, "work": work, "run": run, "cache": cache}
+        with ThreadPoolTaskRunner(max_workers=TASK_THREADS) as here:
+            futures = [here.submit(stage_task, {**same, "shard": s}) for s in shards]
+            return self._gather(stage, futures, shards)
 
     def reduce(
         self, stage: Stage, work: WorkArea, run: RunSpec, cache: ShardCache | None

@@ -26,7 +26,7 @@ from taikong.ingest.shards import (
     account_for_walk,
     plan_shards,
 )
-from taikong.io import ShardCache, open_store
+from taikong.io import open_store
 from taikong.plan import fingerprint as run_fingerprint
 from taikong.plan import input_shas, known_release, plan_run, readable_paths, run_options
 from taikong.progress import ShardProgress
@@ -51,6 +51,9 @@ class ReleaseRequest:
     shard_bytes: int = DEFAULT_SHARD_BYTES
     max_bytes: int = DEFAULT_MAX_BYTES
     near_duplicate_threshold: float = DEFAULT_THRESHOLD
+    # Where the shard intermediates and the cache live: "auto", "local" or "store"
+    # (object storage beside the releases; see taikong.io.stores.open_store).
+    work_area: str = "auto"
 
 
 @dataclass
@@ -75,7 +78,7 @@ def run_release(
     returns an outcome with status "failed" (the report kept aside); an error removes
     the staging area and propagates."""
     log = log or logging.getLogger("taikong.release")
-    store = open_store(request.datasets_dir)
+    store = open_store(request.datasets_dir, request.work_area)
     settings = settings or load_audit_settings(known_ids=DATA_CHECK_IDS)
     options = run_options(request.max_bytes, request.near_duplicate_threshold, settings)
     plan = plan_run(request.seeds_dir, store.root)
@@ -98,7 +101,7 @@ def run_release(
         )
     )
     fingerprint = run_fingerprint(plan, shas, options)
-    cache = ShardCache(store.root, CACHE_NAMESPACE)
+    cache = store.shard_cache(CACHE_NAMESPACE)
     for action in store.recover():
         log.warning("recover: %s", action)
     known = known_release(store, fingerprint)

@@ -237,6 +237,18 @@ def run_stage(
     )
 
 
+def runs_on_lead(stage: Stage, work: Any) -> bool:
+    """Whether `stage` must run in the lead process, the one that has the seeds.
+
+    A stage with no work-area inputs reads the seeds directory itself (ingest). With the
+    work area in object storage, workers are not assumed to share any filesystem with
+    the lead, so such a stage runs where the seeds are and writes its output to the
+    object store; every later stage reads and writes only the object store. With a
+    local work area the workers share the lead's filesystem, seeds included.
+    """
+    return not stage.inputs and getattr(work, "in_object_store", False)
+
+
 class Executor(Protocol):
     """Where stages run. `map` runs a shard stage on every shard (results in shard
     order); `reduce` runs a run stage once; `call` runs one lifecycle step; `begin` and

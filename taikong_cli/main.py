@@ -260,6 +260,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be at least 1")
+    if args.work_area == "store" and "://" not in str(args.datasets):
+        raise UsageError(f"--work-area store needs an s3:// --datasets, not {args.datasets}")
     settings = load_audit_settings(known_ids=DATA_CHECK_IDS)  # bad setting: bad input, exit 2
     answered = _check_unchanged(args, settings)
     if answered is not None:
@@ -281,6 +283,7 @@ def cmd_release(args: argparse.Namespace) -> int:
             runner=args.runner,
             dask_address=args.dask_address,
             dask_workers=args.dask_workers,
+            work_area=args.work_area,
             progress_bar=sys.stderr.isatty() if args.progress is None else args.progress,
         )
     except ValidationFailed as exc:
@@ -620,6 +623,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.add_argument(
         "--dask-workers", type=int, default=2, help="workers of the local Dask cluster (default: 2)"
+    )
+    rel.add_argument(
+        "--work-area",
+        choices=["auto", "local", "store"],
+        default="auto",
+        help="where a run keeps its shard intermediates and the shard cache: 'store' in "
+        "the object store under an s3:// --datasets (Dask workers then share no "
+        "filesystem with this machine; ingest runs here, where the seeds are), 'local' "
+        "in the local work directory ($TAIKONG_WORK_DIR); default 'auto': 'store' for an "
+        "s3:// --datasets, the datasets directory otherwise",
     )
     rel.add_argument(
         "--progress",

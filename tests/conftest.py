@@ -38,3 +38,13 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def s3(tmp_path, monkeypatch):
+    """A SeaweedFS server with one bucket (`s3_server.S3_BUCKET`); AWS_* variables point
+    pyarrow and polars at it, and TAIKONG_WORK_DIR at tmp_path/work. Yields its port."""
+    from s3_server import running_seaweedfs
+
+    with running_seaweedfs(tmp_path / "weed", monkeypatch) as port:
+        yield port

@@ -117,6 +117,23 @@ REPORT_WITH_PAGE_BREAK = (
 LAUNCH_PAGE = news_page("Rocket Puts Three Satellites in Orbit", "Mar 3, 2024", LAUNCH_BODY)
 PROBE_PAGE = news_page("Lunar Probe Lowers Its Orbit", "Mar 5, 2024", PROBE_BODY)
 
+# Four pages of two sites, two of them telling one story: for tests that compare runners
+# (several shards, templates and a near-duplicate pair to agree on).
+TWO_SITES_PAGES = {
+    "a.txt": news_page("Booster Lands", "Mar 3, 2024", LAUNCH_BODY),
+    "b.txt": news_page("Probe Wakes", "Mar 5, 2024", PROBE_BODY),
+    "c.txt": news_page("Crew Rotates", "Mar 9, 2024", STATION_BODY, site="skyline"),
+    "d.txt": news_page("Booster Lands Again", "Mar 4, 2024", LAUNCH_BODY, site="skyline"),
+}
+
+
+def write_seeds(seeds: Path, pages: dict[str, str]) -> Path:
+    """A seeds directory holding `pages` (name -> text)."""
+    seeds.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (seeds / name).write_text(text)
+    return seeds
+
 
 def docs_frame(texts: dict[str, str]) -> pl.DataFrame:
     rows = []

@@ -3,6 +3,7 @@
     files.py          primitives: atomic/durable writes, sha256, read-only modes, trees,
                       single JSON/text/Parquet files, the open/scan of input files
     work_area.py      WorkArea: a run's per-shard intermediates
+    object_work.py    ObjectWorkArea, ObjectShardCache: the same two in object storage
     release_dir.py    ReleaseDir: one release's files (tables as part files), LAYOUT_VERSION
     staging.py        Staging: a run in progress; the run locks that recovery relies on
     shard_cache.py    ShardCache: per-shard stage results kept between runs
@@ -24,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "files": ("DIR_MODE", "FILE_MODE", "sha256_file", "ensure_writable", "empty_directories"),
     "work_area": ("WorkArea",),
+    "object_work": ("ObjectShardCache", "ObjectWorkArea"),
     "release_dir": ("CHECKSUMS", "LAYOUT_VERSION", "MANIFEST", "PART_FILE", "ReleaseDir"),
     "staging": ("Staging",),
-    "shard_cache": ("ShardCache",),
+    "shard_cache": ("ShardCache", "ShardCacheProtocol"),
     "release_store": (
         "LATEST",
         "RELEASE_ID_RE",
@@ -48,6 +50,8 @@ __all__ = [
     "LATEST",
     "LAYOUT_VERSION",
     "MANIFEST",
+    "ObjectShardCache",
+    "ObjectWorkArea",
     "PART_FILE",
     "RELEASES_LOG",
     "RELEASE_ID_RE",
@@ -59,6 +63,7 @@ __all__ = [
     "ReleaseStoreProtocol",
     "RemoteReleaseStore",
     "ShardCache",
+    "ShardCacheProtocol",
     "Staging",
     "WorkArea",
     "empty_directories",
@@ -76,6 +81,7 @@ if TYPE_CHECKING:
         sha256_file,
     )
     from taikong.io.local_store import ReleaseStore
+    from taikong.io.object_work import ObjectShardCache, ObjectWorkArea
     from taikong.io.release_dir import CHECKSUMS, LAYOUT_VERSION, MANIFEST, PART_FILE, ReleaseDir
     from taikong.io.release_store import (
         LATEST,
@@ -87,7 +93,7 @@ if TYPE_CHECKING:
         ReleaseStoreProtocol,
     )
     from taikong.io.s3_store import RemoteReleaseStore
-    from taikong.io.shard_cache import ShardCache
+    from taikong.io.shard_cache import ShardCache, ShardCacheProtocol
     from taikong.io.staging import Staging
     from taikong.io.stores import open_store
     from taikong.io.work_area import WorkArea

@@ -46,6 +46,7 @@ from taikong.io.release_store import (
     ReleaseStateError,
     release_sort_key,
 )
+from taikong.io.shard_cache import ShardCache, ShardCacheProtocol
 from taikong.io.staging import PUBLISH_JOURNAL, RUN_LOCKS, Staging, read_journal
 
 
@@ -110,6 +111,10 @@ class ReleaseStore:
             n += 1
 
     # ---- writing -----------------------------------------------------------------
+    def shard_cache(self, namespace: str) -> ShardCacheProtocol:
+        """The per-shard cache of the document-local stages (`.cache/<namespace>/`)."""
+        return ShardCache(self.root, namespace)
+
     def begin(self, run_id: str) -> Staging:
         """Fresh staging for a run, locked by this process until it publishes or fails.
 

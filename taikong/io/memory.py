@@ -7,6 +7,8 @@ import polars as pl
 
 
 class MemoryWorkArea:
+    in_object_store = False
+
     def __init__(self) -> None:
         self._frames: dict[tuple[str, int | None], pl.DataFrame] = {}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from taikong.io.release_dir import ReleaseDir
+from taikong.io.shard_cache import ShardCacheProtocol
 from taikong.io.staging import Staging
 
 RELEASE_ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.(\d+))?$")
@@ -39,7 +40,8 @@ class ReleaseStoreProtocol(Protocol):
     """Published releases plus the local work space of the runs that make them.
 
     `root` is a local directory in both stores: the releases themselves for a local
-    store; staging, cache, failed runs, mirrors and the lock for object storage.
+    store; staging, failed runs, mirrors and the lock for object storage (and the work
+    area and cache, unless they are in the bucket: see `RemoteReleaseStore`).
     Locations (`location`, `publish`, `remove_release`) are strings: a path for a local
     store, a URL for object storage.
     """
@@ -71,6 +73,11 @@ class ReleaseStoreProtocol(Protocol):
     def next_release_id(self, today: dt.date) -> str: ...
 
     def begin(self, run_id: str) -> Staging: ...
+
+    def shard_cache(self, namespace: str) -> ShardCacheProtocol:
+        """The per-shard cache of the document-local stages (a `ShardCache` or, for a
+        work area in object storage, an `ObjectShardCache`)."""
+        ...
 
     def recover(self) -> list[str]: ...
 

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from taikong.io.local_store import ReleaseStore
+from taikong.io.object_work import ObjectPrefix, ObjectShardCache
 from taikong.io.release_dir import MANIFEST, ReleaseDir
 from taikong.io.release_store import (
     LATEST,
@@ -18,14 +19,25 @@ from taikong.io.release_store import (
     ReleaseStateError,
     release_sort_key,
 )
+from taikong.io.shard_cache import ShardCacheProtocol
 from taikong.io.staging import RUN_LOCKS, Staging
+
+# Under the URL, beside the releases: runs in progress and the shard cache, when the work
+# area is in object storage (their names are no release ids, so no listing shows them).
+STAGING_PREFIX = ".staging"
+CACHE_PREFIX = ".cache"
 
 
 class RemoteReleaseStore(ReleaseStore):
     """Releases in object storage (s3://bucket/prefix, via pyarrow's filesystems).
 
-    Everything a run writes first (staging, cache, failed runs, the lock) stays in a
-    local work directory; only a validated release is uploaded, under a fresh prefix
+    With `work_in_store` (the default), a run's work area (the shard intermediates) is
+    `<url>/.staging/<run_id>/work/` and the shard cache `<url>/.cache/`, so stage tasks
+    on workers that share no filesystem with this process need nothing from its disk.
+    The rest of what a run writes first (the staged release and its audit, failed runs,
+    mirrors, the lock) stays in a local work directory, on the machine that runs the
+    release flow; without `work_in_store` the work area and the cache stay there too.
+    Only a validated release is uploaded, under a fresh prefix
     `<url>/<release_id>/`. Its `manifest.json` is uploaded after every other file and the
     `<url>/latest` object (holding the release id) after that, so a reader who follows
     `latest`, or lists releases by their manifests, never sees a partial release.
@@ -34,12 +46,48 @@ class RemoteReleaseStore(ReleaseStore):
     (runs on one machine are serialized by the local lock).
     """
 
-    def __init__(self, url: str, local_root: Path):
+    def __init__(self, url: str, local_root: Path, work_in_store: bool = True):
         super().__init__(local_root)
         import pyarrow.fs as pafs
 
         self.url = url.rstrip("/")
         self.fs, self.prefix = pafs.FileSystem.from_uri(self.url)
+        self.work_in_store = work_in_store
+
+    # ---- the work area and the cache in object storage -------------------------------
+    def _run_prefix(self, run_id: str) -> ObjectPrefix:
+        return ObjectPrefix(f"{self.url}/{STAGING_PREFIX}/{run_id}")
+
+    def begin(self, run_id: str) -> Staging:
+        staging = super().begin(run_id)
+        if not self.work_in_store:
+            return staging
+        run_prefix = self._run_prefix(run_id)
+        run_prefix.delete_all()  # a retried run restarts from clean scratch space
+        return Staging(staging.root, run_id, work_url=f"{run_prefix.url}/work")
+
+    def discard(self, staging: Staging) -> None:
+        super().discard(staging)
+        if staging.work_url:
+            self._run_prefix(staging.run_id).delete_all()
+
+    def shard_cache(self, namespace: str) -> ShardCacheProtocol:
+        if not self.work_in_store:
+            return super().shard_cache(namespace)
+        return ObjectShardCache(f"{self.url}/{CACHE_PREFIX}", namespace)
+
+    def _recover_object_work(self) -> list[str]:
+        """Remove work areas in object storage whose run is not alive on this machine
+        (one writer per URL: a run elsewhere is not expected)."""
+        actions = []
+        local = self.root / ".staging"
+        for run_id in ObjectPrefix(f"{self.url}/{STAGING_PREFIX}").directories():
+            if not (local / run_id).is_dir() or RUN_LOCKS.is_free(local / run_id):
+                run_prefix = self._run_prefix(run_id)
+                if run_prefix.files(recursive=True):  # not just an empty directory entry
+                    actions.append(f"removed stale work area {STAGING_PREFIX}/{run_id}")
+                run_prefix.delete_all()
+        return actions
 
     def location(self, release_id: str) -> str:
         return f"{self.url}/{release_id}"
@@ -150,8 +198,9 @@ class RemoteReleaseStore(ReleaseStore):
         return self.location(release_id)
 
     def recover(self) -> list[str]:
-        # Local leftovers only: a dead run's partial upload has no manifest, so it is no
-        # release; its name stays taken (next_release_id skips it).
+        # Dead runs' staging, local and their work areas in the bucket. A dead run's
+        # partial upload has no manifest, so it is no release; its name stays taken
+        # (next_release_id skips it).
         actions = []
         staging_root = self.root / ".staging"
         if staging_root.is_dir():
@@ -159,7 +208,7 @@ class RemoteReleaseStore(ReleaseStore):
                 if RUN_LOCKS.is_free(run_dir):
                     shutil.rmtree(run_dir, ignore_errors=True)
                     actions.append(f"removed stale staging {run_dir.name}")
-        return actions
+        return actions + self._recover_object_work()
 
     def withdraw(self, release_id: str, reason: str) -> list[str]:
         raise ReleaseStateError(f"{self.url}: withdraw works on a local datasets directory only")

@@ -5,10 +5,22 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
 from taikong.io.files import write_parquet_atomically
+
+
+class ShardCacheProtocol(Protocol):
+    """What the runner needs of a shard cache: `ShardCache` on a local disk, or
+    `ObjectShardCache` in object storage (taikong.io.object_work)."""
+
+    def get(self, stage: str, key: str) -> pl.DataFrame | None: ...
+
+    def put(self, stage: str, key: str, frame: pl.DataFrame) -> None: ...
+
+    def sweep(self, run_started: float) -> int: ...
 
 
 class ShardCache:

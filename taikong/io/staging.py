@@ -13,6 +13,7 @@ from typing import IO
 import polars as pl
 import pyarrow as pa
 
+from taikong.io.object_work import ObjectWorkArea
 from taikong.io.release_dir import ReleaseDir
 from taikong.io.work_area import WorkArea
 
@@ -24,10 +25,15 @@ PUBLISH_JOURNAL = "publish.json"
 
 @dataclass(frozen=True)
 class Staging:
-    """A release being assembled: tables and reports, not yet visible to readers."""
+    """A release being assembled: tables and reports, not yet visible to readers.
+
+    Its work area is `root/work`, or the object-store prefix `work_url` when the run
+    keeps its intermediates in object storage (workers that share no filesystem).
+    """
 
     root: Path
     run_id: str
+    work_url: str | None = None
 
     @property
     def release_dir(self) -> Path:
@@ -38,8 +44,8 @@ class Staging:
         return ReleaseDir(self.release_dir)
 
     @property
-    def work(self) -> WorkArea:
-        return WorkArea(self.root / "work")
+    def work(self) -> WorkArea | ObjectWorkArea:
+        return ObjectWorkArea(self.work_url) if self.work_url else WorkArea(self.root / "work")
 
     def table_files(self, table: str) -> list[Path]:
         return self.release.table_files(table)

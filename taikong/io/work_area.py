@@ -15,6 +15,8 @@ class WorkArea:
     """Per-run scratch space for shard intermediates, addressed by (stage, shard)."""
 
     root: Path
+    # A local directory: only workers on this machine (or a shared filesystem) reach it.
+    in_object_store = False
 
     def path(self, stage: str, shard: int | None = None) -> Path:
         name = f"{stage}.parquet" if shard is None else f"{stage}/{shard:05d}.parquet"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
+from corpus import TWO_SITES_PAGES, write_seeds
 
 from flows.release import release
 
@@ -20,16 +20,7 @@ def _digests(release_dir) -> dict[str, list[str]]:
 
 
 def test_dask_and_process_runners_match_the_default_runner_byte_for_byte(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    pages = {
-        "a.txt": news_page("Booster Lands", "Mar 3, 2024", LAUNCH_BODY),
-        "b.txt": news_page("Probe Wakes", "Mar 5, 2024", PROBE_BODY),
-        "c.txt": news_page("Crew Rotates", "Mar 9, 2024", STATION_BODY, site="skyline"),
-        "d.txt": news_page("Booster Lands Again", "Mar 4, 2024", LAUNCH_BODY, site="skyline"),
-    }
-    for name, text in pages.items():
-        (seeds / name).write_text(text)
+    seeds = write_seeds(tmp_path / "seeds", TWO_SITES_PAGES)
 
     default = release(seeds_dir=str(seeds), datasets_dir=str(tmp_path / "default"), shard_docs=1)
     on_dask = release(

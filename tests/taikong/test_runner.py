@@ -158,3 +158,14 @@ def test_the_rebuild_record_counts_documents_of_rebuilt_shards_by_cause():
         {"structure": results("structure", [False, True, True])}, work, spec, {"a", "b"}, True
     )
     assert bumped["stages"]["structure"]["why"] == {runner.REBUILT_VERSIONS: 2}
+
+
+def test_only_the_stage_that_reads_the_seeds_runs_on_the_lead_with_an_object_store(tmp_path):
+    """Where stages run: the one that reads the seeds stays on the lead when workers share
+    no filesystem with it."""
+    from taikong.io import ObjectWorkArea, WorkArea
+
+    in_bucket = ObjectWorkArea("s3://bucket/prefix/.staging/run/work")
+    assert [s.name for s in pipeline.STAGES if runner.runs_on_lead(s, in_bucket)] == ["ingest"]
+    for local in (WorkArea(tmp_path), MemoryWorkArea()):
+        assert not runner.runs_on_lead(pipeline.STAGE_BY_NAME["ingest"], local)

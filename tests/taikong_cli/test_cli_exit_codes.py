@@ -63,6 +63,7 @@ def _seeds(tmp_path: Path) -> Path:
         ("cp1252 catalog", "catalog.csv:2: not UTF-8 (byte 0xe9); save the catalog as UTF-8"),
         ("bad option", "unrecognized arguments: --bogus"),
         ("bad option value", "--max-bytes must be at least 1"),
+        ("work area in a local store", "--work-area store needs an s3:// --datasets"),
     ],
 )
 def test_bad_input_fails_fast_in_one_line_without_prefect(tmp_path, case, expected):
@@ -80,6 +81,8 @@ def test_bad_input_fails_fast_in_one_line_without_prefect(tmp_path, case, expect
         (seeds / "catalog.csv").write_bytes("path,title\na.txt,Résumé\n".encode("cp1252"))
     elif case == "bad option":
         args.append("--bogus")
+    elif case == "work area in a local store":
+        args += ["--work-area", "store"]
     else:
         args += ["--max-bytes", "0"]
     run, imported_prefect = _taikong(*args, cwd=tmp_path)
