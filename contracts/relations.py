@@ -308,9 +308,15 @@ def _in_paragraph_checks() -> list[RelationCheck]:
 def _duplicate_keys(table: str, key: str) -> Callable[..., pl.LazyFrame]:
     def query(t: Tables, part: KeyBucket = _every_key) -> pl.LazyFrame:
         # pandera checks uniqueness within each validated batch; this is across them all.
-        rows = part(t[table], key)
-        counts = rows.group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
-        return rows.join(counts.select(key), on=key, how="semi")
+        # 64-bit hashes in the group-by; keys compared only where hashes repeat.
+        keys = part(t[table].select(key), key)
+        hashed = pl.col(key).hash(seed=5).alias("_h")
+        repeated = keys.select(hashed).group_by("_h").agg(pl.len().alias("_n"))
+        candidates = keys.with_columns(hashed).join(
+            repeated.filter(pl.col("_n") > 1), on="_h", how="semi"
+        )
+        counts = candidates.group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
+        return part(t[table], key).join(counts.select(key), on=key, how="semi")
 
     return _keyed(query)
 

@@ -48,7 +48,7 @@ MAX_EXAMPLES = 5
 RELATION_BUCKET_CHARS = 16_000_000
 # Rows of the largest table per bucket of key hashes for the key checks (unique keys,
 # foreign keys): a bucket's keys are held in a join or group-by (~60 bytes per row).
-RELATION_BUCKET_ROWS = 2_000_000
+RELATION_BUCKET_ROWS = 1_000_000
 REPORT = "validation/report.json"
 SUMMARY = "validation/summary.json"
 DATA_DOCS = "validation/gx/index.html"
@@ -206,7 +206,7 @@ def _relations(release: ReleaseDir) -> list[RelationResult]:
     else:
         # Split once on disk: filtering the tables per bucket would read them all again
         # for every bucket.
-        with spilled_buckets(tables, "doc_id", buckets) as bucket_tables:
+        with spilled_buckets(release, TABLES, "doc_id", buckets) as bucket_tables:
             results = check_relations(
                 tables, buckets=buckets, key_buckets=key_buckets, bucket_tables=bucket_tables
             )
