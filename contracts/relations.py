@@ -1,9 +1,11 @@
 """Cross-table checks: every foreign key resolves and every span lies inside its document.
 
 Each check is a lazy polars query over the staged tables that returns the offending
-rows, so it runs on Parquet scans of any size. The checks that compare texts or spans
-within one document (`per_document`) hold text in their joins; on a large release they
-run once per bucket of documents, so memory follows a bucket, not the corpus.
+rows, so it runs on Parquet scans of any size. On a large release memory follows a
+bucket, not the corpus: the checks that compare texts or spans within one document
+(`per_document`) run on one bucket of documents at a time (its rows read once for all
+of them), and those that join on a key across documents (`by_key`) on one bucket of
+that key's hashes at a time, reading only the key columns.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from taikong.records import RelationResult
 from taikong.vocabulary import CHARACTER_REPAIRS
 
 Tables = dict[str, pl.LazyFrame]
+# A frame's rows whose `column` falls in the current bucket of key hashes.
+KeyBucket = Callable[[pl.LazyFrame, str], pl.LazyFrame]
+
+
+def _every_key(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    return frame
 
 
 @dataclass(frozen=True)
@@ -24,18 +32,33 @@ class RelationCheck:
     name: str
     table: str
     description: str
-    violations: Callable[[Tables], pl.LazyFrame]
+    # violations(tables) or, for a `by_key` check, violations(tables, key_bucket)
+    violations: Callable[..., pl.LazyFrame]
     # Rows only meet rows of their own document (joined on doc_id, or on a key whose
     # cross-document use another check reports): safe to run per bucket of documents.
     per_document: bool = False
 
+    @property
+    def by_key(self) -> bool:
+        """Rows meet rows of any document only through equal values of one key per
+        table: safe to run per bucket of key hashes (violations take the bucket)."""
+        return getattr(self.violations, "by_key", False)
 
-def _fk(child: str, column: str, parent: str, key: str) -> Callable[[Tables], pl.LazyFrame]:
-    def query(t: Tables) -> pl.LazyFrame:
-        keys = t[parent].select(pl.col(key).alias(column)).unique()
-        return t[child].filter(pl.col(column).is_not_null()).join(keys, on=column, how="anti")
 
+def _keyed(query: Callable[..., pl.LazyFrame]) -> Callable[..., pl.LazyFrame]:
+    query.by_key = True  # type: ignore[attr-defined]
     return query
+
+
+def _fk(child: str, column: str, parent: str, key: str) -> Callable[..., pl.LazyFrame]:
+    def query(t: Tables, part: KeyBucket = _every_key) -> pl.LazyFrame:
+        # Keys only in the joins; the full rows of the few dangling keys are read after.
+        keys = part(t[parent].select(pl.col(key).alias(column)), column).unique()
+        used = part(t[child].select(column).filter(pl.col(column).is_not_null()), column)
+        dangling = used.join(keys, on=column, how="anti").unique()
+        return part(t[child], column).join(dangling, on=column, how="semi")
+
+    return _keyed(query)
 
 
 def _span_inside_document(table: str) -> Callable[[Tables], pl.LazyFrame]:
@@ -50,19 +73,20 @@ def _span_inside_document(table: str) -> Callable[[Tables], pl.LazyFrame]:
     return query
 
 
-def _same_document(
-    child: str, column: str, parent: str, key: str
-) -> Callable[[Tables], pl.LazyFrame]:
-    def query(t: Tables) -> pl.LazyFrame:
+def _same_document(child: str, column: str, parent: str, key: str) -> Callable[..., pl.LazyFrame]:
+    def query(t: Tables, part: KeyBucket = _every_key) -> pl.LazyFrame:
         parents = t[parent].select(pl.col(key).alias(column), pl.col("doc_id").alias("_parent_doc"))
-        return (
-            t[child]
-            .join(parents, on=column, how="inner")
+        # Keys only in the join; the full rows of the few mismatches are read after.
+        mismatched = (
+            part(t[child].select(column, "doc_id"), column)
+            .join(part(parents, column), on=column, how="inner")
             .filter(pl.col("_parent_doc") != pl.col("doc_id"))
-            .drop("_parent_doc")
+            .select(column, "doc_id")
+            .unique()
         )
+        return part(t[child], column).join(mismatched, on=[column, "doc_id"], how="semi")
 
-    return query
+    return _keyed(query)
 
 
 def _count_matches(column: str, table: str) -> Callable[[Tables], pl.LazyFrame]:
@@ -353,13 +377,20 @@ def _in_paragraph_checks() -> list[RelationCheck]:
     return checks
 
 
-def _duplicate_keys(table: str, key: str) -> Callable[[Tables], pl.LazyFrame]:
-    def query(t: Tables) -> pl.LazyFrame:
+def _duplicate_keys(table: str, key: str) -> Callable[..., pl.LazyFrame]:
+    def query(t: Tables, part: KeyBucket = _every_key) -> pl.LazyFrame:
         # pandera checks uniqueness within each validated batch; this is across them all.
-        counts = t[table].group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
-        return t[table].join(counts.select(key), on=key, how="semi")
+        # 64-bit hashes in the group-by; keys compared only where hashes repeat.
+        keys = part(t[table].select(key), key)
+        hashed = pl.col(key).hash(seed=5).alias("_h")
+        repeated = keys.select(hashed).group_by("_h").agg(pl.len().alias("_n"))
+        candidates = keys.with_columns(hashed).join(
+            repeated.filter(pl.col("_n") > 1), on="_h", how="semi"
+        )
+        counts = candidates.group_by(key).agg(pl.len().alias("_n")).filter(pl.col("_n") > 1)
+        return part(t[table], key).join(counts.select(key), on=key, how="semi")
 
-    return query
+    return _keyed(query)
 
 
 def _key_checks() -> list[RelationCheck]:
@@ -472,42 +503,56 @@ RELATION_CHECKS: list[RelationCheck] = [
 
 
 def check_relations(
-    tables: Tables, max_examples: int = 5, buckets: int = 1
+    tables: Tables,
+    max_examples: int = 5,
+    buckets: int = 1,
+    key_buckets: int = 1,
+    bucket_tables: Callable[[int], Tables] | None = None,
 ) -> list[RelationResult]:
     """Run every relation check; one result dict per check (passed, n_failed, examples).
 
-    With buckets > 1 the per-document checks run once per bucket of documents (by a
-    hash of doc_id): the same violations, with memory bounded by a bucket's texts.
+    The per-document checks run on one bucket of documents (by a hash of doc_id) at a
+    time, the bucket's rows of every table held for all of them: `bucket_tables(b)` if
+    given (the tables already split, e.g. spilled to disk), else `tables` filtered; with
+    key_buckets > 1 each key check runs once per bucket of its key's hashes. The same
+    violations for any number of buckets, with memory bounded by a bucket.
     """
-    results: list[RelationResult] = []
+    found: dict[str, list[pl.DataFrame]] = {c.name: [] for c in RELATION_CHECKS}
+    per_document = [c for c in RELATION_CHECKS if c.per_document]
+    for b in range(buckets):
+        bucket = _collected(bucket_tables(b) if bucket_tables else _bucket(tables, b, buckets))
+        for check in per_document:
+            found[check.name].append(check.violations(bucket).collect())
     for check in RELATION_CHECKS:
-        parts = buckets if check.per_document and buckets > 1 else 1
-        # The streaming engine reads the tables in batches (a join still holds its build
-        # side); its row order is arbitrary, so examples are sorted to be reproducible.
-        bad = pl.concat(
-            [
-                check.violations(_bucket(tables, b, parts)).collect(engine="streaming")
-                for b in range(parts)
-            ],
-            how="vertical_relaxed",
-        )
-        sortable = [c for c, t in bad.schema.items() if not t.is_nested() and c != "raw_text"]
-        bad = bad.sort(sortable, nulls_last=True) if sortable else bad
-        doc_ids = bad["doc_id"].unique().sort().to_list() if "doc_id" in bad.columns else []
-        results.append(
-            {
-                "check": check.name,
-                "table": check.table,
-                "description": check.description,
-                "passed": bad.height == 0,
-                "n_failed": bad.height,
-                # The documents the failing rows belong to (a failure confined to a few
-                # documents quarantines them; see taikong.quarantine).
-                "doc_ids": doc_ids,
-                "examples": bad.drop("raw_text", strict=False).head(max_examples).to_dicts(),
-            }
-        )
-    return results
+        if check.per_document:
+            continue
+        parts = key_buckets if check.by_key else 1
+        for b in range(parts):
+            args = (tables, _key_bucket(b, parts)) if check.by_key else (tables,)
+            # The streaming engine reads the tables in batches (a join still holds its
+            # build side); its row order is arbitrary: examples are sorted below.
+            found[check.name].append(check.violations(*args).collect(engine="streaming"))
+    return [
+        _result(check, pl.concat(found[check.name], how="vertical_relaxed"), max_examples)
+        for check in RELATION_CHECKS
+    ]
+
+
+def _result(check: RelationCheck, bad: pl.DataFrame, max_examples: int) -> RelationResult:
+    sortable = [c for c, t in bad.schema.items() if not t.is_nested() and c != "raw_text"]
+    bad = bad.sort(sortable, nulls_last=True) if sortable else bad
+    doc_ids = bad["doc_id"].unique().sort().to_list() if "doc_id" in bad.columns else []
+    return {
+        "check": check.name,
+        "table": check.table,
+        "description": check.description,
+        "passed": bad.height == 0,
+        "n_failed": bad.height,
+        # The documents the failing rows belong to (a failure confined to a few
+        # documents quarantines them; see taikong.quarantine).
+        "doc_ids": doc_ids,
+        "examples": bad.drop("raw_text", strict=False).head(max_examples).to_dicts(),
+    }
 
 
 def _bucket(tables: Tables, bucket: int, buckets: int) -> Tables:
@@ -523,3 +568,15 @@ def rows_of_documents(tables: Tables, mine: pl.Expr) -> Tables:
         name: frame.filter(mine) if "doc_id" in frame.collect_schema().names() else frame
         for name, frame in tables.items()
     }
+
+
+def _collected(tables: Tables) -> Tables:
+    """The tables read once into memory, for the checks that all join them."""
+    frames = pl.collect_all(list(tables.values()), engine="streaming")
+    return {name: frame.lazy() for name, frame in zip(tables, frames, strict=True)}
+
+
+def _key_bucket(bucket: int, buckets: int) -> KeyBucket:
+    if buckets == 1:
+        return _every_key
+    return lambda frame, column: frame.filter((pl.col(column).hash(seed=11) % buckets) == bucket)

@@ -26,7 +26,7 @@ import polars as pl
 from contracts import TABLES
 from contracts.relations import RELATION_CHECKS, check_relations
 from taikong.audit_settings import AuditSettings
-from taikong.io import MANIFEST, ReleaseDir
+from taikong.io import MANIFEST, ReleaseDir, spilled_buckets
 from taikong.records import (
     AuditReport,
     AuditSummary,
@@ -42,9 +42,13 @@ from taikong.vocabulary import Severity
 
 MAX_FAILURE_CASES = 50
 MAX_EXAMPLES = 5
-# Raw characters per bucket of documents for the text-comparing relation checks: their
-# joins hold a bucket's document and paragraph texts (~4 bytes per character in all).
-RELATION_BUCKET_CHARS = 128_000_000
+# Raw characters per bucket of documents for the per-document relation checks: a
+# bucket's rows of every table are held at once (~4 bytes per raw character), and the
+# text-comparing joins take about as much again.
+RELATION_BUCKET_CHARS = 16_000_000
+# Rows of the largest table per bucket of key hashes for the key checks (unique keys,
+# foreign keys): a bucket's keys are held in a join or group-by (~60 bytes per row).
+RELATION_BUCKET_ROWS = 1_000_000
 REPORT = "validation/report.json"
 SUMMARY = "validation/summary.json"
 DATA_DOCS = "validation/gx/index.html"
@@ -194,7 +198,24 @@ def _unreadable(table: str, exc: Exception) -> ContractResult:
 def _relations(release: ReleaseDir) -> list[RelationResult]:
     tables = release.scan_tables(TABLES)
     raw_chars = tables["documents"].select(pl.col("n_chars_raw").sum()).collect().item() or 0
-    results = check_relations(tables, buckets=max(1, -(-raw_chars // RELATION_BUCKET_CHARS)))
+    rows = max(frame.select(pl.len()).collect().item() for frame in tables.values())
+    buckets = max(1, -(-raw_chars // RELATION_BUCKET_CHARS))
+    key_buckets = max(1, -(-rows // RELATION_BUCKET_ROWS))
+    if buckets == 1:
+        results = check_relations(tables, key_buckets=key_buckets)
+    else:
+        # Split once on disk: filtering the tables per bucket would read them all again
+        # for every bucket.
+        # by document; a table across documents (templates) is given whole to every bucket.
+        by_doc = [t for t in TABLES if "doc_id" in tables[t].collect_schema().names()]
+        whole = {t: tables[t] for t in TABLES if t not in by_doc}
+        with spilled_buckets(release, by_doc, "doc_id", buckets) as spilled:
+            results = check_relations(
+                tables,
+                buckets=buckets,
+                key_buckets=key_buckets,
+                bucket_tables=lambda b: spilled(b) | whole,
+            )
     # A failure of a check that compares rows within one document belongs to the
     # documents its rows are in; one across documents (a key) belongs to the table.
     per_document = {c.name for c in RELATION_CHECKS if c.per_document}

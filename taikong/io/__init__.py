@@ -41,6 +41,7 @@ _EXPORTS = {
     "local_store": ("ReleaseStore",),
     "s3_store": ("RemoteReleaseStore",),
     "stores": ("open_store",),
+    "spill": ("spilled_buckets",),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "ensure_writable",
     "open_store",
     "sha256_file",
+    "spilled_buckets",
 ]
 
 if TYPE_CHECKING:
@@ -94,6 +96,7 @@ if TYPE_CHECKING:
     )
     from taikong.io.s3_store import RemoteReleaseStore
     from taikong.io.shard_cache import ShardCache, ShardCacheProtocol
+    from taikong.io.spill import spilled_buckets
     from taikong.io.staging import Staging
     from taikong.io.stores import open_store
     from taikong.io.work_area import WorkArea

@@ -24,8 +24,9 @@ from taikong.io.files import (
 MANIFEST = "manifest.json"
 # `sha256sum -c SHA256SUMS` inside a release checks every file, the manifest included.
 CHECKSUMS = "SHA256SUMS"
-# Uncompressed bytes per batch when a table is read back for validation.
-BATCH_BYTES = 64 * 1024 * 1024
+# Uncompressed bytes per batch when a table is read back for validation: decoding one
+# takes several times its size (pyarrow buffers, the conversion to polars), so small.
+BATCH_BYTES = 16 * 1024 * 1024
 
 # Version of the release layout (how tables map to files), recorded in every manifest.
 # 1.x: one `<table>.parquet` per table. 2.0.0: one directory per table holding part files

@@ -795,3 +795,20 @@ def test_checks_per_bucket_of_documents_find_the_same_violations():
     }
     for buckets in (2, 5):
         assert check_relations(tables, buckets=buckets) == whole
+
+
+def test_key_checks_per_bucket_of_key_hashes_find_the_same_violations():
+    rows = base_rows()
+    rows["paragraphs"][1]["section_id"] = f"{DOC1}-s099"  # dangling
+    rows["paragraphs"][3]["section_id"] = f"{DOC1}-s001"  # another document's section
+    rows["paragraphs"].append(dict(rows["paragraphs"][0]))  # a paragraph_id twice
+    tables = {k: v.lazy() for k, v in frames(rows).items()}
+    whole = check_relations(tables)
+    assert {r["check"] for r in whole if not r["passed"]} >= {
+        "paragraphs.section_id_resolves",
+        "paragraphs.section_in_same_document",
+        "paragraphs.paragraph_id_unique",
+    }
+    for key_buckets in (2, 7):
+        assert check_relations(tables, key_buckets=key_buckets) == whole
+        assert check_relations(tables, buckets=3, key_buckets=key_buckets) == whole

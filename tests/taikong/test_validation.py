@@ -97,3 +97,43 @@ def test_contract_failures_name_their_documents_and_line_up_with_the_declared_ch
     assert rows["doc_type: isin"] == 1
     assert sum(rows.values()) == 1  # every other declared check has its row, with 0
     assert "press_release" in view.filter(pl.col("check") == "doc_type: isin")["examples"].item()
+
+
+def test_relations_split_into_buckets_on_disk_find_what_one_pass_finds(tmp_path, monkeypatch):
+    import polars as pl
+    from corpus import LAUNCH_BODY, PROBE_BODY, news_page, run_in_memory
+
+    from contracts import TABLES
+    from contracts.arrow import arrow_schema
+    from taikong import validation
+    from taikong.io import ReleaseDir
+
+    tables, _ = run_in_memory(
+        {
+            f"{i}.txt": news_page(f"Story {i}", "Mar 3, 2024", body)
+            for i, body in enumerate([LAUNCH_BODY, PROBE_BODY, LAUNCH_BODY + PROBE_BODY])
+        }
+    )
+    release = ReleaseDir(tmp_path)
+    for name in TABLES:
+        frame = getattr(tables, name)
+        if name == "paragraphs":  # a span past its document's end, and a dangling section
+            frame = frame.with_columns(
+                pl.when(pl.col("seq") == 1)
+                .then(pl.col("raw_end") + 10**6)
+                .otherwise("raw_end")
+                .alias("raw_end"),
+                pl.when(pl.col("seq") == 2)
+                .then(pl.lit("0000000000000000-s999"))
+                .otherwise("section_id")
+                .alias("section_id"),
+            )
+        release.write_table(name, [frame], arrow_schema(TABLES[name]))
+    one_pass = validation._relations(release)
+    assert {r["check"] for r in one_pass if not r["passed"]} >= {
+        "paragraphs.span_inside_document",
+        "paragraphs.section_id_resolves",
+    }
+    monkeypatch.setattr(validation, "RELATION_BUCKET_CHARS", 200)
+    monkeypatch.setattr(validation, "RELATION_BUCKET_ROWS", 3)
+    assert validation._relations(release) == one_pass
