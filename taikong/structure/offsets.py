@@ -22,7 +22,8 @@ def align(clean: str, raw: str) -> list[int]:
 
     Cleaning deletes (markup, extra spaces, invisible characters), replaces (odd spaces,
     composed characters) and inserts (a restored hyphen): a character that matches, or a
-    space facing raw whitespace, is its source; otherwise the raw characters up to the
+    space facing raw whitespace, is its source; a run of raw whitespace before a matching
+    character was deleted whatever its length; otherwise the raw characters up to the
     next match within LOOKAHEAD were deleted, a '-' with no '-' ahead was inserted (it
     maps to the next raw character), and anything else replaced the raw character.
     """
@@ -33,6 +34,16 @@ def align(clean: str, raw: str) -> list[int]:
             mapping.append(j)
             j += 1
             continue
+        if c != " " and j < len(raw) and raw[j].isspace():
+            # A run of raw whitespace that cleaning collapsed (right-aligned page numbers
+            # in PDF text): deleted whole, however long, when c follows it.
+            k = j
+            while k < len(raw) and raw[k].isspace():
+                k += 1
+            if k < len(raw) and raw[k] == c:
+                mapping.append(k)
+                j = k + 1
+                continue
         ahead = raw.find(c, j, j + LOOKAHEAD) if c != " " else -1
         if c == " " and j < len(raw):
             ahead = next(

@@ -29,7 +29,7 @@ from taikong.text import (
     issuing_body,
 )
 
-STRUCTURE_VERSION = "structure_v6"
+STRUCTURE_VERSION = "structure_v7"
 
 # A line ending a sentence ends its paragraph when the next line's first word would have
 # fitted on it: its length + 1 + that word <= FIT_TOLERANCE * the fullest lines' width.

@@ -197,6 +197,9 @@ def test_no_spans_give_null_raw_columns():
         ("ab", "a\ufeffb", [0, 2]),
         # a restored hyphen has no source of its own: it stands on the next character
         ("well-known", "wellknown", [0, 1, 2, 3, 4, 4, 5, 6, 7, 8]),
+        # a run of spaces longer than LOOKAHEAD (a right-aligned page number) collapsed
+        ("A-5 Page 2", "A-5" + " " * 34 + "Page 2", [0, 1, 2, 3, 37, 38, 39, 40, 41, 42]),
+        ("x 7", "x" + " \t" * 30 + "7", [0, 1, 61]),
     ],
 )
 def test_align_maps_each_clean_character_to_its_source(clean, raw, sources):
@@ -277,3 +280,20 @@ def test_quantities_after_a_decomposed_accent_point_at_their_raw_text():
         for row in tables.quantities.iter_rows(named=True)
     ]
     assert found and all(text == source for text, source in found), found
+
+
+def test_quantities_and_mentions_after_a_long_run_of_spaces_point_at_their_raw_text():
+    """A PDF footer with its page number right-aligned: the raw spans of what follows
+    the gap are the raw characters, so the document publishes."""
+    raw = (
+        "A Test Page About Rockets\n\n"
+        "The crew of three from China flew 3 rockets and 12 satellites in 2024, a record.\n\n"
+        "IAC-25-A3.2.5" + " " * 34 + "China sent 3 probes and 12 landers to the Moon.\n"
+    )
+    tables, _ = run_in_memory({"a.txt": raw})
+    found = [
+        (row["text"], raw[row["raw_start"] : row["raw_end"]])
+        for table in (tables.quantities, tables.mentions)
+        for row in table.iter_rows(named=True)
+    ]
+    assert len(found) >= 4 and all(text == source for text, source in found), found
