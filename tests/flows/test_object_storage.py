@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -98,9 +99,18 @@ def test_release_to_s3_is_visible_only_through_its_manifest_and_latest(s3, tmp_p
 
 # ---- a Dask cluster whose workers share no filesystem with the lead ------------------
 DASK = str(Path(sys.executable).parent / "dask")
-# Each worker gets its own mount namespace with a private, empty tmpfs over /tmp, where
-# the lead keeps its seeds, its local work directory and pytest's temporary files.
-ISOLATE = "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && mkdir /tmp/home && cd /tmp/home"
+
+
+def _isolate(hidden: Path) -> str:
+    """Shell steps that give a worker, in its own mount namespace, a private empty tmpfs
+    over `hidden` (pytest's temporary root: the lead's seeds, its local work directory and
+    every test file) and its home inside it. Not over all of /tmp: the project and its
+    environment may live there (a CI clone does), and the worker must run its code."""
+    root = shlex.quote(str(hidden))
+    return (
+        f"mount --make-rprivate / && mount -t tmpfs tmpfs {root} "
+        f"&& mkdir {root}/home && cd {root}/home"
+    )
 
 
 # A mount namespace needs root, or a user namespace of its own (mapped to root in it).
@@ -117,10 +127,13 @@ def _can_isolate() -> bool:
 
 
 @pytest.fixture
-def isolated_dask(s3, prefect_server, tmp_path):
+def isolated_dask(s3, prefect_server, tmp_path, tmp_path_factory):
     """A Dask scheduler and two workers, each worker in its own mount namespace (its own
-    /tmp, HOME and working directory); they reach the lead only through the network:
-    the scheduler, the Prefect API and the object store. Yields the scheduler address."""
+    empty tmpfs over pytest's temporary root, its HOME, TMPDIR and working directory in
+    it); they reach the lead only through the network: the scheduler, the Prefect API and
+    the object store. Yields the scheduler address."""
+    hidden = tmp_path_factory.getbasetemp()
+    home = shlex.quote(str(hidden / "home"))
     if shutil.which("unshare") is None or not _can_isolate():
         pytest.fail(f"needs `{' '.join(UNSHARE)}` (mount namespaces) to isolate the workers")
     port = free_port()
@@ -149,8 +162,9 @@ def isolated_dask(s3, prefect_server, tmp_path):
             )
         )
         worker = (
-            f"{ISOLATE} && exec env HOME=/tmp/home TMPDIR=/tmp {DASK} worker {address} "
-            "--nthreads 1 --no-dashboard --local-directory /tmp/dask"
+            f"{_isolate(hidden)} && exec env HOME={home} TMPDIR={home} "
+            f"{DASK} worker {address} --nthreads 1 --no-dashboard "
+            f"--local-directory {home}/dask"
         )
         for n in range(2):
             processes.append(
