@@ -36,7 +36,6 @@ from taikong.report.expectations import DATA_CHECK_IDS
 from taikong.runner import Executor, cache_hits, rebuild_record, run_pipeline
 from taikong.stages import RunSpec
 from taikong.validation import warning_summary
-from taikong.versions import HEURISTICS
 
 # The shard cache's namespace: bump it when the layout of cache entries changes. What
 # decides an entry's content is in its key (versions, libraries, inputs).
@@ -136,7 +135,7 @@ def run_release(
             work,
             spec,
             set(previous.read_table("documents", ["doc_id"])["doc_id"]) if previous else None,
-            bool(latest) and store.manifest(latest).get("heuristics") != HEURISTICS,
+            set(store.manifest(latest).get("heuristics", {}).values()) if latest else None,
         )
         report, inputs, tables = executor.call(
             "audit-release",

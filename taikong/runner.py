@@ -338,11 +338,13 @@ def rebuild_record(
     work: WorkArea,
     run: RunSpec,
     known_doc_ids: set[str] | None,
-    versions_changed: bool,
+    previous_versions: set[str] | None,
 ) -> dict:
     """How much of the run each shard stage built anew, in documents, and why (the
     manifest's `rebuilt`): a stage that served a shard from the cache rebuilt none of its
-    documents. `known_doc_ids`: the previous release's documents (None: no predecessor)."""
+    documents. `known_doc_ids` and `previous_versions`: the previous release's documents
+    and heuristic versions (None: no predecessor); a stage's versions changed when one of
+    its lineage's is not among them."""
     shard_docs = {
         s: work.read("docs", s, columns=["doc_id"])["doc_id"].to_list() for s in run.shards
     }
@@ -354,7 +356,11 @@ def rebuild_record(
             return REBUILT_NO_PREDECESSOR
         if not known_doc_ids.issuperset(shard_docs[shard]):
             return REBUILT_NEW_DOCUMENTS
-        return REBUILT_VERSIONS if versions_changed else REBUILT_UPSTREAM
+        if previous_versions is not None and not previous_versions.issuperset(
+            lineage_versions(stage)
+        ):
+            return REBUILT_VERSIONS
+        return REBUILT_UPSTREAM
 
     stages = {}
     for name, stage_results in results.items():

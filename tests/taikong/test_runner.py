@@ -10,9 +10,12 @@ import polars as pl
 from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_spec
 
 from taikong import pipeline, runner
+from taikong.enrich.quantities import QUANTITIES_VERSION
 from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
 from taikong.stages import RunSpec
+from taikong.structure.paragraphs import STRUCTURE_VERSION
+from taikong.versions import HEURISTICS
 
 
 def _spec() -> RunSpec:
@@ -140,7 +143,7 @@ def test_the_rebuild_record_counts_documents_of_rebuilt_shards_by_cause():
         work,
         spec,
         known_doc_ids={"a", "b", "d"},  # c is new
-        versions_changed=False,
+        previous_versions=set(HEURISTICS.values()),
     )
     assert record["documents"] == 4 and record["shards"] == 3
     assert record["stages"]["structure"] == {
@@ -151,13 +154,18 @@ def test_the_rebuild_record_counts_documents_of_rebuilt_shards_by_cause():
     assert record["stages"]["select-documents"]["why"] == {runner.REBUILT_NOT_CACHED: 4}
     assert "count-templates" not in record["stages"]  # a run stage has no documents
     first = runner.rebuild_record(
-        {"structure": results("structure", [False, False, False])}, work, spec, None, False
+        {"structure": results("structure", [False, False, False])}, work, spec, None, None
     )
     assert first["stages"]["structure"]["why"] == {runner.REBUILT_NO_PREDECESSOR: 4}
-    bumped = runner.rebuild_record(
-        {"structure": results("structure", [False, True, True])}, work, spec, {"a", "b"}, True
-    )
+    rebuilt = {"structure": results("structure", [False, True, True])}
+    # A version of the stage's lineage (its own here) changed: that is why.
+    older = set(HEURISTICS.values()) - {STRUCTURE_VERSION} | {"structure_v0"}
+    bumped = runner.rebuild_record(rebuilt, work, spec, {"a", "b"}, older)
     assert bumped["stages"]["structure"]["why"] == {runner.REBUILT_VERSIONS: 2}
+    # A version outside its lineage is no reason for it to be rebuilt.
+    unrelated = set(HEURISTICS.values()) - {QUANTITIES_VERSION} | {"quantities_v0"}
+    other = runner.rebuild_record(rebuilt, work, spec, {"a", "b"}, unrelated)
+    assert other["stages"]["structure"]["why"] == {runner.REBUILT_UPSTREAM: 2}
 
 
 def test_only_the_stage_that_reads_the_seeds_runs_on_the_lead_with_an_object_store(tmp_path):
