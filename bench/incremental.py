@@ -131,21 +131,32 @@ def render_section(incremental: dict) -> list[str]:
     return lines
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", default="20MB")
+def common_arguments(ap: argparse.ArgumentParser, size: str, name: str) -> None:
+    """The corpus, scratch and output options of the incremental scripts."""
+    ap.add_argument("--size", default=size)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--corpus-dir", type=Path, default=HERE / "corpus")
-    ap.add_argument("--work", type=Path, default=Path("/tmp/taikong-incremental"))
-    ap.add_argument("--out", type=Path, default=HERE / "incremental.json")
-    ap.add_argument("--no-fresh", action="store_true", help="skip the fresh builds (faster)")
-    args = ap.parse_args()
+    ap.add_argument("--work", type=Path, default=Path(f"/tmp/taikong-{name.replace('_', '-')}"))
+    ap.add_argument("--out", type=Path, default=HERE / f"{name}.json")
 
+
+def scratch_seeds(args: argparse.Namespace) -> tuple[dict, Path, Path]:
+    """(the corpus's metadata, a fresh scratch copy of it, a datasets directory beside)."""
     corpus = args.corpus_dir / f"{args.size}-seed{args.seed}"
     meta = gen.generate(corpus, gen.parse_size(args.size), args.seed, quiet=True)
     shutil.rmtree(args.work, ignore_errors=True)
     seeds, datasets = args.work / "seeds", args.work / "datasets"
     shutil.copytree(corpus, seeds)
+    return meta, seeds, datasets
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common_arguments(ap, "20MB", "incremental")
+    ap.add_argument("--no-fresh", action="store_true", help="skip the fresh builds (faster)")
+    args = ap.parse_args()
+
+    meta, seeds, datasets = scratch_seeds(args)
 
     # A shared machine can take longer than Prefect's default 20 s to start its server.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

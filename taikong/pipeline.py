@@ -166,7 +166,10 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.count_templates,
         grain="run",
         inputs=("fingerprints", "clusters"),
-        writes=(Dataset("template_counts", ("template",), "documents per line template"),),
+        writes=(
+            Dataset("template_counts", ("template",), "documents per line template"),
+            Dataset("template_levels", ("template", "n_clusters"), "counts as labels read them"),
+        ),
         versions=(BOILERPLATE_VERSION,),
         lazy=("fingerprints",),
     ),
@@ -174,12 +177,13 @@ STAGES: tuple[Stage, ...] = (
         name="label-boilerplate",
         fn=stages.label_boilerplate,
         grain="shard",
-        inputs=("lines", "template_counts"),
+        inputs=("lines", "template_levels"),
         writes=(Dataset("labelled_lines", ("doc_id", "line_no", "bp_reason"), "lines, labelled"),),
         versions=(BOILERPLATE_VERSION,),
         cached_by="content",
-        # the counts of the templates that occur in the shard
-        slices=(Slice("template_counts", ("template",), by="fingerprints"),),
+        # the levels of the templates that occur in the shard: a count that moves without
+        # crossing a threshold leaves them, and the shard's cache key, as they were
+        slices=(Slice("template_levels", ("template",), by="fingerprints"),),
     ),
     Stage(
         name="describe-templates",

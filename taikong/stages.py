@@ -115,14 +115,15 @@ def fingerprint(ctx: StageContext, lines: pl.DataFrame) -> pl.DataFrame:
 
 def count_templates(
     ctx: StageContext, fingerprints: pl.LazyFrame, clusters: pl.DataFrame
-) -> pl.DataFrame:
-    return boilerplate.template_counts(fingerprints, clusters)
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    counts = boilerplate.template_counts(fingerprints, clusters)
+    return counts, boilerplate.template_levels(counts)
 
 
 def label_boilerplate(
-    ctx: StageContext, lines: pl.DataFrame, template_counts: pl.DataFrame
+    ctx: StageContext, lines: pl.DataFrame, template_levels: pl.DataFrame
 ) -> pl.DataFrame:
-    return boilerplate.label_boilerplate(lines, template_counts)
+    return boilerplate.label_boilerplate(lines, template_levels)
 
 
 def describe_templates(

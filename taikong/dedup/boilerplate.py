@@ -2,7 +2,8 @@
 
 Cross-document furniture is found map -> reduce -> map:
   map     `line_fingerprints`: per shard, (document, template hash) pairs;
-  reduce  `template_counts`: per template, how many near-dup clusters / documents carry it;
+  reduce  `template_counts`: per template, how many near-dup clusters / documents carry it,
+          and `template_levels`: what the labels read of those counts (see there);
   map     `label_boilerplate`: per shard, each line's reason and template;
   reduce  `template_table`: the templates of the removed lines with their counts (the
           `templates` table: counts live there, once per template, not on every line).
@@ -111,6 +112,24 @@ def template_counts(
     )
 
 
+def template_levels(counts: pl.DataFrame) -> pl.DataFrame:
+    """What `label_boilerplate` reads of the counts: per template carried by at least
+    MIN_CLUSTERS clusters, its cluster count clipped at SITE_WIDE_CLUSTERS, the highest
+    threshold a rule tests (idempotent: levels give the same levels).
+
+    The labels depend on the counts only through these thresholds, so a page that raises
+    a count without taking it across one leaves every shard's levels, and so its labels,
+    as they were: an added page reruns labelling only in the shards holding a template
+    whose level moved, and the run tells which from this frame (its cache key).
+    """
+    return (
+        counts.lazy()
+        .filter(pl.col("n_clusters") >= MIN_CLUSTERS)
+        .select("template", pl.col("n_clusters").clip(upper_bound=SITE_WIDE_CLUSTERS))
+        .collect()
+    )
+
+
 def _by_doc(expr: pl.Expr) -> pl.Expr:
     return expr.over("doc_id", order_by="line_no")
 
@@ -128,10 +147,9 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     df = (
         lines.with_columns(template_key(text).alias("_key"))
         .with_columns(key_hash(pl.col("_key")).alias("template"))
-        .join(counts, on="template", how="left", maintain_order="left")
+        .join(template_levels(counts), on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),
-            pl.col("n_docs").fill_null(1),
             text.str.contains(COPYRIGHT_RE).alias("_copyright"),
             text.str.contains(CONTACT_RE).alias("_contact"),
         )
@@ -226,8 +244,7 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
         pl.col("_key").alias("bp_template_key"),
     )
     candidates = out.drop(
-        [c for c in out.columns if c.startswith("_")]
-        + ["template", "n_clusters", "n_docs", "role_reason"]
+        [c for c in out.columns if c.startswith("_")] + ["template", "n_clusters", "role_reason"]
     ).sort("doc_id", "line_no")
     return mark_titles(candidates)
 

@@ -36,7 +36,7 @@ def test_the_declared_stage_list_is_sound():
                 dataclasses.replace(x, cached_by="doc_ids") if x.name == "label-boilerplate" else x
                 for x in s
             ),
-            "label-boilerplate: cached by doc_ids but reads run-level ['template_counts']",
+            "label-boilerplate: cached by doc_ids but reads run-level ['template_levels']",
         ),
         (
             lambda s: tuple(x for x in s if x.name != "mark-duplicates"),
@@ -50,7 +50,7 @@ def test_the_declared_stage_list_is_sound():
             lambda s: _changed(
                 s,
                 "label-boilerplate",
-                slices=(pipeline.Slice("template_counts", ("template",), by="labelled_lines"),),
+                slices=(pipeline.Slice("template_levels", ("template",), by="labelled_lines"),),
             ),
             "label-boilerplate: slices by 'labelled_lines', not an earlier shard dataset",
         ),

@@ -10,6 +10,7 @@ import polars as pl
 from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_spec
 
 from taikong import pipeline, runner
+from taikong.dedup import boilerplate
 from taikong.enrich.quantities import QUANTITIES_VERSION
 from taikong.io import ShardCache
 from taikong.io.memory import MemoryWorkArea
@@ -55,20 +56,42 @@ def test_a_content_key_hashes_only_the_rows_a_shard_reads():
     work = _run_from_docs(SITE)
     label = pipeline.STAGE_BY_NAME["label-boilerplate"]
     key = runner.cache_key(label, work, _spec(), 0)
-    counts = work.read("template_counts")
-    assert counts.height > 0
-    # a count of a template the shard does not hold: same key
-    unrelated = pl.DataFrame({"template": [12345]}, schema={"template": counts["template"].dtype})
-    work.write("template_counts", pl.concat([counts, unrelated], how="diagonal"))
+    levels = work.read("template_levels")
+    assert levels.height > 0
+    # a level of a template the shard does not hold: same key
+    unrelated = pl.DataFrame({"template": [12345], "n_clusters": [2]}, schema=dict(levels.schema))
+    work.write("template_levels", pl.concat([levels, unrelated]))
     assert runner.cache_key(label, work, _spec(), 0) == key
-    # a count of one of its templates: another key
-    work.write("template_counts", counts.with_columns(pl.col("n_docs") + 1))
+    # a level of one of its templates: another key
+    work.write("template_levels", levels.with_columns(pl.col("n_clusters") - 1))
     assert runner.cache_key(label, work, _spec(), 0) != key
     # per-shard inputs are hashed whole: another line changes the key
-    work.write("template_counts", counts)
+    work.write("template_levels", levels)
     lines = work.read("lines", 0)
     work.write("lines", lines.with_columns(pl.col("text").str.replace("Story", "Tale")), 0)
     assert runner.cache_key(label, work, _spec(), 0) != key
+
+
+def test_a_count_that_crosses_no_threshold_leaves_the_labelling_key_as_it_was():
+    """An added page raises its site's template counts; labelling reruns only where a
+    template's level (its cluster count up to the highest threshold) moved."""
+    work = _run_from_docs(SITE)
+    label = pipeline.STAGE_BY_NAME["label-boilerplate"]
+    key = runner.cache_key(label, work, _spec(), 0)
+    counts = work.read("template_counts")
+    assert counts["n_clusters"].min() >= boilerplate.SITE_WIDE_CLUSTERS
+
+    def relevel(new_counts: pl.DataFrame) -> str:
+        work.write("template_levels", boilerplate.template_levels(new_counts))
+        return runner.cache_key(label, work, _spec(), 0)
+
+    more = counts.with_columns(pl.col("n_docs") + 5, pl.col("n_clusters") + 2)
+    assert relevel(more) == key
+    fewer = counts.with_columns(pl.lit(1, dtype=pl.Int32).alias("n_clusters"))
+    assert relevel(fewer) != key
+    assert boilerplate.template_levels(boilerplate.template_levels(counts)).equals(
+        boilerplate.template_levels(counts)
+    )
 
 
 def test_a_content_cached_stage_is_given_only_what_its_key_hashes(monkeypatch):
@@ -101,20 +124,28 @@ def _cluster_row(work: MemoryWorkArea, doc_id: str) -> pl.DataFrame:
 
 
 def test_an_unchanged_output_upstream_serves_the_stages_after_it(tmp_path):
-    """Early cut-off: label-boilerplate reruns when the counts it reads change, and when
+    """Early cut-off: label-boilerplate reruns when the levels it reads change, and when
     its labelled lines come out the same, structure and what follows hit the cache."""
     work = _run_from_docs(SITE)
     cache = ShardCache(tmp_path, "test")
-    after_counts = pipeline.stages_after("template_counts")
+    after_counts = pipeline.stages_after("template_levels")
     labelled = []
     for bump in (0, 1):
         run_work = MemoryWorkArea()
-        for name in ("docs", "lines", "fingerprints", "clusters", "template_counts"):
+        for name in (
+            "docs",
+            "lines",
+            "fingerprints",
+            "clusters",
+            "template_counts",
+            "template_levels",
+        ):
             shard = None if pipeline.producer(name).grain == "run" else 0
             run_work.write(name, work.read(name, shard), shard)
-        counts = work.read("template_counts")
-        assert counts["n_clusters"].min() >= 3  # three sites' worth: every threshold met
-        run_work.write("template_counts", counts.with_columns(pl.col("n_clusters") + bump))
+        levels = work.read("template_levels")
+        assert levels["n_clusters"].min() >= 3  # three sites' worth: every threshold met
+        # a level above the highest threshold: another key, the same labels
+        run_work.write("template_levels", levels.with_columns(pl.col("n_clusters") + bump))
         results = runner.run_pipeline(
             runner.InlineExecutor(), run_work, _spec(), cache, after_counts
         )
