@@ -205,36 +205,58 @@ def run_stage(
         if cache is not None and shard is not None
         else None
     )
-    outputs = None
     if key is not None:
-        hits = [cache.get(f"{stage.name}.{name}", key) for name in stage.outputs]
-        if all(hit is not None for hit in hits):
-            outputs = hits
-    hit = outputs is not None
-    if outputs is None:
-        frames = {
-            name: seen.given[name] if name in seen.given else _read_input(work, stage, name, shard)
-            for name in stage.inputs
-        }
-        result = stage.fn(StageContext(seen.run, shard), **frames)
-        outputs = [result] if len(stage.outputs) == 1 else list(result)
-        if len(outputs) != len(stage.outputs):
-            raise TypeError(f"stage {stage.name!r} returned {len(outputs)} outputs")
-        for dataset, frame in zip(stage.writes, outputs, strict=True):
-            _check_columns(stage, dataset, frame)
-            if key is not None:
-                cache.put(f"{stage.name}.{dataset.name}", key, frame)
+        rows = _serve_from_cache(stage, work, cache, key, shard)
+        if rows is not None:
+            return StageResult(stage.name, shard, rows, True)
+    frames = {
+        name: seen.given[name] if name in seen.given else _read_input(work, stage, name, shard)
+        for name in stage.inputs
+    }
+    result = stage.fn(StageContext(seen.run, shard), **frames)
+    outputs = [result] if len(stage.outputs) == 1 else list(result)
+    if len(outputs) != len(stage.outputs):
+        raise TypeError(f"stage {stage.name!r} returned {len(outputs)} outputs")
     digested = digested_datasets() if cache is not None and shard is not None else ()
-    for name, frame in zip(stage.outputs, outputs, strict=True):
-        work.write(name, frame, shard)
-        if name in digested:
-            work.write(_digest_name(name), pl.DataFrame({"digest": [frame_digest(frame)]}), shard)
+    for dataset, frame in zip(stage.writes, outputs, strict=True):
+        _check_columns(stage, dataset, frame)
+        work.write(dataset.name, frame, shard)
+        if key is None and dataset.name not in digested:
+            continue
+        meta = pl.DataFrame({"digest": [frame_digest(frame)], "rows": [frame.height]})
+        work.write(_digest_name(dataset.name), meta, shard)
+        if key is not None:
+            cache.put(f"{stage.name}.{dataset.name}", key, frame)
+            cache.put(f"{stage.name}.{_digest_name(dataset.name)}", key, meta)
     return StageResult(
         stage.name,
         shard,
         {name: frame.height for name, frame in zip(stage.outputs, outputs, strict=True)},
-        hit,
+        False,
     )
+
+
+def _serve_from_cache(
+    stage: Stage, work: WorkArea, cache: ShardCache, key: str, shard: int
+) -> dict[str, int] | None:
+    """Put a cached shard's outputs, and beside each its digest and row count, into the
+    work area without decoding them (a link or a copy of the files, where both sides
+    can do it); returns the rows per output, or None if the entry is incomplete."""
+    names = [n for name in stage.outputs for n in (name, _digest_name(name))]
+    entries = [f"{stage.name}.{n}" for n in names]
+    if not all(cache.has(entry, key) for entry in entries):
+        return None
+    copy = getattr(cache, "copy_to", None) if hasattr(work, "path") else None
+    for entry, name in zip(entries, names, strict=True):
+        if copy is not None:
+            if not copy(entry, key, work.path(name, shard)):
+                return None  # swept meanwhile: build it
+            continue
+        frame = cache.get(entry, key)
+        if frame is None:
+            return None
+        work.write(name, frame, shard)
+    return {name: work.read(_digest_name(name), shard)["rows"][0] for name in stage.outputs}
 
 
 def runs_on_lead(stage: Stage, work: Any) -> bool:

@@ -185,6 +185,23 @@ class ObjectShardCache:
         self._root.put_parquet(name, frame)
         self._mark_used(name)
 
+    def has(self, stage: str, key: str) -> bool:
+        return self._root.exists(f"{stage}/{key}.parquet")
+
+    def copy_to(self, stage: str, key: str, target: str) -> bool:
+        """Copy the entry to `target` (a work-area URL on the same store) inside the
+        object store (no download); False if the entry is missing."""
+        name = f"{stage}/{key}.parquet"
+        fs, source = self._root._fs, f"{self._root._path}/{name}"
+        try:
+            fs.copy_file(source, _filesystem(target)[1])
+        except OSError:
+            if not self._root.exists(name):  # S3 names a missing key NO_SUCH_KEY
+                return False
+            raise
+        self._mark_used(name)
+        return True
+
     def sweep(self, run_started: float) -> int:
         """Remove entries this run did not use (`run_started` is not needed: the run's
         marks say what it used) and caches of other code versions; returns how many."""

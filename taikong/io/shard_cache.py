@@ -22,6 +22,10 @@ class ShardCacheProtocol(Protocol):
 
     def sweep(self, run_started: float) -> int: ...
 
+    def has(self, stage: str, key: str) -> bool: ...
+
+    def copy_to(self, stage: str, key: str, target: str) -> bool: ...
+
 
 class ShardCache:
     """Per-shard results of the document-local stages, addressed by content.
@@ -52,6 +56,28 @@ class ShardCache:
     def put(self, stage: str, key: str, frame: pl.DataFrame) -> None:
         path = self._path(stage, key)
         write_parquet_atomically(frame, path, path.with_suffix(f".{os.getpid()}.tmp"), "lz4")
+
+    def has(self, stage: str, key: str) -> bool:
+        return self._path(stage, key).is_file()
+
+    def copy_to(self, stage: str, key: str, target: str | Path) -> bool:
+        """Put the entry's file at `target` (a work-area path) without decoding it: a
+        hard link where the filesystem allows (entries and work files are only ever
+        replaced by a rename, never written in place), else a copy. False if missing."""
+        path, target = self._path(stage, key), Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            try:
+                os.link(path, tmp)
+            except OSError:  # another filesystem, or links not allowed: copy
+                shutil.copyfile(path, tmp)
+            os.utime(path)  # mark as used by this run
+        except FileNotFoundError:
+            tmp.unlink(missing_ok=True)
+            return False
+        tmp.replace(target)
+        return True
 
     def sweep(self, run_started: float) -> int:
         """Remove entries not used since `run_started` (a time.time()) and caches of

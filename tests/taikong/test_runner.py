@@ -12,7 +12,7 @@ from corpus import LAUNCH_BODY, PROBE_BODY, docs_frame, news_page, run_spec
 from taikong import pipeline, runner
 from taikong.dedup import boilerplate
 from taikong.enrich.quantities import QUANTITIES_VERSION
-from taikong.io import ShardCache
+from taikong.io import ShardCache, WorkArea
 from taikong.io.memory import MemoryWorkArea
 from taikong.stages import RunSpec
 from taikong.structure.paragraphs import STRUCTURE_VERSION
@@ -208,3 +208,31 @@ def test_only_the_stage_that_reads_the_seeds_runs_on_the_lead_with_an_object_sto
     assert [s.name for s in pipeline.STAGES if runner.runs_on_lead(s, in_bucket)] == ["ingest"]
     for local in (WorkArea(tmp_path), MemoryWorkArea()):
         assert not runner.runs_on_lead(pipeline.STAGE_BY_NAME["ingest"], local)
+
+
+def test_a_cache_hit_links_the_entry_into_a_local_work_area_with_its_rows(tmp_path):
+    """A served shard is not decoded and written again: its files are the cache entry's
+    (one inode), and the rows it reports are those the build reported."""
+    built = _run_from_docs(SITE)
+    cache = ShardCache(tmp_path / "datasets", "test")
+    after = pipeline.stages_after("docs")
+    runs = []
+    for name in ("first", "second"):
+        work = WorkArea(tmp_path / name)
+        work.write("docs", built.read("docs", 0), 0)
+        runs.append(
+            (work, runner.run_pipeline(runner.InlineExecutor(), work, _spec(), cache, after))
+        )
+    (first, built_results), (second, served) = runs
+    assert set(runner.cache_hits(served).values()) == {1}
+    assert not any(runner.cache_hits(built_results).values())
+    for stage in after:
+        if stage.grain == "shard" and stage.cached_by is not None:
+            assert served[stage.name][0].rows == built_results[stage.name][0].rows
+            for name in stage.outputs:
+                assert second.read(name, 0).equals(first.read(name, 0))
+                entry = cache._path(f"{stage.name}.{name}", "x").parent
+                assert any(
+                    p.stat().st_ino == second.path(name, 0).stat().st_ino
+                    for p in entry.glob("*.parquet")
+                ), name

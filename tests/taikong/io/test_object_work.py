@@ -71,3 +71,15 @@ def test_a_runs_work_area_in_the_bucket_lives_as_long_as_the_run(s3, tmp_path):
 
     local = RemoteReleaseStore(url, tmp_path / "lead", work_in_store=False).begin("other")
     assert local.work_url is None and local.work.root == tmp_path / "lead/.staging/other/work"
+
+
+def test_an_object_cache_entry_is_copied_into_the_work_area_inside_the_bucket(s3):
+    cache = ObjectShardCache(f"s3://{S3_BUCKET}/cache-copy", "v1")
+    work = ObjectWorkArea(f"s3://{S3_BUCKET}/copy-run/work")
+    cache.put("clean.lines", "k1", LINES[0])
+    assert cache.has("clean.lines", "k1") and not cache.has("clean.lines", "k2")
+    assert cache.copy_to("clean.lines", "k1", work.path("lines", 3))
+    assert not cache.copy_to("clean.lines", "k2", work.path("lines", 4))
+    assert_frame_equal(work.read("lines", 3), LINES[0])
+    assert work.shards("lines") == [3]
+    assert cache.sweep(run_started=0.0) == 0  # the copied entry counts as used
