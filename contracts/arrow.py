@@ -34,6 +34,11 @@ def polars_schema(model: type[TaikongModel], columns: list[str] | None = None) -
     return schema if columns is None else {c: schema[c] for c in columns}
 
 
+def as_arrow(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A frame as a table's file holds it: the contract's columns, in its order and types."""
+    return frame.select(schema.names).to_arrow().cast(schema)
+
+
 def arrow_schema(model: type[TaikongModel]) -> pa.Schema:
     """pyarrow schema for a contract: fields in contract order, descriptions as metadata."""
     schema = model.to_schema()

@@ -508,6 +508,7 @@ def check_relations(
     buckets: int = 1,
     key_buckets: int = 1,
     bucket_tables: Callable[[int], Tables] | None = None,
+    per_document: bool = True,
 ) -> list[RelationResult]:
     """Run every relation check; one result dict per check (passed, n_failed, examples).
 
@@ -516,14 +517,17 @@ def check_relations(
     given (the tables already split, e.g. spilled to disk), else `tables` filtered; with
     key_buckets > 1 each key check runs once per bucket of its key's hashes. The same
     violations for any number of buckets, with memory bounded by a bucket.
+    `per_document=False`: only the checks across documents (the others made per shard,
+    see taikong.shard_audit), in RELATION_CHECKS order.
     """
-    found: dict[str, list[pl.DataFrame]] = {c.name: [] for c in RELATION_CHECKS}
-    per_document = [c for c in RELATION_CHECKS if c.per_document]
-    for b in range(buckets):
+    checks = [c for c in RELATION_CHECKS if per_document or not c.per_document]
+    found: dict[str, list[pl.DataFrame]] = {c.name: [] for c in checks}
+    within = [c for c in checks if c.per_document]
+    for b in range(buckets if within else 0):
         bucket = _collected(bucket_tables(b) if bucket_tables else _bucket(tables, b, buckets))
-        for check in per_document:
+        for check in within:
             found[check.name].append(check.violations(bucket).collect())
-    for check in RELATION_CHECKS:
+    for check in checks:
         if check.per_document:
             continue
         parts = key_buckets if check.by_key else 1
@@ -534,24 +538,32 @@ def check_relations(
             found[check.name].append(check.violations(*args).collect(engine="streaming"))
     return [
         _result(check, pl.concat(found[check.name], how="vertical_relaxed"), max_examples)
-        for check in RELATION_CHECKS
+        for check in checks
     ]
 
 
 def _result(check: RelationCheck, bad: pl.DataFrame, max_examples: int) -> RelationResult:
     sortable = [c for c, t in bad.schema.items() if not t.is_nested() and c != "raw_text"]
     bad = bad.sort(sortable, nulls_last=True) if sortable else bad
-    doc_ids = bad["doc_id"].unique().sort().to_list() if "doc_id" in bad.columns else []
+    doc_ids = bad["doc_id"] if "doc_id" in bad.columns else pl.Series([], dtype=pl.String)
+    examples = bad.drop("raw_text", strict=False).head(max_examples).to_dicts()
+    return result_of(check, doc_ids, bad.height, examples)
+
+
+def result_of(
+    check: RelationCheck, doc_ids: pl.Series, n_failed: int, examples: list[dict]
+) -> RelationResult:
+    """A check's result from its violating rows' documents, count and first examples."""
     return {
         "check": check.name,
         "table": check.table,
         "description": check.description,
-        "passed": bad.height == 0,
-        "n_failed": bad.height,
+        "passed": n_failed == 0,
+        "n_failed": n_failed,
         # The documents the failing rows belong to (a failure confined to a few
         # documents quarantines them; see taikong.quarantine).
-        "doc_ids": doc_ids,
-        "examples": bad.drop("raw_text", strict=False).head(max_examples).to_dicts(),
+        "doc_ids": doc_ids.drop_nulls().unique().sort().to_list(),
+        "examples": examples,
     }
 
 

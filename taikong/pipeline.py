@@ -89,6 +89,9 @@ class Stage:
     run_fields: tuple[str, ...] = ()
     # Per-shard inputs a run stage reads lazily (large reduce inputs).
     lazy: tuple[str, ...] = field(default=())
+    # Modules (or packages) whose source decides the output beyond `versions`: their
+    # files' digest is part of the cache key.
+    code: tuple[str, ...] = ()
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -271,6 +274,29 @@ STAGES: tuple[Stage, ...] = (
         versions=(PARAGRAPH_DUP_VERSION,),
         cached_by="content",
         slices=(Slice("paragraph_duplicates", ("paragraph_id",), by="located_paragraphs"),),
+    ),
+    Stage(
+        name="audit-shard",
+        fn=stages.audit_shard,
+        grain="shard",
+        inputs=(
+            "documents",
+            "sections",
+            "paragraphs",
+            "boilerplate",
+            "edits",
+            "mentions",
+            "quantities",
+        ),
+        writes=(
+            Dataset("contract_cases", ("table", "check", "doc_id"), "contract failure cases"),
+            Dataset("relation_failures", ("check", "doc_id", "row"), "rows breaking a relation"),
+            Dataset("audit_rows", ("table", "rows"), "rows audited per table"),
+        ),
+        libraries=("polars", "pyarrow", "pandera"),
+        cached_by="content",
+        # the checks are code, not a heuristic version: their source is in the key
+        code=("contracts", "taikong.shard_audit", "taikong.validation"),
     ),
 )
 STAGE_BY_NAME = {s.name: s for s in STAGES}

@@ -28,6 +28,7 @@ from contracts.relations import RELATION_CHECKS, rows_of_documents
 from taikong.audit_settings import AuditSettings
 from taikong.io import ReleaseDir, Staging
 from taikong.records import AuditReport, QuarantinedDocument, TablesFacts
+from taikong.shard_audit import contracts_of_shards
 from taikong.validation import ContractResults, audit_release, check_contracts
 
 QUARANTINE_DIR = "validation/quarantined"
@@ -83,7 +84,12 @@ def audit_staged(
     table facts) for the release as it will be published.
     """
     release = staging.release
-    contracts = check_contracts(release)
+    # The shards' own audits (taikong.shard_audit) plus the checks across documents;
+    # the whole-release pass where a staged file is unreadable, and after a quarantine.
+    work = staging.work
+    contracts = contracts_of_shards(release, work, work.shards("audit_rows"), tables)
+    if contracts is None:
+        contracts = check_contracts(release)
     n_documents = next(t["rows"] for t in contracts.pandera if t["table"] == "documents")
     decision = triage(contracts, n_documents, settings)
     quarantined: list[QuarantinedDocument] = []

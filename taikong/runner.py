@@ -22,6 +22,7 @@ import polars as pl
 
 from taikong import pipeline
 from taikong.io import ShardCache, WorkArea
+from taikong.io.files import source_digest
 from taikong.pipeline import STAGES, Dataset, Stage, lineage_versions
 from taikong.progress import ShardProgress
 from taikong.stages import RunSpec, StageContext
@@ -173,7 +174,13 @@ def cache_key(
     libraries = stage.libraries
     if stage.cached_by == "content":
         libraries = tuple(sorted({"polars", *libraries}))  # the row hash's version
-    return content_key(stage.name, lineage_versions(stage), library_versions(libraries), identity)
+    return content_key(
+        stage.name,
+        lineage_versions(stage),
+        library_versions(libraries),
+        source_digest(stage.code),
+        identity,
+    )
 
 
 def _read_input(work: WorkArea, stage: Stage, name: str, shard: int | None):

@@ -191,3 +191,12 @@ def mark_duplicates(
     return duplicate_paragraphs.mark_duplicates(
         tables.paragraph_table(located_paragraphs), paragraph_duplicates
     )
+
+
+# ---- audit ----------------------------------------------------------------------------
+def audit_shard(ctx: StageContext, **shard_tables: pl.DataFrame) -> tuple:
+    """The shard's table rows checked against their contracts and one another within
+    each document (taikong.shard_audit): (failure cases, violations, rows per table)."""
+    from taikong.shard_audit import audit_shard as audit  # pandera, on first use
+
+    return audit(shard_tables)

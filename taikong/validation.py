@@ -18,6 +18,7 @@ Report files (under a release, or any directory for `taikong validate`):
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandera.errors
@@ -92,10 +93,17 @@ def validate_table(release: ReleaseDir, table: str) -> tuple[ContractResult, pl.
     a whole, such as a wrong dtype), so that a failure confined to a few documents can
     quarantine them instead of the release.
     """
+    cases, rows = validate_batches(table, release.iter_table_batches(table))
+    return contract_result(table, rows, cases), cases
+
+
+def validate_batches(table: str, batches: Iterable[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
+    """(failure cases, rows) of the table's contract over `batches`; a case's `index` is
+    its row's position over all the batches."""
     model = TABLES[table]
     failures: list[pl.DataFrame] = []
     rows = 0
-    for batch in release.iter_table_batches(table):
+    for batch in batches:
         try:
             model.validate(batch, lazy=True)
         except pandera.errors.SchemaErrors as exc:
@@ -108,8 +116,12 @@ def validate_table(release: ReleaseDir, table: str) -> tuple[ContractResult, pl.
                 )
             )
         rows += batch.height
-    cases = pl.concat(failures, how="diagonal") if failures else pl.DataFrame()
-    result: ContractResult = {
+    return (pl.concat(failures, how="diagonal") if failures else pl.DataFrame()), rows
+
+
+def contract_result(table: str, rows: int, cases: pl.DataFrame) -> ContractResult:
+    model = TABLES[table]
+    return {
         "table": table,
         "contract": model.__name__,
         "schema_version": model.__schema_version__,
@@ -119,7 +131,6 @@ def validate_table(release: ReleaseDir, table: str) -> tuple[ContractResult, pl.
         "failed_checks": _failed_checks(table, cases),
         "failure_cases": cases.head(MAX_FAILURE_CASES).to_dicts(),
     }
-    return result, cases
 
 
 def _with_doc_ids(cases: pl.DataFrame, batch: pl.DataFrame, offset: int) -> pl.DataFrame:
@@ -195,14 +206,18 @@ def _unreadable(table: str, exc: Exception) -> ContractResult:
     }
 
 
-def _relations(release: ReleaseDir) -> list[RelationResult]:
+def relations_of(release: ReleaseDir, per_document: bool = True) -> list[RelationResult]:
+    """Every relation check on the staged files, or with `per_document=False` only those
+    across documents (the rest made per shard: taikong.shard_audit)."""
     tables = release.scan_tables(TABLES)
-    raw_chars = tables["documents"].select(pl.col("n_chars_raw").sum()).collect().item() or 0
     rows = max(frame.select(pl.len()).collect().item() for frame in tables.values())
-    buckets = max(1, -(-raw_chars // RELATION_BUCKET_CHARS))
     key_buckets = max(1, -(-rows // RELATION_BUCKET_ROWS))
+    raw_chars = 0
+    if per_document:
+        raw_chars = tables["documents"].select(pl.col("n_chars_raw").sum()).collect().item() or 0
+    buckets = max(1, -(-raw_chars // RELATION_BUCKET_CHARS))
     if buckets == 1:
-        results = check_relations(tables, key_buckets=key_buckets)
+        results = check_relations(tables, key_buckets=key_buckets, per_document=per_document)
     else:
         # Split once on disk: filtering the tables per bucket would read them all again
         # for every bucket.
@@ -216,8 +231,12 @@ def _relations(release: ReleaseDir) -> list[RelationResult]:
                 key_buckets=key_buckets,
                 bucket_tables=lambda b: spilled(b) | whole,
             )
-    # A failure of a check that compares rows within one document belongs to the
-    # documents its rows are in; one across documents (a key) belongs to the table.
+    return mark_table_wide(results)
+
+
+def mark_table_wide(results: list[RelationResult]) -> list[RelationResult]:
+    """A failure of a check that compares rows within one document belongs to the
+    documents its rows are in; one across documents (a key) belongs to the table."""
     per_document = {c.name for c in RELATION_CHECKS if c.per_document}
     for r in results:
         r["table_wide"] = r["check"] not in per_document or not r["doc_ids"]
@@ -239,7 +258,7 @@ def check_contracts(release: ReleaseDir, report_dir: ReleaseDir | None = None) -
             cases[table] = table_cases
             if report_dir is not None:
                 report_dir.put_frame(f"validation/failure_cases/{table}.parquet", table_cases)
-    relations = [] if unreadable else _relations(release)
+    relations = [] if unreadable else relations_of(release)
     return ContractResults(pandera_results, relations, cases, unreadable)
 
 

@@ -9,6 +9,7 @@ opens, writes, lists or removes files on its own.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import stat
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -270,3 +272,22 @@ def open_no_follow(path: str) -> IO[bytes]:
     """Open a file for reading without following a final symlink and without blocking
     on a FIFO (the caller fstat()s the handle before it reads, and closes it)."""
     return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb")
+
+
+@cache
+def source_digest(modules: tuple[str, ...]) -> str | None:
+    """The digest of the Python source of `modules` (a package: all its files)."""
+    if not modules:
+        return None
+    h = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        roots = spec.submodule_search_locations if spec else None
+        files = (
+            sorted(p for r in roots for p in Path(r).rglob("*.py"))
+            if roots
+            else [Path(spec.origin)]
+        )
+        for path in files:
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]

@@ -11,6 +11,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from contracts.arrow import as_arrow
 from taikong.io.files import (
     read_json,
     read_text,
@@ -114,7 +115,7 @@ class ReleaseDir:
         try:
             for frame in frames:
                 if frame.height:
-                    writer.add(frame.select(schema.names).to_arrow().cast(schema))
+                    writer.add(as_arrow(frame, schema))
             parts = writer.finish()
         finally:
             writer.close()

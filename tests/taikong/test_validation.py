@@ -129,11 +129,11 @@ def test_relations_split_into_buckets_on_disk_find_what_one_pass_finds(tmp_path,
                 .alias("section_id"),
             )
         release.write_table(name, [frame], arrow_schema(TABLES[name]))
-    one_pass = validation._relations(release)
+    one_pass = validation.relations_of(release)
     assert {r["check"] for r in one_pass if not r["passed"]} >= {
         "paragraphs.span_inside_document",
         "paragraphs.section_id_resolves",
     }
     monkeypatch.setattr(validation, "RELATION_BUCKET_CHARS", 200)
     monkeypatch.setattr(validation, "RELATION_BUCKET_ROWS", 3)
-    assert validation._relations(release) == one_pass
+    assert validation.relations_of(release) == one_pass
