@@ -85,8 +85,8 @@ def digested_datasets() -> frozenset[str]:
 
 def _shard_digest(work: WorkArea, name: str, shard: int) -> str:
     try:
-        return work.read(_digest_name(name), shard)["digest"][0]
-    except (FileNotFoundError, KeyError):  # written by a run without a cache
+        return work.read_meta(_digest_name(name), shard)["digest"]
+    except FileNotFoundError:  # written by a run without a cache
         return frame_digest(work.read(name, shard))
 
 
@@ -230,11 +230,11 @@ def run_stage(
         work.write(dataset.name, frame, shard)
         if key is None and dataset.name not in digested:
             continue
-        meta = pl.DataFrame({"digest": [frame_digest(frame)], "rows": [frame.height]})
-        work.write(_digest_name(dataset.name), meta, shard)
+        meta = {"digest": frame_digest(frame), "rows": frame.height}
+        work.write_meta(_digest_name(dataset.name), meta, shard)
         if key is not None:
             cache.put(f"{stage.name}.{dataset.name}", key, frame)
-            cache.put(f"{stage.name}.{_digest_name(dataset.name)}", key, meta)
+            cache.put_meta(f"{stage.name}.{dataset.name}", key, meta)
     return StageResult(
         stage.name,
         shard,
@@ -249,21 +249,22 @@ def _serve_from_cache(
     """Put a cached shard's outputs, and beside each its digest and row count, into the
     work area without decoding them (a link or a copy of the files, where both sides
     can do it); returns the rows per output, or None if the entry is incomplete."""
-    names = [n for name in stage.outputs for n in (name, _digest_name(name))]
-    entries = [f"{stage.name}.{n}" for n in names]
-    if not all(cache.has(entry, key) for entry in entries):
+    entries = [f"{stage.name}.{name}" for name in stage.outputs]
+    metas = [cache.get_meta(entry, key) for entry in entries]
+    if any(meta is None for meta in metas):
         return None
     copy = getattr(cache, "copy_to", None) if hasattr(work, "path") else None
-    for entry, name in zip(entries, names, strict=True):
+    for entry, name, meta in zip(entries, stage.outputs, metas, strict=True):
         if copy is not None:
             if not copy(entry, key, work.path(name, shard)):
                 return None  # swept meanwhile: build it
-            continue
-        frame = cache.get(entry, key)
-        if frame is None:
-            return None
-        work.write(name, frame, shard)
-    return {name: work.read(_digest_name(name), shard)["rows"][0] for name in stage.outputs}
+        else:
+            frame = cache.get(entry, key)
+            if frame is None:
+                return None
+            work.write(name, frame, shard)
+        work.write_meta(_digest_name(name), meta, shard)
+    return {name: meta["rows"] for name, meta in zip(stage.outputs, metas, strict=True)}
 
 
 def runs_on_lead(stage: Stage, work: Any) -> bool:

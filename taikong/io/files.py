@@ -114,6 +114,15 @@ def write_json(path: Path, payload: Any) -> Path:
     return path
 
 
+def write_json_atomically(path: Path, payload: Any) -> Path:
+    """Compact JSON written beside `path` under a name of this process, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload, allow_nan=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text())
 

@@ -11,6 +11,7 @@ class MemoryWorkArea:
 
     def __init__(self) -> None:
         self._frames: dict[tuple[str, int | None], pl.DataFrame] = {}
+        self._meta: dict[tuple[str, int], dict] = {}
 
     def write(self, stage: str, df: pl.DataFrame, shard: int | None = None) -> None:
         self._frames[(stage, shard)] = df
@@ -20,6 +21,15 @@ class MemoryWorkArea:
     ) -> pl.DataFrame:
         frame = self._frames[(stage, shard)]
         return frame.select(columns) if columns is not None else frame
+
+    def write_meta(self, name: str, payload: dict, shard: int) -> None:
+        self._meta[(name, shard)] = dict(payload)
+
+    def read_meta(self, name: str, shard: int) -> dict:
+        try:
+            return dict(self._meta[(name, shard)])
+        except KeyError:
+            raise FileNotFoundError(f"no {name} record for shard {shard}") from None
 
     def read_all(self, stage: str) -> pl.DataFrame:
         frames = [self._frames[(stage, s)] for s in self.shards(stage)]

@@ -14,6 +14,7 @@ process opens its own filesystem on first use.
 from __future__ import annotations
 
 import io
+import json
 import os
 import uuid
 from contextlib import suppress
@@ -63,6 +64,16 @@ class ObjectPrefix:
         with self._fs.open_output_stream(f"{self._path}/{name}") as stream:
             stream.write(data)
         return f"{self.url}/{name}"
+
+    def get_bytes(self, name: str) -> bytes:
+        """An object's bytes; FileNotFoundError if there is none."""
+        try:
+            with self._fs.open_input_stream(f"{self._path}/{name}") as stream:
+                return stream.read()
+        except OSError:
+            if not self.exists(name):
+                raise FileNotFoundError(f"{self.url}/{name}") from None
+            raise
 
     def exists(self, name: str) -> bool:
         import pyarrow.fs as pafs
@@ -132,6 +143,12 @@ class ObjectWorkArea:
     ) -> pl.DataFrame:
         return pl.read_parquet(self.path(stage, shard), columns=columns)
 
+    def write_meta(self, name: str, payload: dict, shard: int) -> None:
+        self._prefix.put_bytes(f"{name}/{shard:05d}.json", json.dumps(payload).encode())
+
+    def read_meta(self, name: str, shard: int) -> dict:
+        return json.loads(self._prefix.get_bytes(f"{name}/{shard:05d}.json"))
+
     def read_all(self, stage: str) -> pl.DataFrame:
         """All shards of a stage, concatenated in shard order."""
         files = self._prefix.files(stage)
@@ -185,8 +202,19 @@ class ObjectShardCache:
         self._root.put_parquet(name, frame)
         self._mark_used(name)
 
-    def has(self, stage: str, key: str) -> bool:
-        return self._root.exists(f"{stage}/{key}.parquet")
+    def put_meta(self, stage: str, key: str, payload: dict) -> None:
+        name = f"{stage}/{key}.json"
+        self._root.put_bytes(name, json.dumps(payload).encode())
+        self._mark_used(name)
+
+    def get_meta(self, stage: str, key: str) -> dict | None:
+        name = f"{stage}/{key}.json"
+        try:
+            payload = json.loads(self._root.get_bytes(name))
+        except (FileNotFoundError, ValueError):
+            return None
+        self._mark_used(name)
+        return payload
 
     def copy_to(self, stage: str, key: str, target: str) -> bool:
         """Copy the entry to `target` (a work-area URL on the same store) inside the

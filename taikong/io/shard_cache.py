@@ -9,7 +9,7 @@ from typing import Protocol
 
 import polars as pl
 
-from taikong.io.files import write_parquet_atomically
+from taikong.io.files import read_json, write_json_atomically, write_parquet_atomically
 
 
 class ShardCacheProtocol(Protocol):
@@ -22,7 +22,9 @@ class ShardCacheProtocol(Protocol):
 
     def sweep(self, run_started: float) -> int: ...
 
-    def has(self, stage: str, key: str) -> bool: ...
+    def put_meta(self, stage: str, key: str, payload: dict) -> None: ...
+
+    def get_meta(self, stage: str, key: str) -> dict | None: ...
 
     def copy_to(self, stage: str, key: str, target: str) -> bool: ...
 
@@ -57,8 +59,18 @@ class ShardCache:
         path = self._path(stage, key)
         write_parquet_atomically(frame, path, path.with_suffix(f".{os.getpid()}.tmp"), "lz4")
 
-    def has(self, stage: str, key: str) -> bool:
-        return self._path(stage, key).is_file()
+    def put_meta(self, stage: str, key: str, payload: dict) -> None:
+        """A small JSON record beside an entry (its digest and rows)."""
+        write_json_atomically(self._path(stage, key).with_suffix(".json"), payload)
+
+    def get_meta(self, stage: str, key: str) -> dict | None:
+        path = self._path(stage, key).with_suffix(".json")
+        try:
+            payload = read_json(path)
+            os.utime(path)  # mark as used by this run
+        except (FileNotFoundError, ValueError, OSError):
+            return None
+        return payload
 
     def copy_to(self, stage: str, key: str, target: str | Path) -> bool:
         """Put the entry's file at `target` (a work-area path) without decoding it: a
@@ -89,7 +101,7 @@ class ShardCache:
                     shutil.rmtree(other, ignore_errors=True)
                     removed += 1
         if self.root.is_dir():
-            for path in self.root.rglob("*.parquet"):
+            for path in [*self.root.rglob("*.parquet"), *self.root.rglob("*.json")]:
                 if path.stat().st_mtime < run_started:
                     path.unlink(missing_ok=True)
                     removed += 1

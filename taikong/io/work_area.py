@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from taikong.io.files import write_parquet_atomically
+from taikong.io.files import read_json, write_json_atomically, write_parquet_atomically
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,14 @@ class WorkArea:
         self, stage: str, shard: int | None = None, columns: list[str] | None = None
     ) -> pl.DataFrame:
         return pl.read_parquet(self.path(stage, shard), columns=columns)
+
+    def write_meta(self, name: str, payload: dict, shard: int) -> None:
+        """A small JSON record beside a shard's datasets (its digest and rows)."""
+        write_json_atomically(self.root / name / f"{shard:05d}.json", payload)
+
+    def read_meta(self, name: str, shard: int) -> dict:
+        """A record `write_meta` wrote; FileNotFoundError if there is none."""
+        return read_json(self.root / name / f"{shard:05d}.json")
 
     def read_all(self, stage: str) -> pl.DataFrame:
         """All shards of a stage, concatenated (for the small reduce inputs)."""

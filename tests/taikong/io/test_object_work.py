@@ -77,9 +77,15 @@ def test_an_object_cache_entry_is_copied_into_the_work_area_inside_the_bucket(s3
     cache = ObjectShardCache(f"s3://{S3_BUCKET}/cache-copy", "v1")
     work = ObjectWorkArea(f"s3://{S3_BUCKET}/copy-run/work")
     cache.put("clean.lines", "k1", LINES[0])
-    assert cache.has("clean.lines", "k1") and not cache.has("clean.lines", "k2")
+    cache.put_meta("clean.lines", "k1", {"digest": "d", "rows": 2})
+    assert cache.get_meta("clean.lines", "k1") == {"digest": "d", "rows": 2}
+    assert cache.get_meta("clean.lines", "k2") is None
     assert cache.copy_to("clean.lines", "k1", work.path("lines", 3))
     assert not cache.copy_to("clean.lines", "k2", work.path("lines", 4))
     assert_frame_equal(work.read("lines", 3), LINES[0])
     assert work.shards("lines") == [3]
+    work.write_meta("lines.digest", {"digest": "d", "rows": 2}, 3)
+    assert work.read_meta("lines.digest", 3) == {"digest": "d", "rows": 2}
+    with pytest.raises(FileNotFoundError):
+        work.read_meta("lines.digest", 4)
     assert cache.sweep(run_started=0.0) == 0  # the copied entry counts as used
