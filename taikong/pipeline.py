@@ -42,6 +42,9 @@ class Dataset:
     name: str
     columns: tuple[str, ...]  # the runner checks the stage's output has at least these
     about: str
+    # Of a document-local stage's output: its rows come grouped by document, the
+    # documents in the order of the shard's `docs` ("docs") or sorted by doc_id.
+    doc_order: Literal["docs", "doc_id"] = "docs"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class Stage:
     # Modules (or packages) whose source decides the output beyond `versions`: their
     # files' digest is part of the cache key.
     code: tuple[str, ...] = ()
+    # Each document's output rows depend only on that document's rows of each input
+    # (and of each slice): a rebuilt shard reuses the cached rows of its unchanged
+    # documents and runs the stage on the others only (taikong.runner).
+    document_local: bool = False
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -133,9 +140,14 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.clean,
         grain="shard",
         inputs=("docs",),
-        writes=(Dataset("lines", ("doc_id", "line_no", "text"), "cleaned lines with features"),),
+        writes=(
+            Dataset(
+                "lines", ("doc_id", "line_no", "text"), "cleaned lines with features", "doc_id"
+            ),
+        ),
         versions=(CLEAN_VERSION, HYPHENS_VERSION),
         libraries=("polars", "pyarrow", "ftfy"),
+        document_local=True,
         cached_by="doc_ids",
     ),
     Stage(
@@ -143,8 +155,9 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.minhash,
         grain="shard",
         inputs=("lines", "docs"),
-        writes=(Dataset("signatures", ("doc_id",), "MinHash signatures"),),
+        writes=(Dataset("signatures", ("doc_id",), "MinHash signatures", "doc_id"),),
         versions=(NEAR_DUP_VERSION,),
+        document_local=True,
         cached_by="doc_ids",
     ),
     Stage(
@@ -160,8 +173,13 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.fingerprint,
         grain="shard",
         inputs=("lines",),
-        writes=(Dataset("fingerprints", ("doc_id", "template"), "line templates per document"),),
+        writes=(
+            Dataset(
+                "fingerprints", ("doc_id", "template"), "line templates per document", "doc_id"
+            ),
+        ),
         versions=(BOILERPLATE_VERSION,),
+        document_local=True,
         cached_by="doc_ids",
     ),
     Stage(
@@ -181,8 +199,13 @@ STAGES: tuple[Stage, ...] = (
         fn=stages.label_boilerplate,
         grain="shard",
         inputs=("lines", "template_levels"),
-        writes=(Dataset("labelled_lines", ("doc_id", "line_no", "bp_reason"), "lines, labelled"),),
+        writes=(
+            Dataset(
+                "labelled_lines", ("doc_id", "line_no", "bp_reason"), "lines, labelled", "doc_id"
+            ),
+        ),
         versions=(BOILERPLATE_VERSION,),
+        document_local=True,
         cached_by="content",
         # the levels of the templates that occur in the shard: a count that moves without
         # crossing a threshold leaves them, and the shard's cache key, as they were
@@ -203,15 +226,18 @@ STAGES: tuple[Stage, ...] = (
         grain="shard",
         inputs=("docs", "labelled_lines"),
         writes=(
-            Dataset("structured_lines", ("doc_id", "line_no", "bp_reason"), "as structured"),
-            Dataset("blocks", ("doc_id", "para_no", "kind", "text"), "paragraph blocks"),
-            Dataset("pieces", ("doc_id", "para_no"), "block offsets to raw offsets"),
+            Dataset(
+                "structured_lines", ("doc_id", "line_no", "bp_reason"), "as structured", "doc_id"
+            ),
+            Dataset("blocks", ("doc_id", "para_no", "kind", "text"), "paragraph blocks", "doc_id"),
+            Dataset("pieces", ("doc_id", "para_no"), "block offsets to raw offsets", "doc_id"),
             Dataset("sections", ("section_id", "doc_id"), "table: sections"),
             Dataset("located_paragraphs", ("paragraph_id", "para_no"), "with their block"),
             Dataset("boilerplate", ("boilerplate_id", "doc_id"), "table: boilerplate"),
             Dataset("edits", ("edit_id", "doc_id"), "table: edits"),
         ),
         versions=(STRUCTURE_VERSION, HYPHENS_VERSION),
+        document_local=True,
         cached_by="content",
     ),
     Stage(
@@ -224,6 +250,7 @@ STAGES: tuple[Stage, ...] = (
             Dataset("quantities", ("quantity_id", "doc_id"), "table: quantities"),
         ),
         versions=(MENTIONS_VERSION, QUANTITIES_VERSION),
+        document_local=True,
         cached_by="content",
     ),
     Stage(
@@ -244,6 +271,7 @@ STAGES: tuple[Stage, ...] = (
         ),
         writes=(Dataset("documents", ("doc_id", "source_path"), "table: documents"),),
         versions=(METADATA_VERSION,),
+        document_local=True,
         cached_by="content",
         slices=(Slice("clusters", ("doc_id",), by="docs"),),
         run_fields=("catalog",),
@@ -272,6 +300,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=("located_paragraphs", "paragraph_duplicates"),
         writes=(Dataset("paragraphs", ("paragraph_id", "doc_id", "duplicate_of"), "table"),),
         versions=(PARAGRAPH_DUP_VERSION,),
+        document_local=True,
         cached_by="content",
         slices=(Slice("paragraph_duplicates", ("paragraph_id",), by="located_paragraphs"),),
     ),

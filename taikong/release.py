@@ -39,7 +39,7 @@ from taikong.validation import warning_summary
 
 # The shard cache's namespace: bump it when the layout of cache entries changes. What
 # decides an entry's content is in its key (versions, libraries, inputs).
-CACHE_NAMESPACE = "stages-v2"
+CACHE_NAMESPACE = "stages-v3"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ class StageResult:
     shard: int | None
     rows: dict[str, int]  # output dataset -> rows written
     cache_hit: bool
+    # documents the stage ran on, when it reused the cached rows of the shard's others
+    documents_built: int | None = None
 
 
 def content_key(*parts: object) -> str:
@@ -220,17 +222,21 @@ def run_stage(
         name: seen.given[name] if name in seen.given else _read_input(work, stage, name, shard)
         for name in stage.inputs
     }
-    result = stage.fn(StageContext(seen.run, shard), **frames)
-    outputs = [result] if len(stage.outputs) == 1 else list(result)
-    if len(outputs) != len(stage.outputs):
-        raise TypeError(f"stage {stage.name!r} returned {len(outputs)} outputs")
+    doc_keys, built = None, None
+    if key is not None and stage.document_local:
+        doc_keys = document_keys(stage, work, run, shard, frames)
+        outputs, built = _reusing_documents(stage, work, cache, shard, frames, seen, doc_keys)
+    else:
+        outputs = _call(stage, seen, shard, frames)
     digested = digested_datasets() if cache is not None and shard is not None else ()
     for dataset, frame in zip(stage.writes, outputs, strict=True):
         _check_columns(stage, dataset, frame)
         work.write(dataset.name, frame, shard)
         if key is None and dataset.name not in digested:
             continue
-        meta = {"digest": frame_digest(frame), "rows": frame.height}
+        meta: dict = {"digest": frame_digest(frame), "rows": frame.height}
+        if doc_keys is not None:
+            meta["documents"] = {k: d for d, k in doc_keys.items()}
         work.write_meta(_digest_name(dataset.name), meta, shard)
         if key is not None:
             cache.put(f"{stage.name}.{dataset.name}", key, frame)
@@ -240,7 +246,136 @@ def run_stage(
         shard,
         {name: frame.height for name, frame in zip(stage.outputs, outputs, strict=True)},
         False,
+        built,
     )
+
+
+def _call(stage: Stage, seen: StageInputs, shard: int | None, frames: dict) -> list[pl.DataFrame]:
+    result = stage.fn(StageContext(seen.run, shard), **frames)
+    outputs = [result] if len(stage.outputs) == 1 else list(result)
+    if len(outputs) != len(stage.outputs):
+        raise TypeError(f"stage {stage.name!r} returned {len(outputs)} outputs")
+    return outputs
+
+
+def _digests_by_document(frame: pl.DataFrame) -> dict[str, str]:
+    """doc_id -> the digest of that document's rows of `frame` (in order)."""
+    if frame.height == 0:
+        return {}
+    hashed = (
+        pl.DataFrame(
+            {
+                "doc_id": frame["doc_id"],
+                "h0": frame.hash_rows(seed=0),
+                "h1": frame.hash_rows(seed=1),
+            }
+        )
+        .group_by("doc_id", maintain_order=True)
+        .agg("h0", "h1")
+    )
+    schema = repr(frame.schema).encode()
+    out = {}
+    for doc_id, h0, h1 in hashed.iter_rows():
+        h = hashlib.sha256(schema)
+        h.update(pl.Series(h0, dtype=pl.UInt64).to_numpy().tobytes())
+        h.update(pl.Series(h1, dtype=pl.UInt64).to_numpy().tobytes())
+        out[doc_id] = h.hexdigest()
+    return out
+
+
+def document_keys(
+    stage: Stage, work: WorkArea, run: RunSpec, shard: int, frames: dict[str, pl.DataFrame]
+) -> dict[str, str]:
+    """doc_id -> what decides that document's rows of a document-local stage's outputs:
+    the stage's key without the shard, with the document's own rows of every input (of a
+    sliced input, the rows its own rows of the slice's `by` dataset select) and its
+    catalog entry, in the shard's document order."""
+    docs = work.read("docs", shard, columns=["doc_id", "source_path"])
+    base = (
+        stage.name,
+        lineage_versions(stage),
+        library_versions(tuple(sorted({"polars", *stage.libraries}))),
+        source_digest(stage.code),
+    )
+    if stage.cached_by == "doc_ids":
+        return {d: content_key(*base, d) for d in docs["doc_id"]}
+    slices = {sl.input: sl for sl in stage.slices}
+    parts: dict[str, list] = {d: [] for d in docs["doc_id"]}
+    for name in stage.inputs:
+        frame = frames[name]
+        if name in slices and "doc_id" not in frame.columns:
+            sl = slices[name]
+            by = work.read(sl.by, shard, columns=["doc_id", *sl.match]).unique(maintain_order=True)
+            by = by.rename(dict(zip(sl.match, sl.on, strict=True)))
+            frame = by.join(frame, on=list(sl.on), how="inner", maintain_order="left_right")
+            frame = frame.select(
+                "doc_id", *(c for c in frames[name].columns if c not in sl.on), *sl.on
+            )
+        digests = _digests_by_document(frame)
+        for doc_id, found in parts.items():
+            found.append((name, digests.get(doc_id)))
+    catalog = dict(_canonical(run.catalog)) if "catalog" in stage.run_fields else {}
+    paths = dict(docs.iter_rows())
+    return {
+        d: content_key(*base, found, _canonical(catalog.get(paths[d])) if catalog else None)
+        for d, found in parts.items()
+    }
+
+
+def _reusing_documents(
+    stage: Stage,
+    work: WorkArea,
+    cache: ShardCache,
+    shard: int,
+    frames: dict[str, pl.DataFrame],
+    seen: StageInputs,
+    doc_keys: dict[str, str],
+) -> tuple[list[pl.DataFrame], int]:
+    """A document-local stage's outputs for a shard not in the cache: the rows of its
+    documents that some cached entry holds under the same document key, and the stage
+    run on the rest; returns (outputs, documents built)."""
+    first = f"{stage.name}.{stage.outputs[0]}"
+    wanted = {k: d for d, k in doc_keys.items()}
+    sources: dict[str, list[str]] = {}  # entry key -> doc_ids to take from it
+    for entry_key, meta in cache.metas(first):
+        for doc_key, doc_id in meta.get("documents", {}).items():
+            if wanted.pop(doc_key, None) is not None:
+                sources.setdefault(entry_key, []).append(doc_id)
+    reused = {d for ids in sources.values() for d in ids}
+    if not reused:
+        return _call(stage, seen, shard, frames), len(doc_keys)
+    pieces: list[list[pl.DataFrame]] = [[] for _ in stage.outputs]
+    for entry_key, ids in sources.items():
+        for i, name in enumerate(stage.outputs):
+            frame = cache.get(f"{stage.name}.{name}", entry_key)
+            if frame is None:  # swept meanwhile
+                return _call(stage, seen, shard, frames), len(doc_keys)
+            pieces[i].append(frame.filter(pl.col("doc_id").is_in(ids)))
+    rest = [d for d in doc_keys if d not in reused]
+    if rest:
+        subset = {
+            name: frame.filter(pl.col("doc_id").is_in(rest)) if "doc_id" in frame.columns else frame
+            for name, frame in frames.items()
+        }
+        for i, frame in enumerate(_call(stage, seen, shard, subset)):
+            pieces[i].append(frame)
+    order = pl.DataFrame({"doc_id": list(doc_keys)}).with_row_index("_doc_rank")
+    outputs = []
+    for dataset, parts in zip(stage.writes, pieces, strict=True):
+        parts = [p for p in parts if p.height] or parts[:1]
+        if any(p.schema != parts[0].schema for p in parts):
+            return _call(stage, seen, shard, frames), len(doc_keys)  # a typed-empty part
+        combined = pl.concat(parts, how="vertical")
+        if dataset.doc_order == "doc_id":
+            combined = combined.sort("doc_id", maintain_order=True)
+        else:
+            combined = (
+                combined.join(order, on="doc_id", how="left", maintain_order="left")
+                .sort("_doc_rank", maintain_order=True)
+                .drop("_doc_rank")
+            )
+        outputs.append(combined)
+    return outputs, len(rest)
 
 
 def _serve_from_cache(
@@ -401,7 +536,9 @@ def rebuild_record(
         for r in stage_results:
             if not r.cache_hit:
                 reason = cause(stage, r.shard)
-                why[reason] = why.get(reason, 0) + len(shard_docs[r.shard])
+                built = len(shard_docs[r.shard]) if r.documents_built is None else r.documents_built
+                if built:
+                    why[reason] = why.get(reason, 0) + built
         stages[name] = {
             "shards_rebuilt": sum(not r.cache_hit for r in stage_results),
             "documents_rebuilt": sum(why.values()),

@@ -216,6 +216,17 @@ class ObjectShardCache:
         self._mark_used(name)
         return payload
 
+    def metas(self, stage: str):
+        """(key, record) of every entry of `stage` that has one (not marked used: an
+        entry is used when its rows are taken, through `get`)."""
+        for name in self._root.files(stage):
+            if name.endswith(".json"):
+                try:
+                    payload = json.loads(self._root.get_bytes(name))
+                except (FileNotFoundError, ValueError):
+                    continue
+                yield name.rsplit("/", 1)[1][: -len(".json")], payload
+
     def copy_to(self, stage: str, key: str, target: str) -> bool:
         """Copy the entry to `target` (a work-area URL on the same store) inside the
         object store (no download); False if the entry is missing."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +26,8 @@ class ShardCacheProtocol(Protocol):
     def put_meta(self, stage: str, key: str, payload: dict) -> None: ...
 
     def get_meta(self, stage: str, key: str) -> dict | None: ...
+
+    def metas(self, stage: str) -> Iterator[tuple[str, dict]]: ...
 
     def copy_to(self, stage: str, key: str, target: str) -> bool: ...
 
@@ -71,6 +74,14 @@ class ShardCache:
         except (FileNotFoundError, ValueError, OSError):
             return None
         return payload
+
+    def metas(self, stage: str) -> Iterator[tuple[str, dict]]:
+        """(key, record) of every entry of `stage` that has one."""
+        for path in sorted((self.root / stage).glob("*.json")):
+            try:
+                yield path.stem, read_json(path)
+            except (FileNotFoundError, ValueError):
+                continue  # swept or cut short: not a source
 
     def copy_to(self, stage: str, key: str, target: str | Path) -> bool:
         """Put the entry's file at `target` (a work-area path) without decoding it: a

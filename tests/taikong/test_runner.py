@@ -236,3 +236,35 @@ def test_a_cache_hit_links_the_entry_into_a_local_work_area_with_its_rows(tmp_pa
                     p.stat().st_ino == second.path(name, 0).stat().st_ino
                     for p in entry.glob("*.parquet")
                 ), name
+
+
+def test_a_rebuilt_shard_reuses_its_unchanged_documents_and_equals_a_fresh_build(tmp_path):
+    """One page edited: its shard is not in the cache, the document-local stages run on
+    that page alone and take the others' rows from the cache, and every dataset equals
+    a build without any cache."""
+    cache = ShardCache(tmp_path / "datasets", "test")
+    after = pipeline.stages_after("docs")
+    edited = dict(SITE)
+    edited["1.txt"] = SITE["1.txt"].replace("orbit", "a lower orbit", 1)
+    assert edited["1.txt"] != SITE["1.txt"]
+
+    def run(texts, name, with_cache):
+        work = WorkArea(tmp_path / name)
+        work.write("docs", docs_frame(texts), 0)
+        spec = dataclasses.replace(_spec(), shard_paths=(tuple(texts),))
+        return work, runner.run_pipeline(
+            runner.InlineExecutor(), work, spec, cache if with_cache else None, after
+        )
+
+    run(SITE, "first", True)
+    work, results = run(edited, "second", True)
+    fresh, _ = run(edited, "fresh", False)
+    local = [s for s in after if s.document_local]
+    assert {s.name for s in local} >= {"clean", "label-boilerplate", "structure", "enrich"}
+    for stage in local:
+        (result,) = results[stage.name]
+        assert not result.cache_hit and result.documents_built == 1, stage.name
+    for stage in after:
+        for name in stage.outputs:
+            shard = None if stage.grain == "run" else 0
+            assert work.read(name, shard).equals(fresh.read(name, shard)), name
