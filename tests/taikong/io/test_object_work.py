@@ -80,6 +80,7 @@ def test_an_object_cache_entry_is_copied_into_the_work_area_inside_the_bucket(s3
     cache.put_meta("clean.lines", "k1", {"digest": "d", "rows": 2})
     assert cache.get_meta("clean.lines", "k1") == {"digest": "d", "rows": 2}
     assert cache.get_meta("clean.lines", "k2") is None
+    assert list(cache.metas("clean.lines")) == [("k1", {"digest": "d", "rows": 2})]
     assert cache.copy_to("clean.lines", "k1", work.path("lines", 3))
     assert not cache.copy_to("clean.lines", "k2", work.path("lines", 4))
     assert_frame_equal(work.read("lines", 3), LINES[0])
