@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -322,6 +323,28 @@ def document_keys(
     }
 
 
+_INDEX_LOCK = threading.Lock()
+_INDEXES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+
+
+def document_index(cache: ShardCache, entry: str) -> dict[str, tuple[str, str]]:
+    """document key -> (entry key, doc_id) over the entries of `entry` in the cache as
+    this run first sees it, read once per process and run (`cache.run_token`): reading
+    every entry's record at every rebuilt shard would cost shards² reads. Entries the
+    run adds hold documents it built itself, never wanted again in the same run."""
+    scope = (cache.run_token, entry)
+    with _INDEX_LOCK:
+        if scope not in _INDEXES:
+            for old in [k for k in _INDEXES if k[0] != cache.run_token]:
+                del _INDEXES[old]  # a previous run's
+            _INDEXES[scope] = {
+                doc_key: (entry_key, doc_id)
+                for entry_key, meta in cache.metas(entry)
+                for doc_key, doc_id in meta.get("documents", {}).items()
+            }
+        return _INDEXES[scope]
+
+
 def _reusing_documents(
     stage: Stage,
     work: WorkArea,
@@ -334,13 +357,12 @@ def _reusing_documents(
     """A document-local stage's outputs for a shard not in the cache: the rows of its
     documents that some cached entry holds under the same document key, and the stage
     run on the rest; returns (outputs, documents built)."""
-    first = f"{stage.name}.{stage.outputs[0]}"
-    wanted = {k: d for d, k in doc_keys.items()}
+    index = document_index(cache, f"{stage.name}.{stage.outputs[0]}")
     sources: dict[str, list[str]] = {}  # entry key -> doc_ids to take from it
-    for entry_key, meta in cache.metas(first):
-        for doc_key, doc_id in meta.get("documents", {}).items():
-            if wanted.pop(doc_key, None) is not None:
-                sources.setdefault(entry_key, []).append(doc_id)
+    for doc_key in doc_keys.values():
+        if doc_key in index:
+            entry_key, doc_id = index[doc_key]
+            sources.setdefault(entry_key, []).append(doc_id)
     reused = {d for ids in sources.values() for d in ids}
     if not reused:
         return _call(stage, seen, shard, frames), len(doc_keys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -16,6 +17,8 @@ from taikong.io.files import read_json, write_json_atomically, write_parquet_ato
 class ShardCacheProtocol(Protocol):
     """What the runner needs of a shard cache: `ShardCache` on a local disk, or
     `ObjectShardCache` in object storage (taikong.io.object_work)."""
+
+    run_token: str
 
     def get(self, stage: str, key: str) -> pl.DataFrame | None: ...
 
@@ -45,6 +48,9 @@ class ShardCache:
     def __init__(self, datasets_root: Path, code_key: str):
         self.base = Path(datasets_root) / ".cache"
         self.root = self.base / code_key
+        # Names this run's view of the cache (kept when the object is pickled to a
+        # worker): what the runner reads once per run, it reads once per token.
+        self.run_token = uuid.uuid4().hex
 
     def _path(self, stage: str, key: str) -> Path:
         return self.root / stage / f"{key}.parquet"

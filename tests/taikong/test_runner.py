@@ -242,7 +242,6 @@ def test_a_rebuilt_shard_reuses_its_unchanged_documents_and_equals_a_fresh_build
     """One page edited: its shard is not in the cache, the document-local stages run on
     that page alone and take the others' rows from the cache, and every dataset equals
     a build without any cache."""
-    cache = ShardCache(tmp_path / "datasets", "test")
     after = pipeline.stages_after("docs")
     edited = dict(SITE)
     edited["1.txt"] = SITE["1.txt"].replace("orbit", "a lower orbit", 1)
@@ -252,9 +251,8 @@ def test_a_rebuilt_shard_reuses_its_unchanged_documents_and_equals_a_fresh_build
         work = WorkArea(tmp_path / name)
         work.write("docs", docs_frame(texts), 0)
         spec = dataclasses.replace(_spec(), shard_paths=(tuple(texts),))
-        return work, runner.run_pipeline(
-            runner.InlineExecutor(), work, spec, cache if with_cache else None, after
-        )
+        cache = ShardCache(tmp_path / "datasets", "test") if with_cache else None  # a run's
+        return work, runner.run_pipeline(runner.InlineExecutor(), work, spec, cache, after)
 
     run(SITE, "first", True)
     work, results = run(edited, "second", True)
