@@ -54,6 +54,14 @@ class RunProgress:
                 self._update_artifact(snapshot, final=n_done == len(futures))
         return [f.result() for f in futures]
 
+    def served(self, stage: str, shards: list[int], final: bool) -> None:
+        """Shards of a map stage served from the cache, without a task run."""
+        snapshot = None
+        for shard in shards:
+            snapshot = self.plan.done(stage, shard)
+        if snapshot is not None:
+            self._update_artifact(snapshot, final=final)
+
     def finish(self, description: str, done: bool = True) -> None:
         """The run's end: 100% once it published or was rejected; a run stopped by an
         error keeps the share it reached."""

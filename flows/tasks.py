@@ -18,7 +18,7 @@ from flows.progress import RunProgress
 from taikong.io import ShardCache, WorkArea
 from taikong.pipeline import STAGES, Stage
 from taikong.progress import ShardProgress
-from taikong.runner import StageResult, run_stage, runs_on_lead
+from taikong.runner import StageResult, run_stage, runs_on_lead, serve_cached
 from taikong.stages import RunSpec
 
 # Stages read and write the run's work area, so Prefect's input-based result cache must
@@ -51,13 +51,27 @@ class PrefectExecutor:
         run: RunSpec,
         cache: ShardCache | None,
     ) -> list[StageResult]:
-        shards = list(shards)
-        if runs_on_lead(stage, work):
-            return self._map_on_lead(stage, shards, work, run, cache)
-        futures = STAGE_TASKS[stage.name].map(
-            stage.name, unmapped(work), unmapped(run), unmapped(cache), shards
-        )
-        return self._gather(stage, futures, shards)
+        # Cache hits are served here, without a task run each (a task run costs more
+        # than linking a shard's cached files); only the misses become tasks.
+        served = {
+            s: hit
+            for s in shards
+            if (hit := serve_cached(stage.name, work, run, cache, s)) is not None
+        }
+        if self.progress is not None and served:
+            self.progress.served(stage.name, list(served), final=len(served) == len(shards))
+        missed = [s for s in shards if s not in served]
+        built = {}
+        if missed:
+            if runs_on_lead(stage, work):
+                results = self._map_on_lead(stage, missed, work, run, cache)
+            else:
+                futures = STAGE_TASKS[stage.name].map(
+                    stage.name, unmapped(work), unmapped(run), unmapped(cache), missed
+                )
+                results = self._gather(stage, futures, missed)
+            built = dict(zip(missed, results, strict=True))
+        return [served.get(s) or built[s] for s in shards]
 
     def _gather(self, stage: Stage, futures, shards: list[int]) -> list[StageResult]:
         if self.progress is None:

@@ -219,6 +219,33 @@ def run_stage(
         rows = _serve_from_cache(stage, work, cache, key, shard)
         if rows is not None:
             return StageResult(stage.name, shard, rows, True)
+    return _build(stage, work, run, cache, shard, seen, key)
+
+
+def serve_cached(
+    stage_name: str, work: WorkArea, run: RunSpec, cache: ShardCache | None, shard: int
+) -> StageResult | None:
+    """The shard's outputs put in place from the cache, if it holds them (the stage is
+    not run), else None: an executor serves the hits where it stands and hands only the
+    misses to its workers (a task run costs more than serving a hit)."""
+    stage = pipeline.STAGE_BY_NAME[stage_name]
+    if cache is None or stage.cached_by is None:
+        return None
+    key = cache_key(stage, work, run, shard)
+    rows = _serve_from_cache(stage, work, cache, key, shard) if key is not None else None
+    return StageResult(stage.name, shard, rows, True) if rows is not None else None
+
+
+def _build(
+    stage: Stage,
+    work: WorkArea,
+    run: RunSpec,
+    cache: ShardCache | None,
+    shard: int | None,
+    seen: StageInputs,
+    key: str | None,
+) -> StageResult:
+    """Run the stage (reusing cached documents where it may) and write its outputs."""
     frames = {
         name: seen.given[name] if name in seen.given else _read_input(work, stage, name, shard)
         for name in stage.inputs

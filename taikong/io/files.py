@@ -118,7 +118,11 @@ def write_json_atomically(path: Path, payload: Any) -> Path:
     """Compact JSON written beside `path` under a name of this process, then renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload, allow_nan=False), encoding="utf-8")
+    try:
+        tmp.write_text(json.dumps(payload, allow_nan=False), encoding="utf-8")
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed write (disk full) leaves nothing behind
+        raise
     tmp.replace(path)
     return path
 

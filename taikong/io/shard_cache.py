@@ -105,6 +105,9 @@ class ShardCache:
         except FileNotFoundError:
             tmp.unlink(missing_ok=True)
             return False
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a failed copy (disk full) leaves nothing behind
+            raise
         tmp.replace(target)
         return True
 
