@@ -174,15 +174,19 @@ def cache_key(
     identity = _identity(stage, work, run, shard, seen)
     if identity is None:
         return None
+    return content_key(*_key_base(stage), identity)
+
+
+def _key_base(stage: Stage) -> tuple:
+    """What every key of the stage starts with: its name, versions, libraries, code."""
     libraries = stage.libraries
-    if stage.cached_by == "content":
+    if stage.cached_by == "content" or stage.document_local:
         libraries = tuple(sorted({"polars", *libraries}))  # the row hash's version
-    return content_key(
+    return (
         stage.name,
         lineage_versions(stage),
         library_versions(libraries),
         source_digest(stage.code),
-        identity,
     )
 
 
@@ -215,10 +219,8 @@ def run_stage(
         if cache is not None and shard is not None
         else None
     )
-    if key is not None:
-        rows = _serve_from_cache(stage, work, cache, key, shard)
-        if rows is not None:
-            return StageResult(stage.name, shard, rows, True)
+    if key is not None and (hit := _serve_from_cache(stage, work, cache, key, shard)):
+        return hit
     return _build(stage, work, run, cache, shard, seen, key)
 
 
@@ -232,8 +234,7 @@ def serve_cached(
     if cache is None or stage.cached_by is None:
         return None
     key = cache_key(stage, work, run, shard)
-    rows = _serve_from_cache(stage, work, cache, key, shard) if key is not None else None
-    return StageResult(stage.name, shard, rows, True) if rows is not None else None
+    return _serve_from_cache(stage, work, cache, key, shard) if key is not None else None
 
 
 def _build(
@@ -319,12 +320,7 @@ def document_keys(
     sliced input, the rows its own rows of the slice's `by` dataset select) and its
     catalog entry, in the shard's document order."""
     docs = work.read("docs", shard, columns=["doc_id", "source_path"])
-    base = (
-        stage.name,
-        lineage_versions(stage),
-        library_versions(tuple(sorted({"polars", *stage.libraries}))),
-        source_digest(stage.code),
-    )
+    base = _key_base(stage)
     if stage.cached_by == "doc_ids":
         return {d: content_key(*base, d) for d in docs["doc_id"]}
     slices = {sl.input: sl for sl in stage.slices}
@@ -429,18 +425,17 @@ def _reusing_documents(
 
 def _serve_from_cache(
     stage: Stage, work: WorkArea, cache: ShardCache, key: str, shard: int
-) -> dict[str, int] | None:
+) -> StageResult | None:
     """Put a cached shard's outputs, and beside each its digest and row count, into the
-    work area without decoding them (a link or a copy of the files, where both sides
-    can do it); returns the rows per output, or None if the entry is incomplete."""
+    work area without decoding them (a link or a copy of the files, where the work area
+    has files); None if the entry is incomplete."""
     entries = [f"{stage.name}.{name}" for name in stage.outputs]
     metas = [cache.get_meta(entry, key) for entry in entries]
     if any(meta is None for meta in metas):
         return None
-    copy = getattr(cache, "copy_to", None) if hasattr(work, "path") else None
     for entry, name, meta in zip(entries, stage.outputs, metas, strict=True):
-        if copy is not None:
-            if not copy(entry, key, work.path(name, shard)):
+        if hasattr(work, "path"):  # not the in-memory work area
+            if not cache.copy_to(entry, key, work.path(name, shard)):
                 return None  # swept meanwhile: build it
         else:
             frame = cache.get(entry, key)
@@ -448,7 +443,8 @@ def _serve_from_cache(
                 return None
             work.write(name, frame, shard)
         work.write_meta(_digest_name(name), meta, shard)
-    return {name: meta["rows"] for name, meta in zip(stage.outputs, metas, strict=True)}
+    rows = {name: meta["rows"] for name, meta in zip(stage.outputs, metas, strict=True)}
+    return StageResult(stage.name, shard, rows, True)
 
 
 def runs_on_lead(stage: Stage, work: Any) -> bool:

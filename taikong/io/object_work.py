@@ -207,24 +207,24 @@ class ObjectShardCache:
         self._root.put_bytes(name, json.dumps(payload).encode())
         self._mark_used(name)
 
+    def _record(self, name: str) -> dict | None:
+        try:
+            return json.loads(self._root.get_bytes(name))
+        except (FileNotFoundError, ValueError):
+            return None  # missing, or cut short
+
     def get_meta(self, stage: str, key: str) -> dict | None:
         name = f"{stage}/{key}.json"
-        try:
-            payload = json.loads(self._root.get_bytes(name))
-        except (FileNotFoundError, ValueError):
-            return None
-        self._mark_used(name)
+        payload = self._record(name)
+        if payload is not None:
+            self._mark_used(name)
         return payload
 
     def metas(self, stage: str):
         """(key, record) of every entry of `stage` that has one (not marked used: an
         entry is used when its rows are taken, through `get`)."""
         for name in self._root.files(stage):
-            if name.endswith(".json"):
-                try:
-                    payload = json.loads(self._root.get_bytes(name))
-                except (FileNotFoundError, ValueError):
-                    continue
+            if name.endswith(".json") and (payload := self._record(name)) is not None:
                 yield name.rsplit("/", 1)[1][: -len(".json")], payload
 
     def copy_to(self, stage: str, key: str, target: str) -> bool:
