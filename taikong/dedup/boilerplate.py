@@ -67,12 +67,16 @@ def line_fingerprints(lines: pl.DataFrame) -> pl.DataFrame:
 
     Depends on each document alone, so it can be cached by document content.
     """
+    # Lazy: an eager select evaluates the key once per reference to it (no common
+    # subexpression elimination), four times here.
     return (
-        lines.filter(pl.col("is_blank").not_())
+        lines.lazy()
+        .filter(pl.col("is_blank").not_())
         .select("doc_id", template_hash(pl.col("text")).alias("template"))
         .drop_nulls("template")
         .unique()
         .sort("doc_id", "template")
+        .collect()
     )
 
 
@@ -144,15 +148,18 @@ def label_boilerplate(lines: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame
     text = pl.col("text")
     nb = pl.col("is_blank").not_()
     # The masked key is the costliest expression here (several regexes): computed once.
+    # (Lazy, so that the key's shared subexpressions are evaluated once.)
     df = (
-        lines.with_columns(template_key(text).alias("_key"))
+        lines.lazy()
+        .with_columns(template_key(text).alias("_key"))
         .with_columns(key_hash(pl.col("_key")).alias("template"))
-        .join(template_levels(counts), on="template", how="left", maintain_order="left")
+        .join(template_levels(counts).lazy(), on="template", how="left", maintain_order="left")
         .with_columns(
             pl.col("n_clusters").fill_null(1),
             text.str.contains(COPYRIGHT_RE).alias("_copyright"),
             text.str.contains(CONTACT_RE).alias("_contact"),
         )
+        .collect()
     )
     df = df.join(line_role_reasons(df), on=["doc_id", "line_no"], how="left", maintain_order="left")
     df = _running_headers(df)

@@ -304,6 +304,44 @@ def _only_words_of(text: pl.Expr, *names: str) -> pl.Expr:
     return text.str.contains(r"\p{L}") & all_listed
 
 
+# The lexicon groups a line may consist of alone (languages, widgets, page controls).
+_ONLY_WORDS_GROUPS = (
+    ("languages",),
+    ("share_words", "page_controls", "languages"),
+    ("page_controls",),
+)
+_ONLY_WORDS_LEXICONS = tuple(sorted({n for group in _ONLY_WORDS_GROUPS for n in group}))
+
+
+def _may_be_only_words(text: pl.Expr, *names: str) -> pl.Expr:
+    """A cheap necessary condition of `_only_words_of(text, *names)`: the line's first
+    word is an entry, or the first word of a phrase entry (a phrase starts at a word
+    boundary, so it can start only where a word does)."""
+    first_word = r"(\p{L}+)"
+    entries = pl.Series(sorted({e for n in names for e in lexicon(n)}), dtype=pl.String)
+    firsts = entries.str.to_lowercase().str.extract(first_word, 1).drop_nulls().unique()
+    first = text.str.to_lowercase().str.extract(first_word, 1)
+    return first.is_in(firsts.to_list()).fill_null(False)
+
+
+def _on_rows(nb: pl.DataFrame, where: pl.Expr, columns: dict[str, tuple[pl.Expr, object]]):
+    """Add `columns` ({name: (expression, value elsewhere)}), evaluated on the rows
+    `where` holds only: for costly features that the rules read on those rows alone."""
+    picked = (
+        nb.lazy()
+        .with_row_index("_row")
+        .filter(where)
+        .select("_row", *(expr.alias(name) for name, (expr, _) in columns.items()))
+        .collect()
+    )
+    return (
+        nb.with_row_index("_row")
+        .join(picked, on="_row", how="left", maintain_order="left")
+        .with_columns(pl.col(name).fill_null(fill) for name, (_, fill) in columns.items())
+        .drop("_row")
+    )
+
+
 def _dated_names(text: pl.Expr) -> pl.Expr:
     """What a dated line says besides its dates, keys and page controls: its words."""
     rest = (
@@ -323,18 +361,38 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
     nb = lines.filter(pl.col("is_blank").not_()).select(
         "doc_id", "line_no", "text", "n_words", "ends_sentence", "is_bullet", "wrapped"
     )
-    names = _dated_names(text)
-    lower_names = names.list.eval(pl.element().str.contains(r"^\p{Ll}")).list.any()
     short_meta = pl.col("n_words") <= MAX_METADATA_WORDS
     nb = nb.with_columns(
-        _stopword_share(text).alias("_stop"),
         text.str.contains(TIMESTAMP_RE).alias("_dated"),
-        names.list.len().alias("_n_names"),
-        lower_names.fill_null(False).alias("_lower_names"),
         text.str.contains(_SENTENCE_END).alias("_sentence"),
         text.str.contains(KEY_ONLY_RE).alias("_key_only"),
     )
     sentence = pl.col("_sentence")
+    # The word-list features cost most; each is computed on the rows a rule reads it on.
+    names = _dated_names(text)
+    lower_names = names.list.eval(pl.element().str.contains(r"^\p{Ll}")).list.any()
+    nb = _on_rows(
+        nb,
+        # _zones reads the stopword share of sentences only (body and tail prose).
+        sentence & (pl.col("n_words") >= min(BODY_MIN_WORDS, TAIL_SENTENCE_MIN_WORDS)),
+        {"_stop": (_stopword_share(text), 0.0)},
+    )
+    nb = _on_rows(
+        nb,
+        short_meta & pl.col("_dated"),
+        {
+            "_n_names": (names.list.len(), 0),
+            "_lower_names": (lower_names.fill_null(False), False),
+        },
+    )
+    nb = _on_rows(
+        nb,
+        _may_be_only_words(text, *_ONLY_WORDS_LEXICONS),
+        {
+            f"_only_{'_'.join(group)}": (_only_words_of(text, *group), False)
+            for group in _ONLY_WORDS_GROUPS
+        },
+    )
     dated_line = (
         short_meta
         & pl.col("_dated")
@@ -375,6 +433,9 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
             | ((item_words.list.max() <= 2) & (text == text.str.to_uppercase()))
         )
     )
+    # Only a line with a separator can have two items.
+    nb = _on_rows(nb, text.str.contains(_MENU_SEP), {"_joined_items": (menu_shape, False)})
+    menu_shape = pl.col("_joined_items")
     # A trail points somewhere (an arrow, or "Home / ..."); other joined items are a menu.
     crumb = (breadcrumb(text) & text.str.contains(r"[>»›→]")) | text.str.contains(
         r"(?i)^home\s*(?:>|»|›|/)"
@@ -418,11 +479,11 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("metadata_dateline"))
         .when(key_only | after_key)
         .then(pl.lit("metadata_source"))
-        .when(_only_words_of(text, "languages"))
+        .when(pl.col("_only_languages"))
         .then(pl.lit("language_switch"))
-        .when(_only_words_of(text, "share_words", "page_controls", "languages"))
+        .when(pl.col("_only_share_words_page_controls_languages"))
         .then(
-            pl.when(_only_words_of(text, "page_controls"))
+            pl.when(pl.col("_only_page_controls"))
             .then(pl.lit("page_controls"))
             .otherwise(pl.lit("share_bar"))
         )

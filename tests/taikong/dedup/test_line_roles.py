@@ -447,3 +447,56 @@ def test_mixed_case_line_under_the_menu_is_no_section_label():
         ["NEWS | VOICES | FEATURES | VIDEO", "Crew Returns", "Updated: 2025-11-02 09:15"], []
     )
     assert roles["Crew Returns"] is None
+
+
+def _lexicon_lines() -> list[str]:
+    """Lines made of lexicon entries (alone, in pairs, cased, behind bullets and bars)
+    and lines that only start like one."""
+    from taikong.dedup.line_roles import _ONLY_WORDS_LEXICONS, lexicon
+
+    entries = sorted({e for n in _ONLY_WORDS_LEXICONS for e in lexicon(n)})
+    lines = []
+    for i, entry in enumerate(entries):
+        other = entries[(i * 7 + 3) % len(entries)]
+        lines += [
+            entry,
+            entry.upper(),
+            f"• {entry.title()}",
+            f"{entry} | {other}",
+            f"{other}  {entry}",
+            f"{entry} the launch was delayed",
+            f"(c) {entry}",
+            f"7{entry}",
+        ]
+    return lines + ["", "2024", "- 3 -", "The crew returned on Sunday."]
+
+
+def test_the_only_words_prefilter_keeps_every_line_made_of_entries():
+    # The rules evaluate the word-list test only on lines the cheap test lets through:
+    # it must let through every line the full test accepts.
+    from taikong.dedup.line_roles import _ONLY_WORDS_GROUPS, _may_be_only_words, _only_words_of
+
+    frame = pl.DataFrame({"text": _lexicon_lines()})
+    text = pl.col("text")
+    flags = frame.select(
+        _may_be_only_words(text, *{n for g in _ONLY_WORDS_GROUPS for n in g}).alias("may"),
+        *(_only_words_of(text, *g).alias("_".join(g)) for g in _ONLY_WORDS_GROUPS),
+    )
+    for group in _ONLY_WORDS_GROUPS:
+        accepted = flags.filter(pl.col("_".join(group)))
+        assert accepted.height > 0, group  # the corpus exercises the test
+        assert accepted["may"].all(), frame.filter(flags["_".join(group)] & ~flags["may"])
+    # ... and it does filter: prose is let through only when it starts with an entry.
+    assert flags["may"].sum() < frame.height
+
+
+def test_features_on_some_rows_keep_row_order_and_fill_the_others():
+    from taikong.dedup.line_roles import _on_rows
+
+    frame = pl.DataFrame({"doc_id": ["b", "a", "b"], "n": [3, 1, 2]})
+    out = _on_rows(frame, pl.col("n") >= 2, {"double": (pl.col("n") * 2, -1)})
+    assert out.to_dict(as_series=False) == {
+        "doc_id": ["b", "a", "b"],
+        "n": [3, 1, 2],
+        "double": [6, -1, 4],
+    }
