@@ -13,6 +13,7 @@ from typing import Any
 
 from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.progress import RunProgress
 from taikong.io import ShardCache, WorkArea
@@ -23,6 +24,9 @@ from taikong.stages import RunSpec
 
 # Stages read and write the run's work area, so Prefect's input-based result cache must
 # not skip them; retries are safe because every write replaces its file atomically.
+# Parameters are passed quoted: Prefect otherwise walks every element of each task's
+# parameters to find upstream futures, and the run spec lists every input file (at
+# 1 GB, 69,000 paths and hashes: seconds per task run, times ~10,000 task runs).
 TASK_DEFAULTS = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": 1}
 
 STAGE_TASKS = {s.name: task(run_stage, name=s.name, **TASK_DEFAULTS) for s in STAGES}
@@ -67,7 +71,11 @@ class PrefectExecutor:
                 results = self._map_on_lead(stage, missed, work, run, cache)
             else:
                 futures = STAGE_TASKS[stage.name].map(
-                    stage.name, unmapped(work), unmapped(run), unmapped(cache), missed
+                    stage.name,
+                    quote(unmapped(work)),
+                    quote(unmapped(run)),
+                    quote(unmapped(cache)),
+                    missed,
                 )
                 results = self._gather(stage, futures, missed)
             built = dict(zip(missed, results, strict=True))
@@ -93,7 +101,12 @@ class PrefectExecutor:
         from flows.release import TASK_THREADS
 
         stage_task = STAGE_TASKS[stage.name]
-        same = {"stage_name": stage.name, "work": work, "run": run, "cache": cache}
+        same = {
+            "stage_name": stage.name,
+            "work": quote(work),
+            "run": quote(run),
+            "cache": quote(cache),
+        }
         with ThreadPoolTaskRunner(max_workers=TASK_THREADS) as here:
             futures = [here.submit(stage_task, {**same, "shard": s}) for s in shards]
             return self._gather(stage, futures, shards)
@@ -101,8 +114,8 @@ class PrefectExecutor:
     def reduce(
         self, stage: Stage, work: WorkArea, run: RunSpec, cache: ShardCache | None
     ) -> StageResult:
-        return STAGE_TASKS[stage.name](stage.name, work, run, cache, None)
+        return STAGE_TASKS[stage.name](stage.name, quote(work), quote(run), quote(cache), None)
 
     def call(self, name: str, fn: Callable[..., Any], /, *, retry: bool = True, **kwargs):
         options = {**TASK_DEFAULTS, "retries": TASK_DEFAULTS["retries"] if retry else 0}
-        return task(fn, name=name, **options)(**kwargs)
+        return task(fn, name=name, **options)(**{k: quote(v) for k, v in kwargs.items()})
