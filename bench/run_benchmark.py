@@ -984,6 +984,16 @@ def _tool_estimate(results: dict, tool: str, mb: float) -> float | None:
     return big["wall_seconds"] / big_mb * mb
 
 
+def _tool_cell(run: dict, key: str, digits: int = 1) -> str:
+    """A competitor's figure, or why there is none: a run that failed or was skipped has
+    no time or memory to compare (its exit code is no measurement)."""
+    if run.get("skipped"):
+        return "skipped"
+    if run.get("error"):
+        return f"failed (exit {run.get('returncode')})"
+    return _f(run.get(key), digits)
+
+
 def _ratios(entry: dict) -> None:
     tk = entry.get("taikong", {})
     if not tk.get("wall_seconds") or tk.get("skipped"):
@@ -1280,7 +1290,7 @@ def render(results: dict) -> str:
         dd = dm.get("dedupe", {})
         lines.append(
             f"| {size} | {_f(tk.get('wall_seconds'))} | "
-            f"{'skipped' if d.get('skipped') else _f(d.get('wall_seconds'))} | {_f(d.get('peak_rss_tree_mb'), 0)} | "
+            f"{_tool_cell(d, 'wall_seconds')} | {_tool_cell(d, 'peak_rss_tree_mb', 0)} | "
             f"{_f(dm.get('convert', {}).get('wall_seconds'))} | {_f(dd.get('wall_seconds'))} ({_f(dm.get('dedupe_minus_startup_seconds'))}) | "
             f"{_f(dd.get('peak_rss_tree_mb'), 0)} | {_f(r.get('taikong_wall_over_datatrove_wall'), 2)}× | "
             f"{_f(r.get('taikong_wall_over_dolma_dedupe_wall'), 2)}× | {_f(r.get('taikong_wall_over_dolma_convert_plus_dedupe'), 2)}× |"

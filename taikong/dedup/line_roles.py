@@ -65,6 +65,7 @@ from functools import cache
 import polars as pl
 
 from taikong.dedup.front_matter import AUTHOR_RE, breadcrumb
+from taikong.frames import with_columns_on_rows
 from taikong.io.files import read_package_text
 from taikong.text import (
     CAPITALISED_MONTH_RE,
@@ -324,24 +325,6 @@ def _may_be_only_words(text: pl.Expr, *names: str) -> pl.Expr:
     return first.is_in(firsts.to_list()).fill_null(False)
 
 
-def _on_rows(nb: pl.DataFrame, where: pl.Expr, columns: dict[str, tuple[pl.Expr, object]]):
-    """Add `columns` ({name: (expression, value elsewhere)}), evaluated on the rows
-    `where` holds only: for costly features that the rules read on those rows alone."""
-    picked = (
-        nb.lazy()
-        .with_row_index("_row")
-        .filter(where)
-        .select("_row", *(expr.alias(name) for name, (expr, _) in columns.items()))
-        .collect()
-    )
-    return (
-        nb.with_row_index("_row")
-        .join(picked, on="_row", how="left", maintain_order="left")
-        .with_columns(pl.col(name).fill_null(fill) for name, (_, fill) in columns.items())
-        .drop("_row")
-    )
-
-
 def _dated_names(text: pl.Expr) -> pl.Expr:
     """What a dated line says besides its dates, keys and page controls: its words."""
     rest = (
@@ -371,13 +354,13 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
     # The word-list features cost most; each is computed on the rows a rule reads it on.
     names = _dated_names(text)
     lower_names = names.list.eval(pl.element().str.contains(r"^\p{Ll}")).list.any()
-    nb = _on_rows(
+    nb = with_columns_on_rows(
         nb,
         # _zones reads the stopword share of sentences only (body and tail prose).
         sentence & (pl.col("n_words") >= min(BODY_MIN_WORDS, TAIL_SENTENCE_MIN_WORDS)),
         {"_stop": (_stopword_share(text), 0.0)},
     )
-    nb = _on_rows(
+    nb = with_columns_on_rows(
         nb,
         short_meta & pl.col("_dated"),
         {
@@ -385,7 +368,7 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
             "_lower_names": (lower_names.fill_null(False), False),
         },
     )
-    nb = _on_rows(
+    nb = with_columns_on_rows(
         nb,
         _may_be_only_words(text, *_ONLY_WORDS_LEXICONS),
         {
@@ -434,7 +417,9 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         )
     )
     # Only a line with a separator can have two items.
-    nb = _on_rows(nb, text.str.contains(_MENU_SEP), {"_joined_items": (menu_shape, False)})
+    nb = with_columns_on_rows(
+        nb, text.str.contains(_MENU_SEP), {"_joined_items": (menu_shape, False)}
+    )
     menu_shape = pl.col("_joined_items")
     # A trail points somewhere (an arrow, or "Home / ..."); other joined items are a menu.
     crumb = (breadcrumb(text) & text.str.contains(r"[>»›→]")) | text.str.contains(

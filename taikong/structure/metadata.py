@@ -354,6 +354,8 @@ def publisher_acronym(publisher: str | None, text: str, definitions: dict[str, s
 def news_agency(paragraph_texts: list[str]) -> str | None:
     """The agency credited in a dateline or after a paragraph's last sentence."""
     for text in paragraph_texts:
+        if "(" not in text:  # both name the agency in parentheses
+            continue
         m = AGENCY_DATELINE_RE.search(text) or AGENCY_CREDIT_RE.search(text)
         if m:
             return m.group("agency")

@@ -21,6 +21,7 @@ import polars as pl
 
 from taikong.clean.hyphens import MERGED_LINE_RATIO, line_end_hyphens
 from taikong.clean.lines import BULLET_RE
+from taikong.frames import on_rows
 from taikong.text import (
     CONTENTS_LABEL_RE,
     FRONT_MATTER_HEADING_RE,
@@ -134,8 +135,14 @@ def _contents_lists(kept: pl.DataFrame) -> pl.DataFrame:
 
     After a "Contents" label, the run of lines each of which ends in leaders and a page
     number or names a line that comes later in the document (the heading it lists); the
-    first line that does neither ends the list.
+    first line that does neither ends the list. Only documents with such a label have
+    one, so the lists are looked for in those alone.
     """
+    labelled = pl.col("text").str.contains(CONTENTS_LABEL_RE).any().over("doc_id")
+    return on_rows(kept, labelled, _contents_in_labelled, {"_contents": False})
+
+
+def _contents_in_labelled(kept: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("text")
     key = _entry_key(text)
     kept = kept.with_columns(

@@ -488,15 +488,3 @@ def test_the_only_words_prefilter_keeps_every_line_made_of_entries():
         assert accepted["may"].all(), frame.filter(flags["_".join(group)] & ~flags["may"])
     # ... and it does filter: prose is let through only when it starts with an entry.
     assert flags["may"].sum() < frame.height
-
-
-def test_features_on_some_rows_keep_row_order_and_fill_the_others():
-    from taikong.dedup.line_roles import _on_rows
-
-    frame = pl.DataFrame({"doc_id": ["b", "a", "b"], "n": [3, 1, 2]})
-    out = _on_rows(frame, pl.col("n") >= 2, {"double": (pl.col("n") * 2, -1)})
-    assert out.to_dict(as_series=False) == {
-        "doc_id": ["b", "a", "b"],
-        "n": [3, 1, 2],
-        "double": [6, -1, 4],
-    }

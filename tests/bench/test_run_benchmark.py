@@ -1,0 +1,30 @@
+"""bench/run_benchmark.py's report: a competitor run that failed shows as failed, not as
+a time of its own."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("run_benchmark", BENCH / "run_benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_failed_or_skipped_run_is_no_figure():
+    bench = _module()
+    failed = {"returncode": 1, "wall_seconds": 0.03, "peak_rss_tree_mb": 3.7, "error": "x"}
+    assert bench._tool_cell(failed, "wall_seconds") == "failed (exit 1)"
+    assert bench._tool_cell(failed, "peak_rss_tree_mb", 0) == "failed (exit 1)"
+    assert bench._tool_cell({"skipped": True}, "wall_seconds") == "skipped"
+    assert bench._tool_cell({"wall_seconds": 220.31}, "wall_seconds") == "220.3"
+    entry = {"taikong": {"wall_seconds": 900.0}, "datatrove": failed}
+    bench._ratios(entry)
+    assert "taikong_wall_over_datatrove_wall" not in entry.get("ratios", {})
