@@ -305,13 +305,13 @@ def _only_words_of(text: pl.Expr, *names: str) -> pl.Expr:
     return text.str.contains(r"\p{L}") & all_listed
 
 
-# The lexicon groups a line may consist of alone (languages, widgets, page controls).
-_ONLY_WORDS_GROUPS = (
-    ("languages",),
-    ("share_words", "page_controls", "languages"),
-    ("page_controls",),
-)
-_ONLY_WORDS_LEXICONS = tuple(sorted({n for group in _ONLY_WORDS_GROUPS for n in group}))
+# Lines made of the entries of some lexicons alone: column -> the lexicons.
+ONLY_WORDS_COLUMNS = {
+    "_only_languages": ("languages",),
+    "_only_widgets": ("share_words", "page_controls", "languages"),
+    "_only_page_controls": ("page_controls",),
+}
+_ONLY_WORDS_LEXICONS = tuple(sorted({n for names in ONLY_WORDS_COLUMNS.values() for n in names}))
 
 
 def _may_be_only_words(text: pl.Expr, *names: str) -> pl.Expr:
@@ -372,8 +372,8 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         nb,
         _may_be_only_words(text, *_ONLY_WORDS_LEXICONS),
         {
-            f"_only_{'_'.join(group)}": (_only_words_of(text, *group), False)
-            for group in _ONLY_WORDS_GROUPS
+            column: (_only_words_of(text, *names), False)
+            for column, names in ONLY_WORDS_COLUMNS.items()
         },
     )
     dated_line = (
@@ -466,7 +466,7 @@ def line_role_reasons(lines: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("metadata_source"))
         .when(pl.col("_only_languages"))
         .then(pl.lit("language_switch"))
-        .when(pl.col("_only_share_words_page_controls_languages"))
+        .when(pl.col("_only_widgets"))
         .then(
             pl.when(pl.col("_only_page_controls"))
             .then(pl.lit("page_controls"))

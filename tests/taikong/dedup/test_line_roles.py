@@ -474,17 +474,22 @@ def _lexicon_lines() -> list[str]:
 def test_the_only_words_prefilter_keeps_every_line_made_of_entries():
     # The rules evaluate the word-list test only on lines the cheap test lets through:
     # it must let through every line the full test accepts.
-    from taikong.dedup.line_roles import _ONLY_WORDS_GROUPS, _may_be_only_words, _only_words_of
+    from taikong.dedup.line_roles import (
+        _ONLY_WORDS_LEXICONS,
+        ONLY_WORDS_COLUMNS,
+        _may_be_only_words,
+        _only_words_of,
+    )
 
     frame = pl.DataFrame({"text": _lexicon_lines()})
     text = pl.col("text")
     flags = frame.select(
-        _may_be_only_words(text, *{n for g in _ONLY_WORDS_GROUPS for n in g}).alias("may"),
-        *(_only_words_of(text, *g).alias("_".join(g)) for g in _ONLY_WORDS_GROUPS),
+        _may_be_only_words(text, *_ONLY_WORDS_LEXICONS).alias("may"),
+        *(_only_words_of(text, *names).alias(c) for c, names in ONLY_WORDS_COLUMNS.items()),
     )
-    for group in _ONLY_WORDS_GROUPS:
-        accepted = flags.filter(pl.col("_".join(group)))
-        assert accepted.height > 0, group  # the corpus exercises the test
-        assert accepted["may"].all(), frame.filter(flags["_".join(group)] & ~flags["may"])
+    for column in ONLY_WORDS_COLUMNS:
+        accepted = flags.filter(pl.col(column))
+        assert accepted.height > 0, column  # the corpus exercises the test
+        assert accepted["may"].all(), frame.filter(flags[column] & ~flags["may"])
     # ... and it does filter: prose is let through only when it starts with an entry.
     assert flags["may"].sum() < frame.height
