@@ -12,8 +12,7 @@ import polars as pl
 from contracts import TABLES
 from contracts.arrow import arrow_schema, schema_hash, type_name
 from contracts.changelog import Changelog
-from taikong.changelog import counts as changelog_counts
-from taikong.changelog import diff_releases, summary_markdown
+from taikong.changelog import ChangeTally, release_changes, summary_markdown
 from taikong.io import (
     CHECKSUMS,
     LAYOUT_VERSION,
@@ -225,14 +224,18 @@ def finish_release(
         # What this run built anew rather than took from the cache, and why.
         manifest["rebuilt"] = rebuilt
         # Row-level changelog against the predecessor, by each table's stable id.
-        changelog = diff_releases(store.release(latest) if latest else None, staging.release)
-        written = staging.release.write_table("changelog", [changelog], arrow_schema(Changelog))
-        staging.release.put_text(CHANGES_FILE, summary_markdown(changelog, latest, release_id))
+        # Written table by table as it is computed (a first release lists every row).
+        tally = ChangeTally()
+        changes = release_changes(store.release(latest) if latest else None, staging.release)
+        written = staging.release.write_table(
+            "changelog", tally.watch(changes), arrow_schema(Changelog)
+        )
+        staging.release.put_text(CHANGES_FILE, summary_markdown(tally, latest, release_id))
         manifest["changelog"] = {
             "dir": written["dir"],
             "files": written["files"],
             "summary": CHANGES_FILE,
-            "counts": changelog_counts(changelog),
+            "counts": tally.counts,
         }
         # A writer that swallowed its error (GX logs a failed Data Docs write and goes
         # on) leaves a full disk or empty directories behind: never publish that.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from corpus import LAUNCH_BODY, PROBE_BODY, STATION_BODY, doc_id_of, news_page, run_in_memory
 
-from taikong.changelog import diff_table, diff_tables, summary_markdown
+from taikong.changelog import ChangeTally, diff_table, diff_tables, summary_markdown
 
 
 def test_added_removed_and_changed_rows_name_their_columns():
@@ -90,7 +90,7 @@ def test_one_new_page_changes_its_own_rows_and_the_counts_of_its_templates():
     assert old_copies.height == 3 * shared.height
     assert changed.height < old_copies.height
 
-    changes = summary_markdown(changelog, "old", "new")
+    changes = summary_markdown(ChangeTally.of(changelog), "old", "new")
     n_bp = scoped.filter(pl.col("table") == "boilerplate").height
     assert f"| boilerplate | {n_bp} | 0 | 0 |" in changes
     assert f"- templates.n_docs: {shared.height} row(s)" in changes
