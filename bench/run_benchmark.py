@@ -1295,6 +1295,21 @@ def render(results: dict) -> str:
             f"{_f(dd.get('peak_rss_tree_mb'), 0)} | {_f(r.get('taikong_wall_over_datatrove_wall'), 2)}× | "
             f"{_f(r.get('taikong_wall_over_dolma_dedupe_wall'), 2)}× | {_f(r.get('taikong_wall_over_dolma_convert_plus_dedupe'), 2)}× |"
         )
+    for size, e in results["sizes"].items():
+        days = {
+            name: run["started"][:10]
+            for name, run in (
+                ("Taikong", e.get("taikong", {})),
+                ("datatrove", e.get("datatrove", {})),
+                ("dolma", e.get("dolma", {}).get("dedupe", {})),
+            )
+            if run.get("started")
+        }
+        if len(set(days.values())) > 1:
+            lines.append(
+                f"\n{size}: not one run, so its ratios compare different code and machine "
+                "load: " + ", ".join(f"{n} {d}" for n, d in days.items()) + "."
+            )
     lines += [
         "",
         "Ratios are Taikong's wall time (fresh process: imports, Prefect's temporary server, "
