@@ -40,11 +40,9 @@ def diff_table(
             .sort("key")
             .collect(engine="streaming")
         )
-    old_cols = old.collect_schema().names() if old is not None else []
-    new_cols = new.collect_schema().names() if new is not None else []
-    shared = [c for c in new_cols if c in old_cols and c != key]
-    left = old.select(key, *shared) if old is not None else pl.LazyFrame(schema={key: pl.String})
-    right = new.select(key, *shared) if new is not None else pl.LazyFrame(schema={key: pl.String})
+    old_cols = old.collect_schema().names()
+    shared = [c for c in new.collect_schema().names() if c in old_cols and c != key]
+    left, right = old.select(key, *shared), new.select(key, *shared)
     joined = left.with_columns(pl.lit(True).alias("_old")).join(
         right.with_columns(pl.lit(True).alias("_new")),
         on=key,
