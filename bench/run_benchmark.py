@@ -41,8 +41,9 @@ ROOT = HERE.parent
 
 # psutil alone is no sign of the bench group (Dask brings it): look for every package.
 _BENCH_GROUP = ("psutil", "datatrove", "spacy", "xxhash", "pyinstrument")
-if not all(importlib.util.find_spec(name) for name in _BENCH_GROUP):
-    # The bench group is not installed in this environment: re-run with it.
+if __name__ == "__main__" and not all(importlib.util.find_spec(n) for n in _BENCH_GROUP):
+    # The bench group is not installed in this environment: re-run with it (only when
+    # run as a script: a test importing the report helpers must not become a benchmark).
     if os.environ.get("TAIKONG_BENCH_REEXEC"):
         raise SystemExit(f"the bench dependency group is missing one of {_BENCH_GROUP}")
     os.environ["TAIKONG_BENCH_REEXEC"] = "1"
