@@ -24,12 +24,29 @@ from taikong.stages import RunSpec
 
 # Stages read and write the run's work area, so Prefect's input-based result cache must
 # not skip them; retries are safe because every write replaces its file atomically.
-# Parameters are passed quoted: Prefect otherwise walks every element of each task's
-# parameters to find upstream futures, and the run spec lists every input file (at
-# 1 GB, 69,000 paths and hashes: seconds per task run, times ~10,000 task runs).
 TASK_DEFAULTS = {"cache_policy": NO_CACHE, "retries": 2, "retry_delay_seconds": 1}
 
-STAGE_TASKS = {s.name: task(run_stage, name=s.name, **TASK_DEFAULTS) for s in STAGES}
+
+class Opaque:
+    """A task parameter Prefect does not walk. Prefect visits every element of a task's
+    parameters (dataclasses and collections) looking for upstream futures, and the run
+    spec lists every input file: at 1 GB, 69,000 paths and hashes, seconds per task run
+    times ~10,000 task runs. It does not look inside other objects. (Prefect's `quote`
+    does the same on threads, but the Dask runner walks it as the tuple it is.)"""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _run_stage(
+    stage_name: str, work: Opaque, run: Opaque, cache: Opaque, shard: int | None
+) -> StageResult:
+    return run_stage(stage_name, work.value, run.value, cache.value, shard)
+
+
+STAGE_TASKS = {s.name: task(_run_stage, name=s.name, **TASK_DEFAULTS) for s in STAGES}
 
 
 class PrefectExecutor:
@@ -72,9 +89,9 @@ class PrefectExecutor:
             else:
                 futures = STAGE_TASKS[stage.name].map(
                     stage.name,
-                    quote(unmapped(work)),
-                    quote(unmapped(run)),
-                    quote(unmapped(cache)),
+                    unmapped(Opaque(work)),
+                    unmapped(Opaque(run)),
+                    unmapped(Opaque(cache)),
                     missed,
                 )
                 results = self._gather(stage, futures, missed)
@@ -103,9 +120,9 @@ class PrefectExecutor:
         stage_task = STAGE_TASKS[stage.name]
         same = {
             "stage_name": stage.name,
-            "work": quote(work),
-            "run": quote(run),
-            "cache": quote(cache),
+            "work": Opaque(work),
+            "run": Opaque(run),
+            "cache": Opaque(cache),
         }
         with ThreadPoolTaskRunner(max_workers=TASK_THREADS) as here:
             futures = [here.submit(stage_task, {**same, "shard": s}) for s in shards]
@@ -114,8 +131,10 @@ class PrefectExecutor:
     def reduce(
         self, stage: Stage, work: WorkArea, run: RunSpec, cache: ShardCache | None
     ) -> StageResult:
-        return STAGE_TASKS[stage.name](stage.name, quote(work), quote(run), quote(cache), None)
+        return STAGE_TASKS[stage.name](stage.name, Opaque(work), Opaque(run), Opaque(cache), None)
 
     def call(self, name: str, fn: Callable[..., Any], /, *, retry: bool = True, **kwargs):
         options = {**TASK_DEFAULTS, "retries": TASK_DEFAULTS["retries"] if retry else 0}
+        # Called in the flow's own thread (never sent to a worker): `quote` suffices and
+        # keeps `fn`'s own signature.
         return task(fn, name=name, **options)(**{k: quote(v) for k, v in kwargs.items()})

@@ -3,7 +3,7 @@ are handed."""
 
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow
 
 import flows.tasks as tasks_module
 from flows.tasks import PrefectExecutor
@@ -29,13 +29,12 @@ def test_task_runs_get_the_run_spec_without_prefect_walking_it(monkeypatch):
     # run made a run quadratic in corpus size. The tasks must still get the spec itself.
     seen = []
 
-    @task(**tasks_module.TASK_DEFAULTS)
     def probe(stage_name, work, run, cache, shard):
         seen.append((type(run).__name__, len(run.input_shas), shard))
         return StageResult(stage_name, shard, {}, False)
 
     stage = next(s for s in STAGES if s.name == "clean")
-    monkeypatch.setitem(tasks_module.STAGE_TASKS, stage.name, probe)
+    monkeypatch.setattr(tasks_module, "run_stage", probe)
     monkeypatch.setattr(tasks_module, "serve_cached", lambda *a, **k: None)
     shas = CountingDict({f"doc{i}.txt": "0" * 64 for i in range(500)})
     run = RunSpec(Path("."), (("doc0.txt",), ("doc1.txt",)), 1_000, 0.8, {}, shas)
