@@ -292,6 +292,7 @@ STAGES: tuple[Stage, ...] = (
         inputs=("paragraph_keys",),
         writes=(Dataset("paragraph_duplicates", ("paragraph_id", "duplicate_of"), "later copies"),),
         versions=(PARAGRAPH_DUP_VERSION,),
+        lazy=("paragraph_keys",),
     ),
     Stage(
         name="mark-duplicates",

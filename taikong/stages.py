@@ -180,7 +180,7 @@ def paragraph_keys(
     return duplicate_paragraphs.paragraph_keys(located_paragraphs, docs)
 
 
-def find_duplicate_paragraphs(ctx: StageContext, paragraph_keys: pl.DataFrame) -> pl.DataFrame:
+def find_duplicate_paragraphs(ctx: StageContext, paragraph_keys: pl.LazyFrame) -> pl.DataFrame:
     return duplicate_paragraphs.first_occurrences(paragraph_keys)
 
 

@@ -55,6 +55,8 @@ EDGE_CHARS = 200
 # A long line repeated in this many near-dup clusters is site-wide furniture on its own.
 SITE_WIDE_CLUSTERS = 3
 MIN_CLUSTERS = 2
+# Fingerprint rows per counting pass of `template_counts` (bounds the keys it holds).
+TEMPLATES_PER_PASS = 2_000_000
 
 _SHAPE_REASONS = ("repeated_template", "site_footer", "copyright_notice", "running_header")
 REASONS = (*_SHAPE_REASONS, *(r for r in ROLE_REASONS if r not in _SHAPE_REASONS))
@@ -86,31 +88,51 @@ def template_counts(
     """reduce: per template, distinct near-dup clusters and documents; repeated ones only.
 
     Fingerprints (one row per distinct line per document) are the largest reduce input,
-    and most lines occur once: a cheap streaming count finds the repeated templates
-    first, so the distinct-cluster count only holds those in memory.
+    and most of their templates occur once. A fingerprint row is a distinct (document,
+    template) pair (each shard's are unique, and a published document lies in one
+    shard), so a template's documents are its rows: a count of a 64-bit key, taken in
+    passes over disjoint ranges of template hashes so that one pass holds at most
+    TEMPLATES_PER_PASS keys. A template's clusters are its documents less the extra
+    members of the clusters that carry it more than once, counted on the repeated
+    templates' rows of documents in a cluster of two or more.
     """
-    fp = fingerprints.lazy()
-    repeated = (
-        fp.group_by("template")
-        .agg(pl.len().alias("_rows"))
-        .filter(pl.col("_rows") >= 2)
-        .select("template")
+    fp = fingerprints.lazy().select("doc_id", "template")
+    passes = max(1, -(-fp.select(pl.len()).collect().item() // TEMPLATES_PER_PASS))
+    n_docs = pl.concat(
+        [
+            fp.filter(pl.col("template") % passes == i)
+            .group_by("template")
+            .agg(pl.len().cast(pl.Int32).alias("n_docs"))
+            .filter(pl.col("n_docs") >= 2)
+            .collect(engine="streaming")
+            for i in range(passes)
+        ],
+        how="vertical",
     )
-    return (
-        fp.join(repeated, on="template", how="semi")
-        .join(
-            clusters.lazy().select("doc_id", "cluster_id"),
-            on="doc_id",
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(pl.col("cluster_id").fill_null(pl.col("doc_id")))
+    members = (
+        clusters.lazy().select("doc_id", "cluster_id").filter(pl.len().over("cluster_id") >= 2)
+    )
+    in_clusters = (
+        fp.join(n_docs.lazy().select("template"), on="template", how="semi")
+        .join(members, on="doc_id", how="inner")
         .group_by("template")
         .agg(
-            pl.col("cluster_id").n_unique().cast(pl.Int32).alias("n_clusters"),
-            pl.col("doc_id").n_unique().cast(pl.Int32).alias("n_docs"),
+            pl.len().cast(pl.Int32).alias("_members"),
+            pl.col("cluster_id").n_unique().cast(pl.Int32).alias("_clusters"),
         )
-        .filter(pl.col("n_docs") >= 2)
+    )
+    return (
+        n_docs.lazy()
+        .join(in_clusters, on="template", how="left")
+        .select(
+            "template",
+            (
+                pl.col("n_docs")
+                - pl.col("_members").fill_null(0)
+                + pl.col("_clusters").fill_null(0)
+            ).alias("n_clusters"),
+            "n_docs",
+        )
         .collect(engine="streaming")
         .sort("template")  # group_by order is arbitrary; keep the file deterministic
     )

@@ -30,15 +30,26 @@ def paragraph_keys(paragraphs: pl.DataFrame, documents: pl.DataFrame) -> pl.Data
     ).select(_normalized_hash(), "paragraph_id", "source_path", "seq")
 
 
-def first_occurrences(keys: pl.DataFrame) -> pl.DataFrame:
-    """reduce: for each later occurrence of a repeated text, the id of the first one."""
-    if keys.height == 0:
-        return pl.DataFrame(schema={"paragraph_id": pl.String, "duplicate_of": pl.String})
-    ordered = keys.sort("source_path", "seq")
+def first_occurrences(keys: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """reduce: for each later occurrence of a repeated text, the id of the first one.
+
+    Most paragraphs occur once: a streaming count of the 64-bit hashes finds the
+    repeated ones, so only their rows are held and sorted, not every paragraph's.
+    """
+    lazy = keys.lazy()
+    repeated = (
+        lazy.group_by("text_hash")
+        .agg(pl.len().alias("_copies"))
+        .filter(pl.col("_copies") >= 2)
+        .select("text_hash")
+    )
     return (
-        ordered.with_columns(pl.col("paragraph_id").first().over("text_hash").alias("duplicate_of"))
+        lazy.join(repeated, on="text_hash", how="semi")
+        .sort("source_path", "seq")
+        .with_columns(pl.col("paragraph_id").first().over("text_hash").alias("duplicate_of"))
         .filter(pl.col("paragraph_id") != pl.col("duplicate_of"))
         .select("paragraph_id", "duplicate_of")
+        .collect(engine="streaming")
     )
 
 

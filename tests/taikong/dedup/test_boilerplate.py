@@ -1,6 +1,8 @@
+import random
 import textwrap
 
 import polars as pl
+import pytest
 from corpus import (
     LAUNCH_BODY,
     PROBE_BODY,
@@ -11,6 +13,7 @@ from corpus import (
     run_in_memory,
 )
 
+from taikong.dedup import boilerplate
 from taikong.dedup.boilerplate import line_fingerprints, template_counts
 from taikong.dedup.templates import template_key
 
@@ -463,3 +466,42 @@ def test_a_year_in_titles_and_headings_is_content_a_year_in_a_footer_is_not():
     assert footer.height == 3
     assert set(footer["reason"]) == {"repeated_template"}
     assert footer["template_id"].n_unique() == 1
+
+
+@pytest.mark.parametrize("per_pass", [None, 7])
+def test_template_counts_match_distinct_documents_and_clusters(monkeypatch, per_pass):
+    """Counted from row totals (one row per document and template), in passes over
+    template hash ranges, and the clustered documents only; must equal the distinct
+    documents and clusters carrying each, whatever the number of passes."""
+    if per_pass:
+        monkeypatch.setattr(boilerplate, "TEMPLATES_PER_PASS", per_pass)
+    rng = random.Random(5)
+    docs = [f"d{i:02d}" for i in range(40)]
+    # clusters of 1-4 documents; the last documents are missing from the clusters frame
+    cluster_of, i = {}, 0
+    while i < 34:
+        size = rng.choice([1, 1, 2, 3, 4])
+        for d in docs[i : i + size]:
+            cluster_of[d] = docs[i]
+        i += size
+    clusters = pl.DataFrame({"doc_id": list(cluster_of), "cluster_id": list(cluster_of.values())})
+    pool = [rng.randrange(2**64) for _ in range(12)]  # hash-like: spread over the passes
+    pairs = {(d, rng.choice(pool)) for d in docs for _ in range(rng.randrange(1, 8))}
+    fingerprints = pl.DataFrame(
+        sorted(pairs), schema={"doc_id": pl.String, "template": pl.UInt64}, orient="row"
+    )
+    expected = (
+        fingerprints.with_columns(
+            pl.col("doc_id").replace_strict(cluster_of, default=pl.col("doc_id")).alias("c")
+        )
+        .group_by("template")
+        .agg(
+            pl.col("c").n_unique().cast(pl.Int32).alias("n_clusters"),
+            pl.col("doc_id").n_unique().cast(pl.Int32).alias("n_docs"),
+        )
+        .filter(pl.col("n_docs") >= 2)
+        .sort("template")
+    )
+    counts = template_counts(fingerprints.lazy(), clusters)
+    assert counts.equals(expected)
+    assert (counts["n_clusters"] < counts["n_docs"]).any()  # the clusters are counted
