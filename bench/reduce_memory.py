@@ -55,26 +55,30 @@ def scaled(root: Path, copies: int) -> Path:
         repeated = frame.group_by(key).agg(pl.len()).filter(pl.col("len") >= 2)[key]
         return pl.col(key).is_in(repeated.implode()).not_()
 
-    def copy(frame: pl.DataFrame, key: str, k: int, *renamed: pl.Expr) -> pl.DataFrame:
+    def copy(
+        frame: pl.DataFrame, key: str, single: pl.Expr, k: int, *renamed: pl.Expr
+    ) -> pl.DataFrame:
         """Copy k: ids renamed, keys that occur once re-hashed, repeated ones kept."""
-        rehashed = pl.when(once(frame, key)).then(pl.col(key).hash(seed=k))
+        rehashed = pl.when(single).then(pl.col(key).hash(seed=k))
         return frame.with_columns(*renamed, rehashed.otherwise(pl.col(key)).alias(key))
 
     fingerprints = pl.read_parquet(root / "fingerprints" / "*.parquet")
     keys = pl.read_parquet(root / "paragraph_keys" / "*.parquet")
+    # which keys occur once: found once, not again for every copy
+    single_template, single_text = once(fingerprints, "template"), once(keys, "text_hash")
     clusters = pl.read_parquet(root / "clusters.parquet")
     for name in ("fingerprints", "paragraph_keys"):
         (out / name).mkdir(parents=True, exist_ok=True)
     copies_of_clusters = []
     for k in range(copies):
         suffix = f"-{k}"
-        copy(fingerprints, "template", k, pl.col("doc_id") + suffix).write_parquet(
+        copy(fingerprints, "template", single_template, k, pl.col("doc_id") + suffix).write_parquet(
             out / "fingerprints" / f"{k:05d}.parquet"
         )
         path = pl.concat_str([pl.lit(f"copy{k}/"), pl.col("source_path")]).alias("source_path")
-        copy(keys, "text_hash", k, pl.col("paragraph_id") + suffix, path).write_parquet(
-            out / "paragraph_keys" / f"{k:05d}.parquet"
-        )
+        copy(
+            keys, "text_hash", single_text, k, pl.col("paragraph_id") + suffix, path
+        ).write_parquet(out / "paragraph_keys" / f"{k:05d}.parquet")
         copies_of_clusters.append(
             clusters.with_columns(pl.col("doc_id") + suffix, pl.col("cluster_id") + suffix)
         )
