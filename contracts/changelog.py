@@ -10,8 +10,10 @@ class Changelog(TaikongModel):
     """One row per row added, removed or changed in any table since the predecessor release.
 
     Rows are matched by each table's stable id (its primary key); a row is "changed"
-    when any column both releases share differs. Not a corpus table: it describes the
-    release itself, so it is not part of `contracts.TABLES`.
+    when any column both releases share differs. Rows go table by table; against a
+    predecessor, sorted by change then key; in a first release (every row added), in
+    the table's own order. Not a corpus table: it describes the release itself, so it
+    is not part of `contracts.TABLES`.
     """
 
     __table_name__ = "changelog"

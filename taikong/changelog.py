@@ -10,6 +10,7 @@ from contracts import TABLES
 from contracts.base import primary_key
 from contracts.changelog import Changelog
 from taikong.io import ReleaseDir
+from taikong.io.spill import spilled_frames
 
 _EMPTY = {
     "table": pl.String,
@@ -20,69 +21,160 @@ _EMPTY = {
 }
 
 
+# A changelog part holds at most this many rows: a first release at 1 GB lists some 15
+# million added rows, so they reach the writer a part at a time.
+PART_ROWS = 500_000
+# Keys (each with a hash of its row) joined at once when two releases are compared.
+KEYS_PER_BUCKET = 2_000_000
+
+
 def diff_table(
     old: pl.LazyFrame | None, new: pl.LazyFrame | None, table: str, key: str
 ) -> pl.DataFrame:
     """added / removed / changed rows of one table (either side may be missing)."""
+    return pl.concat([pl.DataFrame(schema=_EMPTY), *diff_table_parts(old, new, table, key)])
+
+
+def diff_table_parts(
+    old: pl.LazyFrame | None,
+    new: pl.LazyFrame | None,
+    table: str,
+    key: str,
+    part_rows: int = PART_ROWS,
+    keys_per_bucket: int = KEYS_PER_BUCKET,
+) -> Iterator[pl.DataFrame]:
+    """`diff_table` in parts of at most `part_rows` rows, in bounded memory.
+
+    One side only (a first release, a table added or dropped): its keys, in the
+    table's own order, read a part at a time. Both sides: only the keys and a hash of
+    each row's shared columns are joined, `keys_per_bucket` keys at a time, and only the
+    rows whose hashes differ are read whole to name the columns that changed; those
+    rows come sorted by change, then key. What is held grows with the change, not with
+    the table.
+    """
     if old is None and new is None:
-        return pl.DataFrame(schema=_EMPTY)
+        return
     if old is None or new is None:
-        # One side only (a first release, a table added or dropped): its keys, no join.
-        return (
-            (new if old is None else old)
-            .select(
-                pl.lit(table).alias("table"),
-                pl.lit(key).alias("key_column"),
-                pl.col(key).cast(pl.String).alias("key"),
-                pl.lit("added" if old is None else "removed").alias("change"),
-                pl.lit([], dtype=pl.List(pl.String)).alias("changed_columns"),
-            )
-            .sort("key")
-            .collect(engine="streaming")
+        side, change = (new, "added") if old is None else (old, "removed")
+        assert side is not None
+        keys = side.select(pl.col(key).cast(pl.String).alias("key"))
+        for part in keys.collect_batches(chunk_size=part_rows):
+            yield _changelog_rows(part, table, key, change)
+        return
+    differing = _differing_keys(old, new, key, keys_per_bucket)
+    changed = _changed_columns(old, new, key, differing, part_rows)
+    rows = (
+        pl.concat(
+            [
+                differing.filter(pl.col("change") != "changed").select(
+                    "key", "change", pl.lit([], dtype=pl.List(pl.String)).alias("changed_columns")
+                ),
+                changed.with_columns(pl.lit("changed").alias("change")).select(
+                    "key", "change", "changed_columns"
+                ),
+            ]
         )
-    old_cols = old.collect_schema().names()
-    shared = [c for c in new.collect_schema().names() if c in old_cols and c != key]
-    left, right = old.select(key, *shared), new.select(key, *shared)
-    joined = left.with_columns(pl.lit(True).alias("_old")).join(
-        right.with_columns(pl.lit(True).alias("_new")),
-        on=key,
-        how="full",
-        coalesce=True,
-        suffix="__new",
-    )
-    differs = [pl.when(pl.col(c).ne_missing(pl.col(f"{c}__new"))).then(pl.lit(c)) for c in shared]
-    changed_columns = (
-        pl.concat_list(differs).list.drop_nulls()
-        if differs
-        else pl.lit([], dtype=pl.List(pl.String))
-    )
-    result = (
-        joined.with_columns(changed_columns.alias("changed_columns"))
-        .with_columns(
-            pl.when(pl.col("_old").is_null())
-            .then(pl.lit("added"))
-            .when(pl.col("_new").is_null())
-            .then(pl.lit("removed"))
-            .when(pl.col("changed_columns").list.len() > 0)
-            .then(pl.lit("changed"))
-            .alias("change")
-        )
-        .filter(pl.col("change").is_not_null())
+        .sort("change", "key")
         .select(
             pl.lit(table).alias("table"),
             pl.lit(key).alias("key_column"),
-            pl.col(key).cast(pl.String).alias("key"),
+            "key",
             "change",
-            pl.when(pl.col("change") == "changed")
-            .then(pl.col("changed_columns"))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            .alias("changed_columns"),
+            "changed_columns",
         )
-        .sort("change", "key")
-        # Streaming: two releases' tables are joined by key without holding them whole.
-        .collect(engine="streaming")
     )
-    return result
+    for start in range(0, rows.height, part_rows):
+        yield rows.slice(start, part_rows)
+
+
+def _changelog_rows(keys: pl.DataFrame, table: str, key: str, change: str) -> pl.DataFrame:
+    return keys.select(
+        pl.lit(table).alias("table"),
+        pl.lit(key).alias("key_column"),
+        "key",
+        pl.lit(change).alias("change"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("changed_columns"),
+    )
+
+
+def _shared_columns(old: pl.LazyFrame, new: pl.LazyFrame, key: str) -> list[str]:
+    old_cols = old.collect_schema().names()
+    return [c for c in new.collect_schema().names() if c in old_cols and c != key]
+
+
+def _differing_keys(
+    old: pl.LazyFrame, new: pl.LazyFrame, key: str, keys_per_bucket: int
+) -> pl.DataFrame:
+    """(key as string, the key as stored, change) of every row added, removed or whose
+    row hash differs ("changed": a candidate, confirmed column by column later)."""
+    shared = _shared_columns(old, new, key)
+    # One hash per row of the shared columns; computed once per side in this process,
+    # so the hash function's stability across polars versions does not matter.
+    row_hash = (pl.struct(shared).hash(seed=17) if shared else pl.lit(0, pl.UInt64)).alias("_h")
+    with spilled_frames({"old": old.select(key, row_hash), "new": new.select(key, row_hash)}) as (
+        sides,
+        rows,
+    ):
+        buckets = max(1, -(-max(rows.values()) // keys_per_bucket))
+        found = []
+        for b in range(buckets):
+            # A bucket of keys at a time: the join holds 1/buckets of the key sets.
+            in_bucket = pl.col(key).hash(seed=29) % buckets == b if buckets > 1 else pl.lit(True)
+            joined = (
+                sides["old"]
+                .filter(in_bucket)
+                .join(
+                    sides["new"].filter(in_bucket),
+                    on=key,
+                    how="full",
+                    coalesce=True,
+                    suffix="__new",
+                )
+            )
+            found.append(
+                joined.filter(pl.col("_h").ne_missing(pl.col("_h__new")))
+                .select(
+                    pl.col(key).cast(pl.String).alias("key"),
+                    pl.col(key).alias("_stored"),
+                    pl.when(pl.col("_h").is_null())
+                    .then(pl.lit("added"))
+                    .when(pl.col("_h__new").is_null())
+                    .then(pl.lit("removed"))
+                    .otherwise(pl.lit("changed"))
+                    .alias("change"),
+                )
+                .collect(engine="streaming")
+            )
+    return pl.concat(found)
+
+
+def _changed_columns(
+    old: pl.LazyFrame, new: pl.LazyFrame, key: str, differing: pl.DataFrame, part_rows: int
+) -> pl.DataFrame:
+    """(key, changed_columns) of the candidates whose shared columns really differ, the
+    two releases' rows read `part_rows` keys at a time."""
+    shared = _shared_columns(old, new, key)
+    candidates = differing.filter(pl.col("change") == "changed").select(
+        pl.col("_stored").alias(key)
+    )
+    differs = [pl.when(pl.col(c).ne_missing(pl.col(f"{c}__new"))).then(pl.lit(c)) for c in shared]
+    changed_columns = (
+        pl.concat_list(differs).list.drop_nulls() if differs else pl.lit([], pl.List(pl.String))
+    )
+    found = [pl.DataFrame(schema={"key": pl.String, "changed_columns": pl.List(pl.String)})]
+    for start in range(0, candidates.height, part_rows):
+        chunk = candidates.slice(start, part_rows).lazy()
+        left = old.select(key, *shared).join(chunk, on=key, how="semi")
+        right = new.select(key, *shared).join(chunk, on=key, how="semi")
+        found.append(
+            left.join(right, on=key, suffix="__new")
+            .select(
+                pl.col(key).cast(pl.String).alias("key"), changed_columns.alias("changed_columns")
+            )
+            .filter(pl.col("changed_columns").list.len() > 0)
+            .collect(engine="streaming")
+        )
+    return pl.concat(found)
 
 
 def diff_releases(old: ReleaseDir | None, new: ReleaseDir) -> pl.DataFrame:
@@ -116,7 +208,8 @@ def table_changes(
     for table, model in TABLES.items():
         key = primary_key(model)
         if key is not None:
-            yield Changelog.validate(diff_table(old.get(table), new.get(table), table, key))
+            for part in diff_table_parts(old.get(table), new.get(table), table, key):
+                yield Changelog.validate(part)
 
 
 class ChangeTally:

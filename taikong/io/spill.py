@@ -38,6 +38,22 @@ def spilled_buckets(
         yield bucket
 
 
+@contextmanager
+def spilled_frames(
+    frames: dict[str, pl.LazyFrame],
+) -> Iterator[tuple[dict[str, pl.LazyFrame], dict[str, int]]]:
+    """Each frame streamed to a Parquet file on scratch disk (never held whole);
+    yields scans of them and their row counts. Removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="taikong-spill-") as scratch:
+        scans, rows = {}, {}
+        for name, frame in frames.items():
+            path = Path(scratch) / f"{name}.parquet"
+            frame.sink_parquet(path)
+            scans[name] = pl.scan_parquet(path)
+            rows[name] = pq.ParquetFile(path).metadata.num_rows
+        yield scans, rows
+
+
 def _spill(batches: Iterator[pl.DataFrame], directory: Path, key: str, buckets: int):
     """Write each batch's rows to the file of their bucket; the table's empty frame."""
     directory.mkdir(parents=True)
