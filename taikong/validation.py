@@ -18,7 +18,7 @@ Report files (under a release, or any directory for `taikong validate`):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandera.errors
@@ -413,7 +413,11 @@ def _run_gx(
 
     previous_documents = previous.scan_tables(["documents"])["documents"] if previous else None
     batches, suites = gx_batches(
-        release.scan_tables(TABLES), previous_documents, contracts, settings
+        release.scan_tables(TABLES),
+        previous_documents,
+        contracts,
+        settings,
+        read=lambda table, columns: release.iter_table_batches(table, columns=columns),
     )
     return run_gx_audit(
         batches,
@@ -429,21 +433,32 @@ def gx_batches(
     previous_documents: pl.LazyFrame | None,
     contracts: ContractResults | None,
     settings: AuditSettings,
+    read: Callable[[str, list[str]], Iterable[pl.DataFrame]] | None = None,
 ) -> tuple[dict[str, pl.DataFrame], dict[str, list]]:
     """What GX validates: each suite's batch (a projection of a table, a derived view,
-    or a table of contract results) and the suites, graded by the project settings."""
+    or a table of contract results) and the suites, graded by the project settings.
+
+    `read(table, columns)`: the table's columns in bounded batches (a release's files),
+    so that a view derived from text holds the text a batch at a time."""
     from taikong.report.expectations import (
         RELATIONS_EXPECTATION,
         contract_expectation,
         data_suites,
         document_quality,
         gx_view,
+        gx_view_of_batches,
         row_counts,
     )
 
     lazy = {t: f.lazy() for t, f in frames.items()}
     suites = data_suites(settings.severity_of)
-    batches = {t: gx_view(lazy[t], t) for t in suites if t in lazy}
+    batches = {
+        t: gx_view(lazy[t], t)
+        if read is None
+        else gx_view_of_batches(lambda columns, t=t: read(t, columns), lazy[t].collect_schema(), t)
+        for t in suites
+        if t in lazy
+    }
     batches["document_quality"] = gx_view(
         document_quality(lazy["documents"], lazy["paragraphs"], lazy["boilerplate"]),
         "document_quality",

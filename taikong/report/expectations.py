@@ -18,6 +18,7 @@ suites costs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -351,9 +352,52 @@ def gx_view(frame: pl.DataFrame | pl.LazyFrame, table: str) -> pl.DataFrame:
     """The columns of `table` that its suite reads (text proxies derived) and the row
     key that names failing rows (doc_id, as a categorical: one copy per document)."""
     lazy = frame.lazy()
-    names = lazy.collect_schema().names()
+    columns = _view_columns(lazy.collect_schema(), table)
+    # A table whose suite reads no column keeps its rows: a row number (a literal alone
+    # would collapse the frame to a single row).
+    if not columns:
+        columns = [pl.int_range(pl.len()).alias("row")]
+    return lazy.select(columns).collect(engine="streaming")
+
+
+def gx_view_of_batches(
+    read: Callable[[list[str]], Iterable[pl.DataFrame]], schema: pl.Schema, table: str
+) -> pl.DataFrame:
+    """`gx_view` of a table read by `read(columns)` in batches, only the columns the
+    view needs: the text a proxy is derived from is held a batch at a time."""
+    columns = _view_columns(schema, table)
+    names = schema.names()
+    if not columns:
+        rows = sum(batch.height for batch in read(names[:1]))
+        return pl.DataFrame({"row": pl.int_range(rows, eager=True)})
+    needed = [c for c in names if c in view_sources(table)]
+    parts = [batch.select(columns) for batch in read(needed)]
+    if not parts:
+        raise ValueError(f"{table}: no rows and no schema to read")
+    return pl.concat(parts, how="vertical")
+
+
+def view_sources(table: str) -> set[str]:
+    """The stored columns `gx_view` reads of `table`."""
     wanted = {e.column for e in DATA_SUITES.get(table, []) if e.column}
-    columns = [pl.col(c) for c in names if c in wanted]
+    return (
+        wanted
+        | {source for name, (source, _) in TEXT_PROXIES.items() if name in wanted}
+        | {"doc_id"}
+    )
+
+
+def _view_columns(schema: pl.Schema, table: str) -> list[pl.Expr]:
+    names = schema.names()
+    dtypes = dict(schema)
+    wanted = {e.column for e in DATA_SUITES.get(table, []) if e.column}
+    # Strings as categoricals: GX reads pandas, where a string column is one Python
+    # object per row (paragraphs.kind at 1 GB: ~140 MB as objects, a few MB as codes).
+    columns = [
+        pl.col(c).cast(pl.Categorical) if dtypes[c] == pl.String else pl.col(c)
+        for c in names
+        if c in wanted
+    ]
     columns += [
         proxy(pl.col(source)).alias(name)
         for name, (source, proxy) in TEXT_PROXIES.items()
@@ -361,11 +405,7 @@ def gx_view(frame: pl.DataFrame | pl.LazyFrame, table: str) -> pl.DataFrame:
     ]
     if "doc_id" in names:
         columns.append(pl.col("doc_id").cast(pl.Categorical))
-    # A table whose suite reads no column keeps its rows: a row number (a literal alone
-    # would collapse the frame to a single row).
-    if not columns:
-        columns = [pl.int_range(pl.len()).alias("row")]
-    return lazy.select(columns).collect(engine="streaming")
+    return columns
 
 
 def document_quality(documents: FrameT, paragraphs: FrameT, boilerplate: FrameT) -> FrameT:

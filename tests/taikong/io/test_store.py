@@ -467,6 +467,21 @@ def test_validation_batches_are_bounded_by_bytes_not_rows(tmp_path, monkeypatch)
     assert pl.concat(batches).equals(frame)
 
 
+def test_batches_of_some_columns_are_sized_by_those_columns(tmp_path, monkeypatch):
+    """Reading only doc_id of documents: batches sized by doc_id's bytes, not by the raw
+    text left unread."""
+    from taikong.io import release_dir as release_dir_module
+
+    release = release_dir_module.ReleaseDir(tmp_path)
+    texts = [hashlib.sha256(str(i).encode()).hexdigest() * 32 for i in range(1000)]  # 2 KB
+    frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(1000)], "raw_text": texts})
+    release.write_table("documents", [frame], frame.to_arrow().schema)
+    monkeypatch.setattr(release_dir_module, "BATCH_BYTES", 400_000)
+    batches = list(release.iter_table_batches("documents", columns=["doc_id"]))
+    assert len(batches) == 1 and batches[0].columns == ["doc_id"]
+    assert batches[0].equals(frame.select("doc_id"))
+
+
 def _enospc(*_args, **_kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

@@ -16,7 +16,9 @@ from taikong.report.expectations import (
     ROW_RATIO_LOW,
     document_quality,
     gx_view,
+    gx_view_of_batches,
     row_counts,
+    view_sources,
 )
 from taikong.report.gx_audit import jsonable, run_gx_audit
 from taikong.validation import gx_batches
@@ -162,6 +164,29 @@ def test_gx_reads_a_projection_with_text_proxies(tables):
     docs = gx_view(tables["documents"], "documents")
     assert "raw_text" not in docs.columns and "title" not in docs.columns
     assert "heading" not in gx_view(tables["sections"], "sections").columns
+
+
+@pytest.mark.parametrize("table", ["documents", "sections", "paragraphs", "boilerplate"])
+def test_a_view_built_batch_by_batch_equals_the_view_of_the_whole_table(tables, table):
+    """The audit builds views from a release read in batches, only the columns a view
+    needs: the same frame as the view of the table held whole."""
+    frame = tables[table]
+    asked = []
+
+    def read(columns):
+        asked.append(columns)
+        part = frame.select(columns)
+        return [part.slice(0, 2), part.slice(2, 3), part.slice(5)]
+
+    built = gx_view_of_batches(read, frame.schema, table)
+    assert asked and set(asked[0]) <= view_sources(table)
+    whole = gx_view(frame, table)
+    assert built.schema == whole.schema
+    assert built.with_columns(pl.col(pl.Categorical).cast(pl.String)).equals(
+        whole.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    )
+    # Strings reach GX as categoricals (pandas codes, not a Python object per row).
+    assert pl.String not in built.schema.dtypes()
 
 
 def test_an_overlong_paragraph_fails_through_its_length_proxy(tables, tmp_path):
