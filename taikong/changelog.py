@@ -61,8 +61,9 @@ def diff_table_parts(
         for part in keys.collect_batches(chunk_size=part_rows):
             yield _changelog_rows(part, table, key, change)
         return
-    differing = _differing_keys(old, new, key, keys_per_bucket)
-    changed = _changed_columns(old, new, key, differing, part_rows)
+    shared = _shared_columns(old, new, key)
+    differing = _differing_keys(old, new, key, shared, keys_per_bucket)
+    changed = _changed_columns(old, new, key, shared, differing, part_rows)
     rows = (
         pl.concat(
             [
@@ -103,11 +104,10 @@ def _shared_columns(old: pl.LazyFrame, new: pl.LazyFrame, key: str) -> list[str]
 
 
 def _differing_keys(
-    old: pl.LazyFrame, new: pl.LazyFrame, key: str, keys_per_bucket: int
+    old: pl.LazyFrame, new: pl.LazyFrame, key: str, shared: list[str], keys_per_bucket: int
 ) -> pl.DataFrame:
     """(key as string, the key as stored, change) of every row added, removed or whose
     row hash differs ("changed": a candidate, confirmed column by column later)."""
-    shared = _shared_columns(old, new, key)
     # One hash per row of the shared columns; computed once per side in this process,
     # so the hash function's stability across polars versions does not matter.
     row_hash = (pl.struct(shared).hash(seed=17) if shared else pl.lit(0, pl.UInt64)).alias("_h")
@@ -149,11 +149,15 @@ def _differing_keys(
 
 
 def _changed_columns(
-    old: pl.LazyFrame, new: pl.LazyFrame, key: str, differing: pl.DataFrame, part_rows: int
+    old: pl.LazyFrame,
+    new: pl.LazyFrame,
+    key: str,
+    shared: list[str],
+    differing: pl.DataFrame,
+    part_rows: int,
 ) -> pl.DataFrame:
     """(key, changed_columns) of the candidates whose shared columns really differ, the
     two releases' rows read `part_rows` keys at a time."""
-    shared = _shared_columns(old, new, key)
     candidates = differing.filter(pl.col("change") == "changed").select(
         pl.col("_stored").alias(key)
     )

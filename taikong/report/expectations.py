@@ -370,16 +370,22 @@ def gx_view_of_batches(
     if not columns:
         rows = sum(batch.height for batch in read(names[:1]))
         return pl.DataFrame({"row": pl.int_range(rows, eager=True)})
-    needed = [c for c in names if c in view_sources(table)]
+    sources = view_sources(table)
+    needed = [c for c in names if c in sources]
     parts = [batch.select(columns) for batch in read(needed)]
     if not parts:
         raise ValueError(f"{table}: no rows and no schema to read")
     return pl.concat(parts, how="vertical")
 
 
+def _suite_columns(table: str) -> set[str]:
+    """The columns `table`'s suite checks (stored, or text proxies)."""
+    return {e.column for e in DATA_SUITES.get(table, []) if e.column}
+
+
 def view_sources(table: str) -> set[str]:
     """The stored columns `gx_view` reads of `table`."""
-    wanted = {e.column for e in DATA_SUITES.get(table, []) if e.column}
+    wanted = _suite_columns(table)
     return (
         wanted
         | {source for name, (source, _) in TEXT_PROXIES.items() if name in wanted}
@@ -390,7 +396,7 @@ def view_sources(table: str) -> set[str]:
 def _view_columns(schema: pl.Schema, table: str) -> list[pl.Expr]:
     names = schema.names()
     dtypes = dict(schema)
-    wanted = {e.column for e in DATA_SUITES.get(table, []) if e.column}
+    wanted = _suite_columns(table)
     # Strings as categoricals: GX reads pandas, where a string column is one Python
     # object per row (paragraphs.kind at 1 GB: ~140 MB as objects, a few MB as codes).
     columns = [
