@@ -18,7 +18,7 @@ Report files (under a release, or any directory for `taikong validate`):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandera.errors
@@ -434,14 +434,16 @@ def gx_batches(
     contracts: ContractResults | None,
     settings: AuditSettings,
     read: Callable[[str, list[str]], Iterable[pl.DataFrame]] | None = None,
-) -> tuple[dict[str, pl.DataFrame], dict[str, list]]:
+) -> tuple[Mapping[str, pl.DataFrame], dict[str, list]]:
     """What GX validates: each suite's batch (a projection of a table, a derived view,
     or a table of contract results) and the suites, graded by the project settings.
+    A batch is built when it is read (`ViewsOnDemand`), one at a time.
 
     `read(table, columns)`: the table's columns in bounded batches (a release's files),
     so that a view derived from text holds the text a batch at a time."""
     from taikong.report.expectations import (
         RELATIONS_EXPECTATION,
+        ViewsOnDemand,
         contract_expectation,
         data_suites,
         document_quality,
@@ -452,26 +454,33 @@ def gx_batches(
 
     lazy = {t: f.lazy() for t, f in frames.items()}
     suites = data_suites(settings.severity_of)
-    batches = {
-        t: gx_view(lazy[t], t)
-        if read is None
-        else gx_view_of_batches(lambda columns, t=t: read(t, columns), lazy[t].collect_schema(), t)
-        for t in suites
-        if t in lazy
+
+    def table_view(t: str) -> Callable[[], pl.DataFrame]:
+        if read is None:
+            return lambda: gx_view(lazy[t], t)
+        schema = lazy[t].collect_schema()
+        return lambda: gx_view_of_batches(lambda columns: read(t, columns), schema, t)
+
+    builders: dict[str, Callable[[], pl.DataFrame]] = {
+        t: table_view(t) for t in suites if t in lazy
     }
-    batches["document_quality"] = gx_view(
+    builders["document_quality"] = lambda: gx_view(
         document_quality(lazy["documents"], lazy["paragraphs"], lazy["boilerplate"]),
         "document_quality",
     )
-    batches["row_counts"] = row_counts(lazy["documents"], previous_documents)
+    builders["row_counts"] = lambda: row_counts(lazy["documents"], previous_documents)
     if contracts is not None:
         for t in contracts.pandera:
             suites[f"contract.{t['table']}"] = [contract_expectation(t["table"])]
-            batches[f"contract.{t['table']}"] = contract_view(t)
+            builders[f"contract.{t['table']}"] = lambda t=t: contract_view(t)
         suites["relations"] = [RELATIONS_EXPECTATION]
-        docs = lazy["documents"].select("doc_id", "source_path").collect()
-        names = dict(docs.iter_rows())
-        batches["relations"] = relations_view(contracts.relations, names)
+
+        def relations() -> pl.DataFrame:
+            docs = lazy["documents"].select("doc_id", "source_path").collect()
+            return relations_view(contracts.relations, dict(docs.iter_rows()))
+
+        builders["relations"] = relations
+    batches = ViewsOnDemand(builders)
     return batches, {name: suite for name, suite in suites.items() if name in batches}
 
 

@@ -18,7 +18,7 @@ suites costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -376,6 +376,26 @@ def gx_view_of_batches(
     if not parts:
         raise ValueError(f"{table}: no rows and no schema to read")
     return pl.concat(parts, how="vertical")
+
+
+class ViewsOnDemand(Mapping[str, pl.DataFrame]):
+    """GX's views by suite name, each built when it is read and not kept: the audit
+    holds one view at a time (at 1 GB all of them together took ~400 MB)."""
+
+    def __init__(self, builders: dict[str, Callable[[], pl.DataFrame]]) -> None:
+        self._builders = builders
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self._builders[name]()
+
+    def __contains__(self, name: object) -> bool:  # Mapping's own would build the view
+        return name in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
 
 
 def _suite_columns(table: str) -> set[str]:

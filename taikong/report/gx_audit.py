@@ -13,6 +13,7 @@ import html
 import math
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
@@ -54,7 +55,7 @@ _EXTERNAL_IMG = re.compile(r"(<img\b[^>]*?src=)[\"']https?://[^\"']*[\"']", re.I
 
 
 def run_gx_audit(
-    batches: dict[str, pl.DataFrame],
+    batches: Mapping[str, pl.DataFrame],
     suites: dict[str, list[Expect]],
     site_dir: Path,
     run_name: str = "taikong",
@@ -63,9 +64,11 @@ def run_gx_audit(
     """Validate each batch against its suite (one checkpoint each); write Data Docs.
 
     `batches` are the frames GX reads (already projected, see `expectations.gx_view`),
-    keyed like `suites`. Returns a JSON-able summary: per suite its status (passed,
-    warning: only warning-severity failures, failed: a critical one), GX's highest
-    failure severity, and every expectation's result with what it observed.
+    keyed like `suites`; each is read once, when its suite runs, and GX's copy is let go
+    after it (a `ViewsOnDemand` builds them then, so one view is held at a time).
+    Returns a JSON-able summary: per suite its status (passed, warning: only
+    warning-severity failures, failed: a critical one), GX's highest failure severity,
+    and every expectation's result with what it observed.
     """
     started = time.perf_counter()
     import great_expectations as gx
@@ -107,10 +110,11 @@ def run_gx_audit(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
         frame = batches[name]
+        rows = frame.height
         index = [c for c in INDEX_COLUMNS.get(name, CONTRACT_INDEX) if c in frame.columns]
         # Small check-result views list every failing row in the Data Docs; big data
         # views report a sample (GX's partial lists hold 20).
-        small = frame.height <= 1000 and name not in DATA_SUITES
+        small = rows <= 1000 and name not in DATA_SUITES
         result_format: dict = {"result_format": "COMPLETE" if small else "SUMMARY"}
         if index:
             result_format["unexpected_index_column_names"] = index
@@ -124,12 +128,20 @@ def run_gx_audit(
                 result_format=result_format,
             )
         )
+        dataframe = frame.to_pandas()
+        del frame
         run = checkpoint.run(
-            batch_parameters={"dataframe": frame.to_pandas()},
+            batch_parameters={"dataframe": dataframe},
             run_id=RunIdentifier(run_name=run_name),
         )
+        del dataframe
+        # The datasource's engine keeps every batch it loaded for the life of the
+        # context, which GX keeps as its current project after this returns.
+        engine = source.get_execution_engine()
+        engine.batch_manager.reset_batch_cache()
+        engine.batch_manager.batch_data_cache.clear()
         for result in run.run_results.values():
-            results[name] = _summarize(result, expects, frame.height)
+            results[name] = _summarize(result, expects, rows)
     escape_stored_results(ctx)
     ctx.build_data_docs(site_names=[SITE_NAME])
     make_offline(site_dir)

@@ -204,3 +204,33 @@ def test_an_overlong_paragraph_fails_through_its_length_proxy(tables, tmp_path):
 def test_results_are_strict_json():
     assert jsonable(float("nan")) is None and jsonable(float("inf")) is None
     assert json.dumps(jsonable({"a": [1.5, float("nan")]}), allow_nan=False) == '{"a": [1.5, null]}'
+
+
+def test_views_built_when_read_and_let_go_after_their_suite(tables, tmp_path):
+    """A view is built when its suite runs, not when gx_batches returns, and neither it
+    nor GX's pandas copy outlives the audit (GX keeps its context, and with it every
+    batch its datasource loaded, after run_gx_audit returns)."""
+    import gc
+
+    import pandas as pd
+
+    built: list[str] = []
+
+    def read(table, columns):
+        built.append(table)
+        yield tables[table].select(columns)
+
+    batches, suites = gx_batches(tables, None, None, AuditSettings(), read=read)
+    assert "paragraphs" in batches and built == []  # `in` builds nothing
+    summary = run_gx_audit(batches, suites, tmp_path / "gx", run_name="unit")
+    assert sorted(built) == sorted(t for t in tables if t in DATA_SUITES), built
+    assert summary["suites"]["paragraphs"]["status"] == "passed"
+    del batches
+    gc.collect()
+    rows = tables["paragraphs"].height
+    held = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, pd.DataFrame) and len(o) == rows and "text_length" in o.columns
+    ]
+    assert held == [], f"{len(held)} pandas copies of the paragraphs view still held"
