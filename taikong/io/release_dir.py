@@ -28,6 +28,8 @@ CHECKSUMS = "SHA256SUMS"
 # Uncompressed bytes per batch when a table is read back for validation: decoding one
 # takes several times its size (pyarrow buffers, the conversion to polars), so small.
 BATCH_BYTES = 16 * 1024 * 1024
+# Bytes read from a column chunk at a time when batches stream from a part file.
+READ_BUFFER_BYTES = 1024 * 1024
 
 # Version of the release layout (how tables map to files), recorded in every manifest.
 # 1.x: one `<table>.parquet` per table. 2.0.0: one directory per table holding part files
@@ -146,12 +148,15 @@ class ReleaseDir:
         By default a batch holds about BATCH_BYTES of uncompressed data: 100,000 rows of
         paragraphs are a few MB, but 100,000 documents carry their whole raw text.
         (pyarrow's batch reader, not polars' streaming scan: at 1 GB, reading paragraphs'
-        text with one more column through the streaming engine held ~1 GB.)
+        text with one more column through the streaming engine held ~1 GB.) Column
+        chunks are read as a stream of READ_BUFFER_BYTES, not pre-buffered whole: at
+        1 GB, paragraphs' doc_id and text read in 40,000-row batches peaked at 237
+        instead of 369 MB, in the same time.
         """
         total_rows = 0
         schema = None
         for path in self._existing_table_files(table):
-            pf = pq.ParquetFile(path)
+            pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER_BYTES)
             schema = pf.schema_arrow
             if columns is not None:
                 schema = pa.schema([schema.field(c) for c in columns])
