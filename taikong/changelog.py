@@ -58,8 +58,12 @@ def diff_table_parts(
         side, change = (new, "added") if old is None else (old, "removed")
         assert side is not None
         keys = side.select(pl.col(key).cast(pl.String).alias("key"))
-        for part in keys.collect_batches(chunk_size=part_rows):
-            yield _changelog_rows(part, table, key, change)
+        # A slice of rows per part, each read when it is needed: `collect_batches` runs
+        # the whole scan ahead of its reader (at 1 GB, 267 MB above the start for a first
+        # release's keys; slices 112 MB, in the same time).
+        rows = side.select(pl.len()).collect().item()
+        for start in range(0, rows, part_rows):
+            yield _changelog_rows(keys.slice(start, part_rows).collect(), table, key, change)
         return
     shared = _shared_columns(old, new, key)
     differing = _differing_keys(old, new, key, shared, keys_per_bucket)
