@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _proc_status import status_mb  # noqa: E402
+
 STAGES = ("count-templates", "find-duplicate-paragraphs")
 
 
@@ -86,15 +88,6 @@ def scaled(root: Path, copies: int) -> Path:
     return out
 
 
-def _high_water_mb() -> float:
-    """This process's peak RSS (VmHWM: unlike getrusage's, not carried over an exec
-    from the forking parent)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
 def probe(stage: str, root: Path) -> dict:
     """Run in a fresh process: the stage's function on the work area's inputs."""
     import time
@@ -105,7 +98,7 @@ def probe(stage: str, root: Path) -> dict:
     from taikong.io.work_area import WorkArea
 
     work = WorkArea(root)
-    before = _high_water_mb()
+    before = status_mb("VmHWM")
     started = time.perf_counter()
     declared = pipeline.STAGE_BY_NAME[stage]
     name = declared.inputs[0]
@@ -117,7 +110,7 @@ def probe(stage: str, root: Path) -> dict:
         out = stages.find_duplicate_paragraphs(None, frame)
     seconds = time.perf_counter() - started
     rows_in = work.scan_all(name).select(pl.len()).collect().item()
-    peak = _high_water_mb()
+    peak = status_mb("VmHWM")
     return {
         "stage": stage,
         "input_rows": rows_in,
