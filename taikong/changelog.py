@@ -23,7 +23,9 @@ _EMPTY = {
 
 # A changelog part holds at most this many rows: a first release at 1 GB lists some 15
 # million added rows, so they reach the writer a part at a time.
-PART_ROWS = 500_000
+# Each part is validated, tallied and buffered for the writer: at 1 GB, parts of 200,000
+# rows wrote a first release's 15.7 M rows in ~430 MB peak (500,000: ~510), 0.5 s slower.
+PART_ROWS = 200_000
 # Keys (each with a hash of its row) joined at once when two releases are compared.
 KEYS_PER_BUCKET = 2_000_000
 
