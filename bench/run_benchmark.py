@@ -884,11 +884,12 @@ def finalize(results: dict) -> None:
 
 
 def _memory_guard(results: dict, entry: dict, share: float) -> dict:
-    """Prefect's default thread pool is unbounded, so every shard of a stage is in flight
-    at once and peak RSS grows with the corpus. From the largest measured size, estimate
-    the memory per in-flight shard; if running all shards of this size at once would take
-    more than `share` of the machine's RAM, cap the task threads (at least one per core)
-    so the benchmark cannot exhaust a shared machine. Recorded with the run."""
+    """The release flow runs one task thread per core (flows.release.TASK_THREADS), so
+    that many shards are in flight at once. From the largest measured size, estimate the
+    memory per in-flight shard; if that many in flight would take more than `share` of
+    the machine's RAM, cap the task threads lower (at least one) so the benchmark cannot
+    exhaust a shared machine. Never more threads than the flow's own default. Recorded
+    with the run."""
     import math
 
     measured = [
@@ -904,18 +905,19 @@ def _memory_guard(results: dict, entry: dict, share: float) -> dict:
     base = max(base, 800.0)  # imports, server, fixed tables
     per_shard = max((big["taikong"]["peak_rss_tree_mb"] - base) / big_shards, 1.0)
     ram_mb = psutil.virtual_memory().total / 1e6
-    est = base + per_shard * shards
+    cores = results["machine"]["cores_logical"] or 1
+    in_flight = min(shards, cores)
+    est = base + per_shard * in_flight
     guard = {
         "estimated_shards": shards,
         "estimated_mb_per_inflight_shard": round(per_shard),
-        "estimated_peak_rss_mb_unbounded": round(est),
+        "estimated_peak_rss_mb": round(est),
     }
     if est > share * ram_mb:
-        cores = results["machine"]["cores_logical"] or 1
-        threads = max(cores, int((share * ram_mb - base) // per_shard))
+        threads = max(1, min(cores, int((share * ram_mb - base) // per_shard)))
         guard["max_task_threads"] = threads
         guard["reason"] = (
-            f"estimated peak {est / 1000:.1f} GB with all {shards} shards in flight exceeds "
+            f"estimated peak {est / 1000:.1f} GB with {in_flight} shards in flight exceeds "
             f"{share:.0%} of RAM: PREFECT_TASK_RUNNER_THREAD_POOL_MAX_WORKERS={threads}"
         )
     return guard

@@ -28,3 +28,28 @@ def test_a_failed_or_skipped_run_is_no_figure():
     entry = {"taikong": {"wall_seconds": 900.0}, "datatrove": failed}
     bench._ratios(entry)
     assert "taikong_wall_over_datatrove_wall" not in entry.get("ratios", {})
+
+
+def test_memory_guard_never_runs_more_task_threads_than_the_flow(monkeypatch):
+    """The flow runs one task thread per core; the guard may only lower that."""
+    from types import SimpleNamespace
+
+    bench = _module()
+    monkeypatch.setattr(bench.psutil, "virtual_memory", lambda: SimpleNamespace(total=24e9))
+
+    def results(peak_mb: float) -> dict:
+        measured = {
+            "input_mb": 1000.0,
+            "taikong": {
+                "peak_rss_tree_mb": peak_mb,
+                "task_runs_by_name": {"ingest-shard": 10},
+                "peak_rss_tree_mb_by_task": {"(startup: imports + server)": 200.0},
+            },
+        }
+        return {"sizes": {"1GB": measured}, "machine": {"cores_logical": 2}}
+
+    entry = {"corpus": {"files": 70_000}, "input_mb": 1000.0}
+    assert "max_task_threads" not in bench._memory_guard(results(2_000.0), entry, 0.25)
+    # 10 shards took 90 GB above the base: two in flight would pass 6 GB (a quarter).
+    tight = bench._memory_guard(results(90_800.0), entry, 0.25)
+    assert tight["max_task_threads"] == 1, tight
