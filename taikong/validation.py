@@ -18,8 +18,9 @@ Report files (under a release, or any directory for `taikong validate`):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandera.errors
 import polars as pl
@@ -40,6 +41,9 @@ from taikong.records import (
     TablesFacts,
 )
 from taikong.vocabulary import Severity
+
+if TYPE_CHECKING:
+    from taikong.report.expectations import ViewsOnDemand
 
 MAX_FAILURE_CASES = 50
 MAX_EXAMPLES = 5
@@ -434,7 +438,7 @@ def gx_batches(
     contracts: ContractResults | None,
     settings: AuditSettings,
     read: Callable[[str, list[str]], Iterable[pl.DataFrame]] | None = None,
-) -> tuple[Mapping[str, pl.DataFrame], dict[str, list]]:
+) -> tuple[ViewsOnDemand, dict[str, list]]:
     """What GX validates: each suite's batch (a projection of a table, a derived view,
     or a table of contract results) and the suites, graded by the project settings.
     A batch is built when it is read (`ViewsOnDemand`), one at a time.
@@ -448,36 +452,38 @@ def gx_batches(
         data_suites,
         document_quality,
         gx_view,
-        gx_view_of_batches,
+        gx_view_batches,
         row_counts,
     )
 
     lazy = {t: f.lazy() for t, f in frames.items()}
     suites = data_suites(settings.severity_of)
 
-    def table_view(t: str) -> Callable[[], pl.DataFrame]:
+    def table_view(t: str) -> Callable[[], Iterable[pl.DataFrame]]:
         if read is None:
-            return lambda: gx_view(lazy[t], t)
+            return lambda: [gx_view(lazy[t], t)]
         schema = lazy[t].collect_schema()
-        return lambda: gx_view_of_batches(lambda columns: read(t, columns), schema, t)
+        return lambda: gx_view_batches(lambda columns: read(t, columns), schema, t)
 
-    builders: dict[str, Callable[[], pl.DataFrame]] = {
+    builders: dict[str, Callable[[], Iterable[pl.DataFrame]]] = {
         t: table_view(t) for t in suites if t in lazy
     }
-    builders["document_quality"] = lambda: gx_view(
-        document_quality(lazy["documents"], lazy["paragraphs"], lazy["boilerplate"]),
-        "document_quality",
-    )
-    builders["row_counts"] = lambda: row_counts(lazy["documents"], previous_documents)
+    builders["document_quality"] = lambda: [
+        gx_view(
+            document_quality(lazy["documents"], lazy["paragraphs"], lazy["boilerplate"]),
+            "document_quality",
+        )
+    ]
+    builders["row_counts"] = lambda: [row_counts(lazy["documents"], previous_documents)]
     if contracts is not None:
         for t in contracts.pandera:
             suites[f"contract.{t['table']}"] = [contract_expectation(t["table"])]
-            builders[f"contract.{t['table']}"] = lambda t=t: contract_view(t)
+            builders[f"contract.{t['table']}"] = lambda t=t: [contract_view(t)]
         suites["relations"] = [RELATIONS_EXPECTATION]
 
-        def relations() -> pl.DataFrame:
+        def relations() -> list[pl.DataFrame]:
             docs = lazy["documents"].select("doc_id", "source_path").collect()
-            return relations_view(contracts.relations, dict(docs.iter_rows()))
+            return [relations_view(contracts.relations, dict(docs.iter_rows()))]
 
         builders["relations"] = relations
     batches = ViewsOnDemand(builders)

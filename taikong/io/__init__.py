@@ -11,6 +11,8 @@
     local_store.py    ReleaseStore: releases in a local directory (rename, symlink, log)
     s3_store.py       RemoteReleaseStore: releases in object storage
     stores.py         open_store: the store a --datasets value names
+    scratch_sqlite.py scratch_database, write_sqlite_table: a temporary SQLite file
+                      that GX checks the data views in
 
 Names are exported lazily (PEP 562): importing a light module such as `taikong.io.files`
 (the seeds and catalog checks use it) runs this file first, and must not import polars

@@ -360,33 +360,53 @@ def gx_view(frame: pl.DataFrame | pl.LazyFrame, table: str) -> pl.DataFrame:
     return lazy.select(columns).collect(engine="streaming")
 
 
-def gx_view_of_batches(
+def gx_view_batches(
     read: Callable[[list[str]], Iterable[pl.DataFrame]], schema: pl.Schema, table: str
-) -> pl.DataFrame:
-    """`gx_view` of a table read by `read(columns)` in batches, only the columns the
-    view needs: the text a proxy is derived from is held a batch at a time."""
+) -> Iterator[pl.DataFrame]:
+    """`gx_view` of a table read by `read(columns)` in batches, a batch at a time, only
+    the columns the view needs: the text a proxy is derived from is held a batch at a
+    time, and so is the view when its consumer streams it (GX's SQLite tables)."""
     columns = _view_columns(schema, table)
     names = schema.names()
     if not columns:
-        rows = sum(batch.height for batch in read(names[:1]))
-        return pl.DataFrame({"row": pl.int_range(rows, eager=True)})
+        start = 0
+        for batch in read(names[:1]):
+            yield pl.DataFrame({"row": pl.int_range(start, start + batch.height, eager=True)})
+            start += batch.height
+        return
     sources = view_sources(table)
     needed = [c for c in names if c in sources]
-    parts = [batch.select(columns) for batch in read(needed)]
-    if not parts:
+    empty = True
+    for batch in read(needed):
+        empty = False
+        yield batch.select(columns)
+    if empty:
         raise ValueError(f"{table}: no rows and no schema to read")
+
+
+def gx_view_of_batches(
+    read: Callable[[list[str]], Iterable[pl.DataFrame]], schema: pl.Schema, table: str
+) -> pl.DataFrame:
+    """`gx_view_batches` as one frame."""
+    parts = list(gx_view_batches(read, schema, table))
     return pl.concat(parts, how="vertical")
 
 
 class ViewsOnDemand(Mapping[str, pl.DataFrame]):
     """GX's views by suite name, each built when it is read and not kept: the audit
-    holds one view at a time (at 1 GB all of them together took ~400 MB)."""
+    holds one view at a time (at 1 GB all of them together took ~400 MB), or, read with
+    `batches(name)`, one batch of it.
 
-    def __init__(self, builders: dict[str, Callable[[], pl.DataFrame]]) -> None:
+    `builders[name]()` gives the view's batches."""
+
+    def __init__(self, builders: dict[str, Callable[[], Iterable[pl.DataFrame]]]) -> None:
         self._builders = builders
 
+    def batches(self, name: str) -> Iterator[pl.DataFrame]:
+        return iter(self._builders[name]())
+
     def __getitem__(self, name: str) -> pl.DataFrame:
-        return self._builders[name]()
+        return pl.concat(list(self.batches(name)), how="vertical")
 
     def __contains__(self, name: object) -> bool:  # Mapping's own would build the view
         return name in self._builders

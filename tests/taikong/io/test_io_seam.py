@@ -3,7 +3,7 @@ removes files itself; it calls `taikong.io` instead.
 
 A static check over the syntax tree of every library module (taikong/, flows/, contracts/):
 builtin `open`, the pathlib methods that touch file contents or the tree, `os`/`shutil`/
-`tempfile` calls that do, JSON to and from files, and polars/pyarrow Parquet reads and
+`tempfile`/`sqlite3` calls that do, JSON to and from files, and polars/pyarrow Parquet reads and
 writes. Existence and type checks (`exists`, `is_dir`, `is_file`, `stat`) are not IO of a
 file's contents and stay allowed: bad-input checks name a path before anything is read.
 """
@@ -51,6 +51,7 @@ MODULE_CALLS: dict[str, frozenset[str] | None] = {
     ),
     "io": frozenset({"open", "FileIO"}),
     "gzip": frozenset({"open"}),
+    "sqlite3": frozenset({"connect"}),
     "polars": frozenset(
         {"read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ndjson", "scan_ndjson",
          "read_json", "read_ipc", "scan_ipc", "read_excel", "read_delta", "scan_delta",

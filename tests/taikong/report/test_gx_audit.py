@@ -206,10 +206,11 @@ def test_results_are_strict_json():
     assert json.dumps(jsonable({"a": [1.5, float("nan")]}), allow_nan=False) == '{"a": [1.5, null]}'
 
 
-def test_views_built_when_read_and_let_go_after_their_suite(tables, tmp_path):
-    """A view is built when its suite runs, not when gx_batches returns, and neither it
-    nor GX's pandas copy outlives the audit (GX keeps its context, and with it every
-    batch its datasource loaded, after run_gx_audit returns)."""
+def test_views_built_when_read_and_let_go_after_their_suite(tables, tmp_path, monkeypatch):
+    """A view is built when its suite runs, not when gx_batches returns; a data view
+    reaches GX batch by batch through a scratch SQLite table, never as one pandas frame,
+    and nothing of a view outlives the audit (GX keeps its context, and with it every
+    batch its pandas datasource loaded, after run_gx_audit returns)."""
     import gc
 
     import pandas as pd
@@ -218,16 +219,27 @@ def test_views_built_when_read_and_let_go_after_their_suite(tables, tmp_path):
 
     def read(table, columns):
         built.append(table)
-        yield tables[table].select(columns)
+        frame = tables[table].select(columns)
+        yield from (frame.slice(0, 3), frame.slice(3))
 
+    converted: list[int] = []
+    to_pandas = pl.DataFrame.to_pandas
+
+    def recording_to_pandas(self, *args, **kwargs):
+        converted.append(self.height)
+        return to_pandas(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", recording_to_pandas)
     batches, suites = gx_batches(tables, None, None, AuditSettings(), read=read)
     assert "paragraphs" in batches and built == []  # `in` builds nothing
     summary = run_gx_audit(batches, suites, tmp_path / "gx", run_name="unit")
     assert sorted(built) == sorted(t for t in tables if t in DATA_SUITES), built
     assert summary["suites"]["paragraphs"]["status"] == "passed"
+    assert summary["suites"]["paragraphs"]["rows"] == tables["paragraphs"].height
+    rows = tables["paragraphs"].height
+    assert rows not in converted, "the paragraphs view reached GX as a pandas frame"
     del batches
     gc.collect()
-    rows = tables["paragraphs"].height
     held = [
         o
         for o in gc.get_objects()
