@@ -169,23 +169,55 @@ def run_measured(
 
 # ---- Taikong --------------------------------------------------------------------------
 _STAGES = ("plan:", "ingest:", "clean:", "deduplicate:", "audit:", "cache:", "publish:")
+# Task name -> the stage column it is summed into. Both the task names of today's
+# declared stages and those of older runs kept in results.json (`*-shard`).
 TASK_STAGE = {
     "fingerprint-inputs": "ingest",
+    "ingest": "ingest",
     "ingest-shard": "ingest",
     "resolve-duplicate-files": "ingest",
+    "select-documents": "ingest",
+    "clean": "clean",
     "clean-shard": "clean",
+    "minhash": "dedup",
     "minhash-shard": "dedup",
     "cluster-near-duplicates": "dedup",
+    "fingerprint": "dedup",
     "fingerprint-shard": "dedup",
     "count-templates": "dedup",
+    "label-boilerplate": "dedup",
     "label-boilerplate-shard": "dedup",
-    "structure-shard": "structure",
+    "describe-templates": "dedup",
+    "paragraph-keys": "dedup",
     "find-duplicate-paragraphs": "dedup",
+    "mark-duplicates": "dedup",
     "mark-duplicates-shard": "dedup",
+    "structure": "structure",
+    "structure-shard": "structure",
+    "describe-documents": "structure",
+    "enrich": "enrich",
+    "audit-shard": "shard audit",
     "write-tables": "write",
     "audit-release": "audit",
     "publish-release": "publish",
 }
+STAGE_COLUMNS = (
+    "ingest", "clean", "dedup", "structure", "enrich", "shard audit", "write", "audit", "publish"
+)  # fmt: skip
+
+
+def seconds_by_stage(tasks: dict[str, dict]) -> dict[str, float]:
+    """Task run seconds summed per stage column (a task of no known stage: "other")."""
+    by_stage: dict[str, float] = {}
+    for name, s in tasks.items():
+        key = TASK_STAGE.get(name, "other")
+        by_stage[key] = round(by_stage.get(key, 0.0) + s["run_seconds_sum"], 3)
+    return by_stage
+
+
+def shard_count(task_runs_by_name: dict[str, int]) -> int | None:
+    """Shards of a run: its ingest task runs (one per shard)."""
+    return task_runs_by_name.get("ingest") or task_runs_by_name.get("ingest-shard")
 
 
 def _task_base(name: str) -> str:
@@ -336,10 +368,7 @@ def _taikong_metrics(child: dict, m: dict) -> dict:
     )
     pipe_end = max((s["last_end"] for s in pipeline if s["last_end"] is not None), default=None)
     audit = stages.get("audit-release", {})
-    by_stage: dict[str, float] = {}
-    for b, s in stages.items():
-        key = TASK_STAGE.get(b, "other")
-        by_stage[key] = round(by_stage.get(key, 0.0) + s["run_seconds_sum"], 3)
+    by_stage = seconds_by_stage(stages)
     summary = (child.get("result") or {}).get("summary") or {}
     audit_detail = child.get("audit_seconds_detail") or {}
     flow_work = round(t["flow_end"] - begin, 3) if begin else None
@@ -900,7 +929,7 @@ def _memory_guard(results: dict, entry: dict, share: float) -> dict:
     if not measured:
         return {"estimated_shards": shards}
     big = max(measured, key=lambda e: e["input_mb"])
-    big_shards = max(big["taikong"].get("task_runs_by_name", {}).get("ingest-shard", 1), 1)
+    big_shards = max(shard_count(big["taikong"].get("task_runs_by_name", {})) or 1, 1)
     base = big["taikong"].get("peak_rss_tree_mb_by_task", {}).get("(startup: imports + server)", 0)
     base = max(base, 800.0)  # imports, server, fixed tables
     per_shard = max((big["taikong"]["peak_rss_tree_mb"] - base) / big_shards, 1.0)
@@ -1089,11 +1118,11 @@ def _targets(results: dict) -> list[str]:
     tr = {
         s: (
             e["taikong"].get("task_runs") or e["taikong"].get("task_runs_completed"),
-            (
+            shard_count(
                 e["taikong"].get("task_runs_by_name")
                 or e["taikong"].get("task_runs_completed_by_name")
                 or {}
-            ).get("ingest-shard"),
+            ),
         )
         for s, e in sizes.items()
         if e.get("taikong", {}).get("task_runs") or e["taikong"].get("task_runs_completed")
@@ -1180,12 +1209,13 @@ def render(results: dict) -> str:
         ]
     # stage table
     lines += ["", "### Time per stage (sum of task run times, s)", ""]
-    stage_names = ["ingest", "clean", "dedup", "structure", "write", "audit", "publish"]
+    stage_names = list(STAGE_COLUMNS)
     lines.append("| corpus | " + " | ".join(stage_names) + " | task runs by name |")
     lines.append("| --- | " + " | ".join("---:" for _ in stage_names) + " | --- |")
     for name, _files, tk in rows:
         if tk.get("run_seconds_by_stage"):
-            by = tk["run_seconds_by_stage"]
+            # Regrouped from the tasks kept: older runs were summed by older task names.
+            by = seconds_by_stage(tk["tasks"]) if tk.get("tasks") else tk["run_seconds_by_stage"]
             counts = ", ".join(f"{k} {v}" for k, v in tk["task_runs_by_name"].items())
             lines.append(
                 f"| {name} | " + " | ".join(_f(by.get(s)) for s in stage_names) + f" | {counts} |"
@@ -1252,6 +1282,14 @@ def render(results: dict) -> str:
                 f"{_f(speedup, 2)}× | {_f(tk.get('peak_rss_tree_mb'), 0)} / "
                 f"{_f(pr.get('peak_rss_tree_mb'), 0)} |"
             )
+        for size, pr, tk in proc_rows:
+            days = {tk.get("started", "")[:10], pr.get("started", "")[:10]}
+            if len(days) > 1:
+                lines.append(
+                    f"\n{size}: not one run (threads {tk.get('started', '?')[:10]}, processes "
+                    f"{pr.get('started', '?')[:10]}), so the speedup compares different code and "
+                    "machine load."
+                )
     if dask_rows:
         lines += [
             "",

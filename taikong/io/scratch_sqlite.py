@@ -82,3 +82,14 @@ def write_sqlite_table(
     if not columns:
         raise ValueError(f"{table}: no batch to write, not even an empty one")
     return rows, columns
+
+
+def drop_sqlite_table(database: Path, table: str) -> None:
+    """Drop a table once it is checked: its pages are reused by the next one, so the
+    file grows to the largest table, not to all of them."""
+    con = sqlite3.connect(database)
+    try:
+        con.execute(f'DROP TABLE "{table}"')
+        con.commit()
+    finally:
+        con.close()

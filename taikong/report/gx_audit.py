@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from taikong.io.files import copy_tree, files_under, make_dirs, read_text, write_text
-from taikong.io.scratch_sqlite import scratch_database, write_sqlite_table
+from taikong.io.scratch_sqlite import drop_sqlite_table, scratch_database, write_sqlite_table
 from taikong.report.expectations import (
     CONTRACT_INDEX,
     CRITICAL,
@@ -155,6 +155,8 @@ def run_gx_audit(
                 run_id=RunIdentifier(run_name=run_name),
             )
             del parameters
+            if name in DATA_SUITES:
+                drop_sqlite_table(database, name)
             # The pandas datasource's engine keeps every batch it loaded for the life of
             # the context, which GX keeps as its current project after this returns.
             engine = frames.get_execution_engine()

@@ -53,3 +53,34 @@ def test_memory_guard_never_runs_more_task_threads_than_the_flow(monkeypatch):
     # 10 shards took 90 GB above the base: two in flight would pass 6 GB (a quarter).
     tight = bench._memory_guard(results(90_800.0), entry, 0.25)
     assert tight["max_task_threads"] == 1, tight
+
+
+def test_every_declared_stage_has_a_column_in_the_stage_table():
+    """A stage renamed or added in taikong.pipeline would otherwise be summed into
+    "other", which the table does not show (the 1 GB row lost clean and structure so)."""
+    from taikong.pipeline import STAGES
+
+    bench = _module()
+    unmapped = [s.name for s in STAGES if s.name not in bench.TASK_STAGE]
+    assert unmapped == []
+    assert set(bench.TASK_STAGE.values()) <= set(bench.STAGE_COLUMNS)
+
+
+def test_stage_seconds_and_shards_from_task_runs_of_old_and_new_names():
+    bench = _module()
+    tasks = {
+        "ingest": {"run_seconds_sum": 1.25},
+        "select-documents": {"run_seconds_sum": 0.25},
+        "clean-shard": {"run_seconds_sum": 2.0},
+        "enrich": {"run_seconds_sum": 3.0},
+        "something-new": {"run_seconds_sum": 9.0},
+    }
+    assert bench.seconds_by_stage(tasks) == {
+        "ingest": 1.5,
+        "clean": 2.0,
+        "enrich": 3.0,
+        "other": 9.0,
+    }
+    assert bench.shard_count({"ingest": 593, "clean": 593}) == 593
+    assert bench.shard_count({"ingest-shard": 14}) == 14
+    assert bench.shard_count({"write-tables": 1}) is None

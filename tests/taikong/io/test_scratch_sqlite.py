@@ -8,7 +8,7 @@ import sqlite3
 import polars as pl
 import pytest
 
-from taikong.io.scratch_sqlite import scratch_database, write_sqlite_table
+from taikong.io.scratch_sqlite import drop_sqlite_table, scratch_database, write_sqlite_table
 
 
 def _batches():
@@ -65,3 +65,17 @@ def test_batches_of_another_shape_and_no_batch_at_all_are_errors():
             write_sqlite_table(database, "view", [a, b])
         with pytest.raises(ValueError, match="no batch"):
             write_sqlite_table(database, "other", [])
+
+
+def test_a_dropped_table_leaves_its_pages_to_the_next():
+    big = pl.DataFrame({"x": list(range(50_000))})
+    with scratch_database("test-") as database:
+        write_sqlite_table(database, "first", [big])
+        size = database.stat().st_size
+        drop_sqlite_table(database, "first")
+        write_sqlite_table(database, "second", [big])
+        assert database.stat().st_size == size  # the file did not grow
+        con = sqlite3.connect(database)
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master")]
+        con.close()
+    assert names == ["second"]
