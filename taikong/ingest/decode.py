@@ -10,7 +10,10 @@ How an encoding is chosen (each outcome records its `evidence`):
 2. BOM-less UTF-16: a NUL in every other byte (mostly-ASCII UTF-16).
 3. Valid UTF-8 is UTF-8.
 4. UTF-8 with a few invalid bytes: when the file holds more valid multi-byte UTF-8
-   characters than invalid bytes, it is UTF-8 that got damaged, not a legacy file.
+   characters than invalid bytes, it is UTF-8 that got damaged, not a legacy file —
+   unless a double-byte legacy code (GB18030, Big5, Shift-JIS) also reads every byte
+   and the UTF-8 reading has fewer than `MIN_DAMAGED_UTF8_EVIDENCE` distinct multi-byte
+   characters (a legacy file read out of step); then step 5 decides.
    Up to `MAX_INVALID_UTF8_BYTES` invalid bytes are each replaced by one U+FFFD and
    counted (`n_replaced`); more than that quarantines the file (`corrupt_utf8`). One bad
    byte and three bad bytes follow this same rule.
@@ -36,7 +39,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-DECODE_VERSION = "decode_v2"
+DECODE_VERSION = "decode_v3"
 
 # 50 MiB: far above any real article or white paper, low enough that one stray
 # archive or database dump cannot exhaust a worker's memory.
@@ -183,7 +186,7 @@ def _choose_encoding(data: bytes) -> Decoded:
     n_invalid = sum(1 for c in escaped if "\udc80" <= c <= "\udcff")
     n_multibyte = sum(1 for c in escaped if c >= "\x80") - n_invalid
     # Two valid characters per bad byte, and at least three: "Â\xa0" alone is cp1252.
-    if n_multibyte >= max(3, 2 * n_invalid):
+    if n_multibyte >= max(3, 2 * n_invalid) and _utf8_damage_is_evident(data, escaped):
         if n_invalid > MAX_INVALID_UTF8_BYTES:
             return Decoded(
                 None,
@@ -204,6 +207,29 @@ def _choose_encoding(data: bytes) -> Decoded:
     if _control_share(data.decode("latin-1")) > _MAX_CONTROL_SHARE:
         return Decoded(None, None, "binary: more than 5% control bytes and not valid UTF-8")
     return _choose_legacy(data)
+
+
+# Distinct valid multi-byte characters a damaged UTF-8 reading needs when a double-byte
+# legacy code (GB18030, Big5, Shift-JIS) also reads the file without an error.
+MIN_DAMAGED_UTF8_EVIDENCE = 8
+_DOUBLE_BYTE_CODES = tuple(
+    e for e, family in LEGACY_CANDIDATES if family in ("hans", "hant", "jpan")
+)
+
+
+def _utf8_damage_is_evident(data: bytes, escaped: str) -> bool:
+    """Whether UTF-8 with a few bad bytes explains the file better than a legacy code.
+
+    A double-byte legacy file read one byte out of step often holds valid two-byte UTF-8
+    sequences: Big5 "±±±¢ " is a1 d3 a1 d3 a1 d3 a2 46 20, UTF-8 for one bad byte and
+    "ӡӡӢF ". So when such a code reads every byte without an error, the UTF-8 reading
+    must show more: MIN_DAMAGED_UTF8_EVIDENCE distinct valid multi-byte characters (a
+    misread repeats the few pairs the legacy text repeats); otherwise the legacy
+    candidates decide, or the file is quarantined as ambiguous."""
+    if not any(_try(data, code) is not None for code in _DOUBLE_BYTE_CODES):
+        return True
+    distinct = {c for c in escaped if c >= "\x80" and not "\udc80" <= c <= "\udcff"}
+    return len(distinct) >= MIN_DAMAGED_UTF8_EVIDENCE
 
 
 def _choose_legacy(data: bytes) -> Decoded:

@@ -98,3 +98,27 @@ def test_random_text_decodes_exactly_or_is_quarantined(label):
             assert decoded.text == as_utf8  # the documented precedence: valid UTF-8 is UTF-8
 
     check()
+
+
+def test_big5_read_one_byte_out_of_step_is_not_damaged_utf8():
+    """Found by the property test in CI: these Big5 bytes are also one bad byte and
+    three valid two-byte UTF-8 characters ("\\ufffdӡӡӢF "). With a double-byte code reading
+    every byte, so little UTF-8 evidence is no proof of damage: the file is decoded as
+    written or quarantined, never "repaired" into other text."""
+    data = "±±±¢ ".encode("big5")
+    decoded = decode_bytes(data)
+    assert decoded.text in (None, "±±±¢ "), decoded
+    assert decoded.text is not None or decoded.reason.startswith("ambiguous_encoding")
+
+
+def test_damaged_utf8_with_enough_distinct_evidence_is_still_repaired():
+    """A long UTF-8 text with one bad byte stays UTF-8 with one U+FFFD, even where a
+    double-byte code reads its bytes too (GB18030 reads these without an error)."""
+    from taikong.ingest.decode import _try
+
+    text = "Tiangong 天宫空间站：中国载人航天工程的重要组成部分，由核心舱和实验舱组成。"
+    broken = text.encode("utf-8") + b"\x81"  # a truncated character at the end
+    assert _try(broken, "gb18030") is not None
+    decoded = decode_bytes(broken)
+    assert decoded.encoding == "utf-8" and decoded.n_replaced == 1
+    assert decoded.text.replace("\ufffd", "") == text
